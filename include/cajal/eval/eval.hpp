@@ -1,0 +1,57 @@
+// The reference interpreter (spec/semantics.md): big-step, call-by-value, environment-based.
+// It is the oracle that the neuron compiler is tested against, so every rule is one small
+// function named after its rule (E-Var, E-App, E-IterSucc, ...) in eval.cpp.
+//
+// Contracts:
+// - For a program accepted by check_program, evaluation either yields a value of the term's type
+//   or stops with a located Diagnostic for one of: natural-number overflow past 2^64 - 1, the step
+//   budget exhausted, nesting deeper than the depth limit, a param used without a value.
+// - Never throws on those; never mutates a value or an environment.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "cajal/eval/value.hpp"
+#include "cajal/syntax/ast.hpp"
+#include "cajal/syntax/diagnostic.hpp"
+
+namespace cajal {
+
+struct EvalOptions {
+  std::uint64_t max_steps = 50'000'000;  // rule applications before "evaluation budget exceeded"
+  std::size_t max_depth = 4'000;         // nested rule applications (bounds the C++ stack)
+};
+
+class Evaluator {
+ public:
+  // `program` must have passed check_program and outlive the Evaluator. `params` gives values to
+  // (some of) the program's params; a param without a value is an error only when it is used.
+  Evaluator(const Program& program, std::map<std::string, ValuePtr> params, EvalOptions options = {});
+
+  // Evaluates a closed term (Θ may be referenced) in the empty environment.
+  Result<ValuePtr> eval(const Term& term);
+  // The value of a def (evaluated once, on first use).
+  Result<ValuePtr> def_value(const std::string& name);
+  // Applies a function value to an argument (E-App after its premises).
+  Result<ValuePtr> apply(const ValuePtr& fn, const ValuePtr& arg, Span site = {});
+
+  // A value as a closed term in source syntax: closures with their captured variables, defs and
+  // params substituted. parse(print(readback(v))) evaluates to v.
+  Result<TermPtr> readback(const ValuePtr& value);
+
+  std::uint64_t steps() const { return steps_; }
+
+ private:
+  const Program& program_;
+  std::map<std::string, ValuePtr> params_;
+  std::map<std::string, ValuePtr> defs_;
+  EvalOptions options_;
+  std::uint64_t steps_ = 0;
+  std::size_t depth_ = 0;
+
+  friend struct EvalRules;
+};
+
+}  // namespace cajal

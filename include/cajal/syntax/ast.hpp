@@ -1,0 +1,113 @@
+// The abstract syntax of Cajal(⊸, 2, ℕ) (spec/grammar.md).
+//
+// Types and terms are immutable trees shared through shared_ptr<const ...>: later stages never
+// mutate them, so subterms can be shared freely (e.g. by substitution) and every stage can key
+// side tables by node address. Every node carries the Span it was parsed from; nodes made by
+// the library itself (readback of values) carry a span without source.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "cajal/syntax/source.hpp"
+
+namespace cajal {
+
+// ---------------------------------------------------------------------------------------------
+// Types:  A, B ::= Bool | Nat | A ⊸ B
+struct Type;
+using TypePtr = std::shared_ptr<const Type>;
+
+struct Type {
+  enum class Kind { Bool, Nat, Arrow };
+  Kind kind;
+  TypePtr from;  // Arrow only
+  TypePtr to;    // Arrow only
+  Span span;
+
+  static TypePtr boolean(Span s = {});
+  static TypePtr nat(Span s = {});
+  static TypePtr arrow(TypePtr from, TypePtr to, Span s = {});
+
+  bool is_arrow() const { return kind == Kind::Arrow; }
+};
+
+// Structural equality (spans ignored).
+bool operator==(const Type& a, const Type& b);
+bool same_type(const TypePtr& a, const TypePtr& b);
+
+// ---------------------------------------------------------------------------------------------
+// Terms (spec/grammar.md).  Names follow the spec's grammar productions.
+struct Term;
+using TermPtr = std::shared_ptr<const Term>;
+
+struct Var { std::string name; };
+struct Lam { std::string param; Span param_span; TypePtr param_type; TermPtr body; };  // fun x : A => t
+struct App { TermPtr fn; TermPtr arg; };                                                // t u
+struct BoolLit { bool value; };                                                         // true | false
+struct If { TermPtr cond; TermPtr then_branch; TermPtr else_branch; };                  // if c then t else u
+struct NatLit { std::uint64_t value; };                                                 // 0, 1, 2, ... (= succ^k 0)
+struct Succ { TermPtr arg; };                                                           // succ t
+struct Iter { TermPtr base; std::string state; Span state_span; TermPtr step; TermPtr count; };  // iter{b | y => s}(n)
+struct Let { std::string name; Span name_span; TermPtr bound; TermPtr body; };          // let x = t in u
+
+struct Term {
+  using Node = std::variant<Var, Lam, App, BoolLit, If, NatLit, Succ, Iter, Let>;
+  Node node;
+  Span span;
+
+  template <class T> const T* as() const { return std::get_if<T>(&node); }
+  template <class T> bool is() const { return std::holds_alternative<T>(node); }
+};
+
+TermPtr make_term(Term::Node node, Span span = {});
+
+// Structural equality (spans ignored; binder names compared literally, not up to α).
+bool operator==(const Term& a, const Term& b);
+bool same_term(const TermPtr& a, const TermPtr& b);
+
+// The number of nodes of a term (iteratively computed; safe on any depth).
+std::size_t term_size(const Term& t);
+
+// ---------------------------------------------------------------------------------------------
+// Declarations and programs.
+struct Def {
+  std::string name;
+  Span name_span;
+  TypePtr annotation;  // may be null
+  TermPtr body;
+};
+
+struct Param {
+  std::string name;
+  Span name_span;
+  TypePtr type;
+};
+
+using Decl = std::variant<Def, Param>;
+
+// A comment kept for the formatter: its text (without the leading "--") and the declaration it
+// stands before (decls.size() for comments after the last declaration).
+struct Comment {
+  std::string text;
+  std::size_t before_decl;
+};
+
+struct Program {
+  std::vector<SourcePtr> sources;  // keeps every Span's Source alive
+  std::vector<Decl> decls;
+  std::vector<Comment> comments;
+
+  const Def* find_def(const std::string& name) const;
+  const Param* find_param(const std::string& name) const;
+};
+
+const std::string& decl_name(const Decl& d);
+Span decl_span(const Decl& d);
+
+bool operator==(const Program& a, const Program& b);  // decls only; spans and comments ignored
+
+}  // namespace cajal

@@ -1,0 +1,22 @@
+// Printing in source syntax. The contract (checked by tests): parse(print(t)) == t, and
+// parse(format_program(p)) == p, for every term and program the parser can produce.
+#pragma once
+
+#include <string>
+
+#include "cajal/syntax/ast.hpp"
+
+namespace cajal {
+
+std::string print_type(const Type& t);
+std::string print_type(const TypePtr& t);
+
+// One-line rendering with the fewest parentheses the grammar needs.
+std::string print_term(const Term& t);
+std::string print_term(const TermPtr& t);
+
+// `cajal fmt`: one declaration per paragraph, long terms broken over lines at `let`, `fun`, `if`
+// and `iter`, comments kept (a comment inside a declaration is moved to just above it).
+std::string format_program(const Program& p, std::size_t width = 100);
+
+}  // namespace cajal

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs everything Cajal needs to build and test on Debian bookworm, from Debian packages only.
+# Safe to run repeatedly: packages already present are skipped, and apt is not touched at all
+# when nothing is missing. Needs root (or sudo) only when something must be installed.
+set -euo pipefail
+
+packages=(
+  build-essential g++ cmake make pkg-config git ca-certificates python3
+  libboost-dev        # Boost.Spirit X3 (header only)
+  libeigen3-dev       # Eigen 3.4
+  librapidcheck-dev   # RapidCheck (+ its GoogleTest integration)
+  libgtest-dev        # GoogleTest 1.12
+  libz3-dev           # Z3 4.8.12 (found with pkg-config)
+  libbenchmark-dev    # Google Benchmark (bench/)
+  nlohmann-json3-dev  # JSON output and network serialization
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
+    echo "install-deps: need root to install: ${missing[*]}" >&2; exit 1
+  fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -q
+$sudo apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,307 @@
+// The `cajal` command: parses flags, calls the library, prints. It makes no decisions of its own.
+//
+// Exit codes (a contract for every subcommand): 0 success, 1 negative verdict, 2 invalid input
+// (usage, parse, type or evaluation error), 3 inconclusive, 4 internal error.
+#include <pthread.h>
+
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "cajal/driver/driver.hpp"
+#include "cajal/parse/parse.hpp"
+#include "cajal/syntax/print.hpp"
+
+namespace {
+
+using namespace cajal;
+using json = nlohmann::json;
+
+enum Exit : int { kSuccess = 0, kNegative = 1, kInvalidInput = 2, kInconclusive = 3, kInternal = 4 };
+
+constexpr const char* kUsage = R"(usage: cajal <command> [options]
+
+commands:
+  run FILE [--arg TERM]... [--param NAME=TERM]... [--json] [--max-steps N]
+  run -e TERM [--arg TERM]... [--json]
+                 evaluate `main` applied to the arguments and print the value
+  type FILE [--json] [--derivation]
+                 print the type of every def and param (and how each was derived)
+  fmt FILE       print the program in canonical layout
+
+FILE may be `-` for standard input. Exit codes: 0 success, 1 negative verdict,
+2 invalid input, 3 inconclusive, 4 internal error.
+)";
+
+struct UsageError {
+  std::string message;
+};
+
+// Command-line words after the subcommand: flags (with their values) and positionals.
+struct Args {
+  std::vector<std::string> positional;
+  std::vector<std::pair<std::string, std::string>> options;  // flag, value ("" for switches)
+
+  bool has(const std::string& flag) const {
+    for (const auto& [f, v] : options)
+      if (f == flag) return true;
+    return false;
+  }
+  std::vector<std::string> all(const std::string& flag) const {
+    std::vector<std::string> out;
+    for (const auto& [f, v] : options)
+      if (f == flag) out.push_back(v);
+    return out;
+  }
+  std::optional<std::string> one(const std::string& flag) const {
+    auto values = all(flag);
+    if (values.size() > 1) throw UsageError{flag + " is given more than once"};
+    if (values.empty()) return std::nullopt;
+    return values.front();
+  }
+};
+
+// `switches` take no value; `valued` take the next word (or `--flag=value`).
+Args parse_args(int argc, char** argv, int first, const std::vector<std::string>& switches,
+                const std::vector<std::string>& valued) {
+  Args args;
+  auto contains = [](const std::vector<std::string>& v, const std::string& s) {
+    return std::find(v.begin(), v.end(), s) != v.end();
+  };
+  for (int i = first; i < argc; ++i) {
+    std::string word = argv[i];
+    if (word.size() > 1 && word[0] == '-' && word != "-") {
+      std::string flag = word, value;
+      bool inline_value = false;
+      if (auto eq = word.find('='); eq != std::string::npos && word.rfind("--", 0) == 0) {
+        flag = word.substr(0, eq);
+        value = word.substr(eq + 1);
+        inline_value = true;
+      }
+      if (contains(switches, flag) && !inline_value) {
+        args.options.emplace_back(flag, "");
+      } else if (contains(valued, flag)) {
+        if (!inline_value) {
+          if (i + 1 >= argc) throw UsageError{flag + " needs a value"};
+          value = argv[++i];
+        }
+        args.options.emplace_back(flag, value);
+      } else {
+        throw UsageError{"unknown option " + word};
+      }
+    } else {
+      args.positional.push_back(word);
+    }
+  }
+  return args;
+}
+
+std::optional<std::string> read_file(const std::string& path, std::string& error) {
+  if (path == "-") {
+    std::ostringstream ss;
+    ss << std::cin.rdbuf();
+    return ss.str();
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = "cannot read " + path + ": " + std::strerror(errno);
+    return std::nullopt;
+  }
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) {
+    error = "cannot read " + path + ": " + std::strerror(errno);
+    return std::nullopt;
+  }
+  return text;
+}
+
+json diagnostics_json(const std::vector<Diagnostic>& ds) {
+  json out = json::array();
+  for (const Diagnostic& d : ds) {
+    json j{{"message", d.message}};
+    if (d.span.known()) {
+      LineCol lc = d.span.source->locate(d.span.begin);
+      j["file"] = d.span.source->name();
+      j["line"] = lc.line;
+      j["column"] = lc.column;
+    }
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
+// Prints diagnostics clang-style on stderr (and as JSON on stdout with --json); returns the exit code.
+int report(const std::vector<Diagnostic>& ds, bool as_json) {
+  std::cerr << render(ds);
+  if (as_json) std::cout << json{{"errors", diagnostics_json(ds)}}.dump() << "\n";
+  for (const Diagnostic& d : ds)
+    if (d.internal) return kInternal;
+  return kInvalidInput;
+}
+
+SourcePtr load_source(const std::string& path) {
+  std::string error;
+  std::optional<std::string> text = read_file(path, error);
+  if (!text) throw UsageError{error};
+  return std::make_shared<const Source>(path == "-" ? "<stdin>" : path, std::move(*text));
+}
+
+std::string one_file(const Args& args, const char* command) {
+  if (args.positional.size() != 1)
+    throw UsageError{std::string("`cajal ") + command + "` takes exactly one FILE (got " +
+                     std::to_string(args.positional.size()) + ")"};
+  return args.positional.front();
+}
+
+int cmd_run(int argc, char** argv) {
+  Args args = parse_args(argc, argv, 2, {"--json"}, {"--arg", "--param", "-e", "--max-steps"});
+  bool as_json = args.has("--json");
+  std::optional<std::string> inline_term = args.one("-e");
+  SourcePtr source;
+  if (inline_term) {
+    if (!args.positional.empty()) throw UsageError{"give either FILE or -e TERM, not both"};
+    source = std::make_shared<const Source>("<command line>", *inline_term);
+  } else {
+    source = load_source(one_file(args, "run"));
+  }
+  RunRequest request;
+  for (std::size_t i = 0; const std::string& a : args.all("--arg"))
+    request.args.push_back(std::make_shared<const Source>("<arg " + std::to_string(++i) + ">", a));
+  for (const std::string& p : args.all("--param")) {
+    auto eq = p.find('=');
+    if (eq == std::string::npos || eq == 0) throw UsageError{"--param takes NAME=TERM, got `" + p + "`"};
+    std::string name = p.substr(0, eq);
+    request.params.emplace_back(name, std::make_shared<const Source>("<param " + name + ">", p.substr(eq + 1)));
+  }
+  if (auto steps = args.one("--max-steps")) {
+    try {
+      std::size_t used = 0;
+      request.eval.max_steps = std::stoull(*steps, &used);
+      if (used != steps->size() || steps->front() == '-') throw std::invalid_argument("");
+    } catch (const std::exception&) {
+      throw UsageError{"--max-steps takes a positive whole number, got `" + *steps + "`"};
+    }
+  }
+
+  Result<LoadedProgram> loaded = inline_term ? load_inline(source) : load_program(source);
+  if (!loaded) return report(loaded.diagnostics, as_json);
+  Result<RunResult> result = run_main(*loaded, request);
+  if (!result) return report(result.diagnostics, as_json);
+  std::string value = print_term(*result->value_term);
+  if (as_json)
+    std::cout << json{{"type", print_type(result->type)}, {"value", value}}.dump() << "\n";
+  else
+    std::cout << value << "\n";
+  return kSuccess;
+}
+
+int cmd_type(int argc, char** argv) {
+  Args args = parse_args(argc, argv, 2, {"--json", "--derivation"}, {});
+  bool as_json = args.has("--json");
+  bool derivation = args.has("--derivation");
+  SourcePtr source = load_source(one_file(args, "type"));
+  Result<LoadedProgram> loaded = load_program(source, CheckOptions{derivation});
+  if (!loaded) return report(loaded.diagnostics, as_json);
+  const Program& p = loaded->program;
+  const Globals& globals = loaded->checked.globals;
+  if (as_json) {
+    json decls = json::array();
+    for (const Decl& d : p.decls) {
+      const std::string& name = decl_name(d);
+      json j{{"name", name},
+             {"kind", std::holds_alternative<Def>(d) ? "def" : "param"},
+             {"type", print_type(globals.find(name)->type)}};
+      if (derivation && std::holds_alternative<Def>(d))
+        j["derivation"] = render_derivation(loaded->checked.derivations.at(name));
+      decls.push_back(std::move(j));
+    }
+    json out{{"decls", decls}};
+    if (const Global* main = globals.find("main")) out["type"] = print_type(main->type);
+    std::cout << out.dump() << "\n";
+    return kSuccess;
+  }
+  for (const Decl& d : p.decls) {
+    const std::string& name = decl_name(d);
+    bool is_def = std::holds_alternative<Def>(d);
+    std::cout << (is_def ? "def " : "param ") << name << " : " << print_type(globals.find(name)->type) << "\n";
+    if (derivation && is_def) std::cout << render_derivation(loaded->checked.derivations.at(name)) << "\n";
+  }
+  return kSuccess;
+}
+
+int cmd_fmt(int argc, char** argv) {
+  Args args = parse_args(argc, argv, 2, {}, {});
+  SourcePtr source = load_source(one_file(args, "fmt"));
+  Result<Program> parsed = parse_program(source);
+  if (!parsed) return report(parsed.diagnostics, false);
+  std::cout << format_program(*parsed);
+  return kSuccess;
+}
+
+int dispatch(int argc, char** argv) {
+  try {
+    if (argc < 2) {
+      std::cerr << kUsage;
+      return kInvalidInput;
+    }
+    std::string command = argv[1];
+    if (command == "--help" || command == "-h" || command == "help") {
+      std::cout << kUsage;
+      return kSuccess;
+    }
+    if (command == "--version") {
+      std::cout << "cajal 0.1.0\n";
+      return kSuccess;
+    }
+    if (command == "run") return cmd_run(argc, argv);
+    if (command == "type") return cmd_type(argc, argv);
+    if (command == "fmt") return cmd_fmt(argc, argv);
+    throw UsageError{"unknown command `" + command + "`"};
+  } catch (const UsageError& e) {
+    std::cerr << "cajal: error: " << e.message << "\n" << "(run `cajal --help` for usage)\n";
+    return kInvalidInput;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "cajal: internal error: out of memory\n";
+    return kInternal;
+  } catch (const std::exception& e) {
+    std::cerr << "cajal: internal error: " << e.what() << "\n";
+    return kInternal;
+  }
+}
+
+// The command runs on a thread with a large stack: the library bounds its recursion depth, and
+// this leaves ample room for it on any input.
+struct Call {
+  int argc;
+  char** argv;
+  int result = kInternal;
+};
+
+void* run_call(void* p) {
+  auto* call = static_cast<Call*>(p);
+  call->result = dispatch(call->argc, call->argv);
+  return nullptr;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Call call{argc, argv};
+  pthread_attr_t attr;
+  pthread_t thread;
+  if (pthread_attr_init(&attr) == 0 && pthread_attr_setstacksize(&attr, std::size_t{512} << 20) == 0 &&
+      pthread_create(&thread, &attr, run_call, &call) == 0) {
+    pthread_join(thread, nullptr);
+  } else {
+    run_call(&call);  // fall back to the main thread's stack
+  }
+  std::cout.flush();
+  return call.result;
+}

@@ -1,0 +1,193 @@
+// The big-step rules of spec/semantics.md, one function each, named after the rule.
+#include "cajal/eval/eval.hpp"
+
+#include <limits>
+
+namespace cajal {
+
+namespace {
+// Thrown inside evaluation; turned into a Diagnostic (a value) at the public boundary.
+struct EvalFailure {
+  Diagnostic diagnostic;
+};
+[[noreturn]] void fail(Span at, std::string message) {
+  Diagnostic d = error_at(at, std::move(message));
+  d.internal = d.message.rfind("internal error", 0) == 0;
+  throw EvalFailure{std::move(d)};
+}
+std::string quoted(const std::string& name) { return "`" + name + "`"; }
+}  // namespace
+
+// The rules, with access to the Evaluator's budget, defs and params.
+struct EvalRules {
+  Evaluator& ev;
+
+  // Every rule application passes through here: it is charged to the budget and the depth.
+  ValuePtr eval(const Term& t, const Env& env) {
+    if (++ev.steps_ > ev.options_.max_steps)
+      fail(t.span, "evaluation budget exceeded (" + std::to_string(ev.options_.max_steps) +
+                       " steps); the program may iterate a very large number of times (raise the budget with --max-steps)");
+    if (ev.depth_ >= ev.options_.max_depth)
+      fail(t.span, "evaluation is nested too deeply (more than " + std::to_string(ev.options_.max_depth) + " levels)");
+    ++ev.depth_;
+    struct Leave {
+      std::size_t& depth;
+      ~Leave() { --depth; }
+    } leave{ev.depth_};
+    return std::visit([&](const auto& node) { return rule(t, node, env); }, t.node);
+  }
+
+  // E-Var (linear variables, from the environment) / E-Def / E-Param (from Θ).
+  ValuePtr rule(const Term& t, const Var& v, const Env& env) {
+    if (const ValuePtr* value = env.lookup(v.name)) return *value;
+    return global(v.name, t.span);
+  }
+
+  ValuePtr global(const std::string& name, Span site) {
+    if (auto it = ev.defs_.find(name); it != ev.defs_.end()) return it->second;
+    if (const Def* def = ev.program_.find_def(name)) {
+      ValuePtr value = eval(*def->body, Env{});  // E-Def: a def is a closed term, evaluated once
+      ev.defs_.emplace(name, value);
+      return value;
+    }
+    if (ev.program_.find_param(name)) {
+      if (auto it = ev.params_.find(name); it != ev.params_.end()) return it->second;  // E-Param
+      fail(site, "param " + quoted(name) + " has no value; give it one with --param " + name + "=TERM");
+    }
+    fail(site, "internal error: unbound variable " + quoted(name) + " (the program was not type-checked?)");
+  }
+
+  // E-Abs: a function evaluates to a closure over the current (immutable) environment.
+  ValuePtr rule(const Term&, const Lam& l, const Env& env) {
+    return make_closure(Closure{l.param, l.param_type, l.body, env});
+  }
+
+  // E-App: evaluate the function, then the argument, then the body with the parameter bound.
+  ValuePtr rule(const Term& t, const App& a, const Env& env) {
+    ValuePtr fn = eval(*a.fn, env);
+    ValuePtr arg = eval(*a.arg, env);
+    return apply(fn, arg, t.span);
+  }
+
+  ValuePtr apply(const ValuePtr& fn, const ValuePtr& arg, Span site) {
+    const Closure* c = fn->as<Closure>();
+    if (!c) fail(site, "internal error: applying a value that is not a function");
+    return eval(*c->body, c->env.bind(c->param, arg));
+  }
+
+  // E-True / E-False.
+  ValuePtr rule(const Term&, const BoolLit& b, const Env&) { return make_bool(b.value); }
+
+  // E-IfTrue / E-IfFalse: only the branch the condition selects is evaluated.
+  ValuePtr rule(const Term& t, const If& i, const Env& env) {
+    ValuePtr cond = eval(*i.cond, env);
+    const BoolValue* b = cond->as<BoolValue>();
+    if (!b) fail(t.span, "internal error: `if` condition is not a boolean");
+    return b->value ? eval(*i.then_branch, env) : eval(*i.else_branch, env);
+  }
+
+  // E-Num: the numeral k is succ^k 0.
+  ValuePtr rule(const Term&, const NatLit& n, const Env&) { return make_nat(n.value); }
+
+  // E-Succ: naturals are exact; past 2^64 - 1 evaluation stops with an error.
+  ValuePtr rule(const Term& t, const Succ& s, const Env& env) {
+    std::uint64_t n = nat(eval(*s.arg, env), t.span);
+    if (n == std::numeric_limits<std::uint64_t>::max())
+      fail(t.span, "natural number overflow: `succ` of " + std::to_string(n) + " does not fit in 64 bits");
+    return make_nat(n + 1);
+  }
+
+  // E-IterZero / E-IterSucc: iter{b | y => s}(0) ⇓ v_b, and iter{b | y => s}(k+1) ⇓ v when
+  // iter{b | y => s}(k) ⇓ v_k and s[v_k / y] ⇓ v. Unrolled here as a loop (same derivation).
+  ValuePtr rule(const Term& t, const Iter& it, const Env& env) {
+    ValuePtr state = eval(*it.base, env);
+    std::uint64_t n = nat(eval(*it.count, env), it.count->span);
+    for (std::uint64_t k = 0; k < n; ++k) state = eval(*it.step, env.bind(it.state, state));
+    (void)t;
+    return state;
+  }
+
+  // E-Let: let x = t in u evaluates u with x bound to t's value.
+  ValuePtr rule(const Term&, const Let& l, const Env& env) {
+    ValuePtr bound = eval(*l.bound, env);
+    return eval(*l.body, env.bind(l.name, bound));
+  }
+
+  static std::uint64_t nat(const ValuePtr& v, Span site) {
+    const NatValue* n = v->as<NatValue>();
+    if (!n) fail(site, "internal error: expected a natural number");
+    return n->value;
+  }
+
+  // ---- readback ------------------------------------------------------------------------------
+  TermPtr readback(const ValuePtr& v) {
+    if (const BoolValue* b = v->as<BoolValue>()) return make_term(BoolLit{b->value});
+    if (const NatValue* n = v->as<NatValue>()) return make_term(NatLit{n->value});
+    const Closure& c = std::get<Closure>(v->v);
+    std::vector<std::string> bound{c.param};
+    return make_term(Lam{c.param, {}, c.param_type, substitute(c.body, c.env, bound)});
+  }
+
+  // Replaces each free variable of `t` (not in `bound`) by the readback of its value.
+  TermPtr substitute(const TermPtr& t, const Env& env, std::vector<std::string>& bound) {
+    auto under = [&](const std::string& x, const TermPtr& body) {
+      bound.push_back(x);
+      TermPtr r = substitute(body, env, bound);
+      bound.pop_back();
+      return r;
+    };
+    auto rebuild = [&](Term::Node node) { return make_term(std::move(node), t->span); };
+    if (const Var* v = t->as<Var>()) {
+      for (const std::string& b : bound)
+        if (b == v->name) return t;
+      if (const ValuePtr* value = env.lookup(v->name)) return readback(*value);
+      return readback(global(v->name, t->span));
+    }
+    if (const Lam* l = t->as<Lam>()) return rebuild(Lam{l->param, l->param_span, l->param_type, under(l->param, l->body)});
+    if (const App* a = t->as<App>())
+      return rebuild(App{substitute(a->fn, env, bound), substitute(a->arg, env, bound)});
+    if (const If* i = t->as<If>())
+      return rebuild(If{substitute(i->cond, env, bound), substitute(i->then_branch, env, bound),
+                        substitute(i->else_branch, env, bound)});
+    if (const Succ* s = t->as<Succ>()) return rebuild(Succ{substitute(s->arg, env, bound)});
+    if (const Iter* it = t->as<Iter>())
+      return rebuild(Iter{substitute(it->base, env, bound), it->state, it->state_span, under(it->state, it->step),
+                          substitute(it->count, env, bound)});
+    if (const Let* l = t->as<Let>())
+      return rebuild(Let{l->name, l->name_span, substitute(l->bound, env, bound), under(l->name, l->body)});
+    return t;  // literals
+  }
+};
+
+Evaluator::Evaluator(const Program& program, std::map<std::string, ValuePtr> params, EvalOptions options)
+    : program_(program), params_(std::move(params)), options_(options) {}
+
+namespace {
+template <class F>
+Result<std::invoke_result_t<F>> guarded(F f) {
+  using R = Result<std::invoke_result_t<F>>;
+  try {
+    return R::success(f());
+  } catch (const EvalFailure& e) {
+    return R::failure(e.diagnostic);
+  }
+}
+}  // namespace
+
+Result<ValuePtr> Evaluator::eval(const Term& term) {
+  return guarded([&] { return EvalRules{*this}.eval(term, Env{}); });
+}
+
+Result<ValuePtr> Evaluator::def_value(const std::string& name) {
+  return guarded([&] { return EvalRules{*this}.global(name, Span{}); });
+}
+
+Result<ValuePtr> Evaluator::apply(const ValuePtr& fn, const ValuePtr& arg, Span site) {
+  return guarded([&] { return EvalRules{*this}.apply(fn, arg, site); });
+}
+
+Result<TermPtr> Evaluator::readback(const ValuePtr& value) {
+  return guarded([&] { return EvalRules{*this}.readback(value); });
+}
+
+}  // namespace cajal

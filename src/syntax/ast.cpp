@@ -1,0 +1,132 @@
+#include "cajal/syntax/ast.hpp"
+
+namespace cajal {
+
+TypePtr Type::boolean(Span s) { return std::make_shared<const Type>(Type{Kind::Bool, nullptr, nullptr, s}); }
+TypePtr Type::nat(Span s) { return std::make_shared<const Type>(Type{Kind::Nat, nullptr, nullptr, s}); }
+TypePtr Type::arrow(TypePtr from, TypePtr to, Span s) {
+  return std::make_shared<const Type>(Type{Kind::Arrow, std::move(from), std::move(to), s});
+}
+
+bool operator==(const Type& a, const Type& b) {
+  if (a.kind != b.kind) return false;
+  if (a.kind != Type::Kind::Arrow) return true;
+  return *a.from == *b.from && *a.to == *b.to;
+}
+
+bool same_type(const TypePtr& a, const TypePtr& b) {
+  if (!a || !b) return !a && !b;
+  return *a == *b;
+}
+
+TermPtr make_term(Term::Node node, Span span) { return std::make_shared<const Term>(Term{std::move(node), span}); }
+
+namespace {
+struct TermEq {
+  const Term& other;
+  bool operator()(const Var& a) const { return a.name == other.as<Var>()->name; }
+  bool operator()(const Lam& a) const {
+    const Lam& b = *other.as<Lam>();
+    return a.param == b.param && *a.param_type == *b.param_type && *a.body == *b.body;
+  }
+  bool operator()(const App& a) const {
+    const App& b = *other.as<App>();
+    return *a.fn == *b.fn && *a.arg == *b.arg;
+  }
+  bool operator()(const BoolLit& a) const { return a.value == other.as<BoolLit>()->value; }
+  bool operator()(const If& a) const {
+    const If& b = *other.as<If>();
+    return *a.cond == *b.cond && *a.then_branch == *b.then_branch && *a.else_branch == *b.else_branch;
+  }
+  bool operator()(const NatLit& a) const { return a.value == other.as<NatLit>()->value; }
+  bool operator()(const Succ& a) const { return *a.arg == *other.as<Succ>()->arg; }
+  bool operator()(const Iter& a) const {
+    const Iter& b = *other.as<Iter>();
+    return a.state == b.state && *a.base == *b.base && *a.step == *b.step && *a.count == *b.count;
+  }
+  bool operator()(const Let& a) const {
+    const Let& b = *other.as<Let>();
+    return a.name == b.name && *a.bound == *b.bound && *a.body == *b.body;
+  }
+};
+
+struct Children {
+  std::vector<const Term*>& out;
+  void operator()(const Var&) const {}
+  void operator()(const Lam& t) const { out.push_back(t.body.get()); }
+  void operator()(const App& t) const { out.push_back(t.fn.get()); out.push_back(t.arg.get()); }
+  void operator()(const BoolLit&) const {}
+  void operator()(const If& t) const {
+    out.push_back(t.cond.get()); out.push_back(t.then_branch.get()); out.push_back(t.else_branch.get());
+  }
+  void operator()(const NatLit&) const {}
+  void operator()(const Succ& t) const { out.push_back(t.arg.get()); }
+  void operator()(const Iter& t) const {
+    out.push_back(t.base.get()); out.push_back(t.step.get()); out.push_back(t.count.get());
+  }
+  void operator()(const Let& t) const { out.push_back(t.bound.get()); out.push_back(t.body.get()); }
+};
+}  // namespace
+
+bool operator==(const Term& a, const Term& b) {
+  if (a.node.index() != b.node.index()) return false;
+  return std::visit(TermEq{b}, a.node);
+}
+
+bool same_term(const TermPtr& a, const TermPtr& b) {
+  if (!a || !b) return !a && !b;
+  return *a == *b;
+}
+
+std::size_t term_size(const Term& t) {
+  std::size_t n = 0;
+  std::vector<const Term*> todo{&t};
+  while (!todo.empty()) {
+    const Term* cur = todo.back();
+    todo.pop_back();
+    ++n;
+    std::visit(Children{todo}, cur->node);
+  }
+  return n;
+}
+
+const std::string& decl_name(const Decl& d) {
+  return std::visit([](const auto& x) -> const std::string& { return x.name; }, d);
+}
+
+Span decl_span(const Decl& d) {
+  return std::visit([](const auto& x) { return x.name_span; }, d);
+}
+
+const Def* Program::find_def(const std::string& name) const {
+  for (const Decl& d : decls)
+    if (const Def* def = std::get_if<Def>(&d); def && def->name == name) return def;
+  return nullptr;
+}
+
+const Param* Program::find_param(const std::string& name) const {
+  for (const Decl& d : decls)
+    if (const Param* p = std::get_if<Param>(&d); p && p->name == name) return p;
+  return nullptr;
+}
+
+bool operator==(const Program& a, const Program& b) {
+  if (a.decls.size() != b.decls.size()) return false;
+  for (std::size_t i = 0; i < a.decls.size(); ++i) {
+    const Decl& x = a.decls[i];
+    const Decl& y = b.decls[i];
+    if (x.index() != y.index()) return false;
+    if (const Def* dx = std::get_if<Def>(&x)) {
+      const Def& dy = std::get<Def>(y);
+      if (dx->name != dy.name || !same_type(dx->annotation, dy.annotation) || !same_term(dx->body, dy.body))
+        return false;
+    } else {
+      const Param& px = std::get<Param>(x);
+      const Param& py = std::get<Param>(y);
+      if (px.name != py.name || !same_type(px.type, py.type)) return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace cajal

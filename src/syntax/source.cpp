@@ -1,0 +1,76 @@
+#include "cajal/syntax/source.hpp"
+
+#include <algorithm>
+
+namespace cajal {
+
+Source::Source(std::string name, std::string text) : name_(std::move(name)), text_(std::move(text)) {
+  line_starts_.push_back(0);
+  for (std::uint32_t i = 0; i < text_.size(); ++i)
+    if (text_[i] == '\n') line_starts_.push_back(i + 1);
+}
+
+namespace {
+// Continuation bytes of UTF-8 are 10xxxxxx; counting the others counts code points.
+std::uint32_t count_code_points(std::string_view s) {
+  return static_cast<std::uint32_t>(
+      std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+}  // namespace
+
+LineCol Source::locate(std::uint32_t offset) const {
+  offset = std::min<std::uint32_t>(offset, static_cast<std::uint32_t>(text_.size()));
+  auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
+  auto line = static_cast<std::uint32_t>(it - line_starts_.begin());  // 1-based
+  std::uint32_t start = line_starts_[line - 1];
+  return {line, 1 + count_code_points(std::string_view(text_).substr(start, offset - start))};
+}
+
+std::string_view Source::line_text(std::uint32_t line) const {
+  if (line == 0 || line > line_starts_.size()) return {};
+  std::uint32_t start = line_starts_[line - 1];
+  std::uint32_t end = line < line_starts_.size() ? line_starts_[line] - 1 : static_cast<std::uint32_t>(text_.size());
+  std::string_view s = std::string_view(text_).substr(start, end - start);
+  if (!s.empty() && s.back() == '\r') s.remove_suffix(1);
+  return s;
+}
+
+std::string Span::line_col() const {
+  if (!source) return "?:?";
+  LineCol lc = source->locate(begin);
+  return std::to_string(lc.line) + ":" + std::to_string(lc.column);
+}
+
+std::string Span::where() const {
+  if (!source) return "<unknown>";
+  return source->name() + ":" + line_col();
+}
+
+std::optional<Utf8Problem> find_utf8_problem(std::string_view text) {
+  auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  for (std::size_t i = 0; i < text.size();) {
+    unsigned char c = byte(i);
+    auto at = static_cast<std::uint32_t>(i);
+    if (c == 0) return Utf8Problem{at, "a NUL byte"};
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) {
+      static const char* hex = "0123456789ABCDEF";
+      return Utf8Problem{at, std::string("the control character 0x") + hex[c >> 4] + hex[c & 15]};
+    }
+    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (len == 0 || i + len > text.size()) return Utf8Problem{at, "a byte that is not valid UTF-8"};
+    for (std::size_t k = 1; k < len; ++k)
+      if ((byte(i + k) & 0xC0) != 0x80) return Utf8Problem{at, "a byte that is not valid UTF-8"};
+    if (len > 1) {
+      // Reject overlong encodings, surrogates and code points above U+10FFFF.
+      std::uint32_t cp = c & (0x7F >> len);
+      for (std::size_t k = 1; k < len; ++k) cp = (cp << 6) | (byte(i + k) & 0x3F);
+      static constexpr std::uint32_t min_cp[] = {0, 0, 0x80, 0x800, 0x10000};
+      if (cp < min_cp[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return Utf8Problem{at, "a byte that is not valid UTF-8"};
+    }
+    i += len;
+  }
+  return std::nullopt;
+}
+
+}  // namespace cajal
