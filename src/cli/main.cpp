@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -108,6 +109,11 @@ std::optional<std::string> read_file(const std::string& path, std::string& error
     std::ostringstream ss;
     ss << std::cin.rdbuf();
     return ss.str();
+  }
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    error = "cannot read " + path + ": it is a directory";
+    return std::nullopt;
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) {

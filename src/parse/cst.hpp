@@ -52,8 +52,9 @@ struct Numeral : x3::position_tagged {
 };
 struct SuccExpr;
 struct IterExpr;
+struct Paren;
 struct Atom : x3::variant<Nil, x3::forward_ast<SuccExpr>, BoolConst, Numeral, x3::forward_ast<IterExpr>, Identifier,
-                          Term> {
+                          x3::forward_ast<Paren>> {
   using base_type::base_type;
   using base_type::operator=;
 };
@@ -79,6 +80,9 @@ struct Application : x3::position_tagged {  // atom atom*, left-associative
 };
 struct SuccExpr : x3::position_tagged {
   Atom arg;
+};
+struct Paren : x3::position_tagged {  // ( term ): its span includes the parentheses
+  Term inner;
 };
 struct IterExpr : x3::position_tagged {
   Term base;

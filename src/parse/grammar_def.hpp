@@ -114,6 +114,8 @@ const auto set_bool = leaf([](auto&, auto& node, const std::string& text) { node
 const auto set_base_type = leaf([](auto&, auto& node, std::string text) { node.name = std::move(text); });
 const auto set_succ = leaf([](auto&, auto&, const std::string&) {});
 const auto set_succ_arg = [](auto& ctx) { x3::_val(ctx).arg = std::move(x3::_attr(ctx)); };
+const auto set_paren = leaf([](auto&, auto&, const std::string&) {});
+const auto set_paren_inner = [](auto& ctx) { x3::_val(ctx).inner = std::move(x3::_attr(ctx)); };
 
 // ----- rule ids: every node is tagged with its source range ----------------------------------
 struct identifier_class : x3::annotate_on_success {};
@@ -129,6 +131,7 @@ struct atom_class : x3::annotate_on_success {};
 struct bool_const_class : x3::annotate_on_success {};
 struct numeral_class : x3::annotate_on_success {};
 struct succ_expr_class : x3::annotate_on_success {};
+struct paren_class : x3::annotate_on_success {};
 struct iter_expr_class : x3::annotate_on_success {};
 struct def_decl_class : x3::annotate_on_success {};
 struct param_decl_class : x3::annotate_on_success {};
@@ -160,6 +163,7 @@ const x3::rule<atom_class, cst::Atom> atom = "term";
 const x3::rule<bool_const_class, cst::BoolConst> bool_const = "`true` or `false`";
 const x3::rule<numeral_class, cst::Numeral> numeral = "numeral";
 const x3::rule<succ_expr_class, cst::SuccExpr> succ_expr = "`succ`";
+const x3::rule<paren_class, cst::Paren> paren = "`(`";
 const x3::rule<iter_expr_class, cst::IterExpr> iter_expr = "`iter`";
 const x3::rule<def_decl_class, cst::DefDecl> def_decl = "`def`";
 const x3::rule<param_decl_class, cst::ParamDecl> param_decl = "`param`";
@@ -185,10 +189,11 @@ const auto application_def = atom >> *atom;
 
 // atom ::= succ atom | true | false | numeral | iter { term | y => term } ( term ) | x | ( term )
 const auto atom_def =
-    depth_guard[succ_expr | bool_const | numeral | iter_expr | identifier | (lparen > term > rparen)];
+    depth_guard[succ_expr | bool_const | numeral | iter_expr | identifier | paren];
 const auto bool_const_def = raw[kw_true | kw_false][set_bool];
 const auto numeral_def = raw[lexeme[+x3::ascii::digit >> !ident_char]][set_digits];
 const auto succ_expr_def = raw[kw_succ > atom[set_succ_arg]][set_succ];
+const auto paren_def = raw[lparen > term[set_paren_inner] > rparen][set_paren];
 const auto iter_expr_def = kw_iter > lbrace > term > bar > identifier > maps_to > term > rbrace > lparen > term > rparen;
 
 // decl ::= def NAME [: type] = term | param NAME : type        file ::= decl*
@@ -199,7 +204,7 @@ const auto file_rule_def = *decl > end_of_decls;
 const auto term_only_rule_def = term > end_of_term;
 
 BOOST_SPIRIT_DEFINE(identifier, base_type, type_atom, type_expr, term, lambda, if_expr, let_expr, application, atom,
-                    bool_const, numeral, succ_expr, iter_expr, def_decl, param_decl, decl, file_rule,
+                    bool_const, numeral, succ_expr, paren, iter_expr, def_decl, param_decl, decl, file_rule,
                     term_only_rule)
 
 const file_type& file() { return file_rule; }

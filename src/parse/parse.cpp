@@ -21,7 +21,7 @@ std::string describe_expected(std::string which) {
 
 // What stands at `offset`, for "expected X, found Y" messages.
 std::string describe_found(const std::string& text, std::uint32_t offset) {
-  if (offset >= text.size()) return "end of input";
+  if (text.find_first_not_of(" \t\r\n\v\f", offset) == std::string::npos) return "end of input";
   std::size_t i = offset;
   auto word_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '\''; };
   if (word_char(text[i])) {
@@ -29,6 +29,8 @@ std::string describe_found(const std::string& text, std::uint32_t offset) {
     while (j < text.size() && word_char(text[j]) && j - i < 40) ++j;
     return "`" + text.substr(i, j - i) + "`";
   }
+  for (const char* token : {"=>", "-o", "--"})
+    if (text.compare(i, 2, token) == 0) return std::string("`") + token + "`";
   std::size_t len = 1;
   auto c = static_cast<unsigned char>(text[i]);
   if (c >= 0x80) len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
@@ -136,6 +138,10 @@ class Lowering {
     }
     return acc;
   }
+  Lowered node(const cst::Paren& p) {
+    Lowered inner = term(p.inner);
+    return {make_term(inner.term->node, span_of(p)), inner.depth};
+  }
   Lowered node(const cst::SuccExpr& s) {
     Lowered arg = atom(s.arg);
     return {make_term(Succ{arg.term}, span_of(s)), arg.depth + 1};
@@ -184,6 +190,10 @@ std::optional<Diagnostic> run_grammar(const Source& source, const Rule& rule, At
     bool ok = x3::phrase_parse(first, last, parser, skipper, out);
     if (ok && first == last) return std::nullopt;
     std::uint32_t at = skip_blanks(text, state.error ? state.error->offset : state.offset(first));
+    if (at == text.size()) {  // at the end: point just past the last token, not at an empty line
+      std::size_t last = text.find_last_not_of(" \t\r\n\v\f");
+      at = last == std::string::npos ? 0 : static_cast<std::uint32_t>(last + 1);
+    }
     std::string expected = state.error ? describe_expected(state.error->expected) : "a declaration";
     return error_at(Span{&source, at, at + 1}, "expected " + expected + ", found " + describe_found(text, at));
   } catch (const NestingTooDeep& e) {

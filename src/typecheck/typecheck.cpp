@@ -47,9 +47,10 @@ struct Binding {
 class Checker {
  public:
   Checker(const Globals& globals, const std::map<std::string, Span>& later_defs,
-          const std::map<std::string, Span>& broken_defs, TypeTable& types, bool derivations)
+          const std::map<std::string, Span>& broken_defs, TypeTable& types, bool derivations,
+          std::string current_def = {})
       : globals_(globals), later_defs_(later_defs), broken_defs_(broken_defs), types_(types),
-        derivations_(derivations) {}
+        derivations_(derivations), current_def_(std::move(current_def)) {}
 
   // Θ; · ⊢ t : A for a closed term.
   TypePtr check_closed(const Term& t, Derivation* out) {
@@ -65,6 +66,7 @@ class Checker {
   const std::map<std::string, Span>& broken_defs_;  // earlier defs that failed without annotation
   TypeTable& types_;
   bool derivations_;
+  std::string current_def_;     // the def being checked (it may not mention itself)
   std::vector<Binding> delta_;  // Δ, innermost binding last
   std::size_t barrier_ = 0;     // bindings below this index lie outside the current `iter` step
 
@@ -139,6 +141,8 @@ class Checker {
       name_rule(d, g->kind == Global::Kind::Def ? "T-Def" : "T-Param", t);
       return g->type;
     }
+    if (v.name == current_def_)
+      fail(t.span, "def " + quoted(v.name) + " refers to itself; Cajal has no recursion (repeat with `iter`)");
     if (auto it = later_defs_.find(v.name); it != later_defs_.end())
       fail(t.span, quoted(v.name) + " is defined later, at " + it->second.line_col() +
                        "; a def may refer only to earlier defs and params (there is no recursion)",
@@ -283,11 +287,8 @@ Result<CheckedProgram> check_program(const Program& program, const CheckOptions&
     later_defs.erase(name);
     Derivation derivation;
     try {
-      // A def may not mention itself: while its body is checked it counts as "defined later".
-      later_defs.emplace(name, site);
-      Checker checker(out.globals, later_defs, broken_defs, out.types, options.derivations);
+      Checker checker(out.globals, later_defs, broken_defs, out.types, options.derivations, name);
       TypePtr type = checker.check_closed(*def.body, options.derivations ? &derivation : nullptr);
-      later_defs.erase(name);
       if (def.annotation && !same_type(def.annotation, type))
         throw TypeError{Diagnostic{Severity::error, def.annotation->span,
                                    "def " + quoted(name) + " is declared as " + print_type(def.annotation) +
@@ -297,14 +298,12 @@ Result<CheckedProgram> check_program(const Program& program, const CheckOptions&
       out.def_order.push_back(name);
       if (options.derivations) out.derivations.emplace(name, std::move(derivation));
     } catch (const TypeError& e) {
-      later_defs.erase(name);
       errors.push_back(e.diagnostic);
       if (def.annotation)
         out.globals.add(name, Global{Global::Kind::Def, def.annotation, site});
       else
         broken_defs.emplace(name, site);
     } catch (const UsesBrokenDef&) {
-      later_defs.erase(name);
       broken_defs.emplace(name, site);
     }
   }

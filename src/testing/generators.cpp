@@ -1,0 +1,258 @@
+#include "cajal/testing/generators.hpp"
+
+#include <algorithm>
+
+#include "cajal/syntax/print.hpp"
+
+namespace cajal::testing {
+
+namespace {
+
+// A uniform pick in [lo, hi). RapidCheck's inRange narrows its range at small sizes; structural
+// choices (which constructor, which type, which variable) must not, so they run at full size.
+// Size is bounded separately, by the `size` budget passed down the construction.
+int pick(int lo, int hi) { return *rc::gen::resize(100, rc::gen::inRange(lo, hi)); }
+bool coin() { return pick(0, 2) == 1; }
+template <class T>
+const T& pick_of(const std::vector<T>& v) {
+  return v[static_cast<std::size_t>(pick(0, static_cast<int>(v.size())))];
+}
+
+TermPtr var(const std::string& x) { return make_term(Var{x}); }
+TermPtr app(TermPtr f, TermPtr a) { return make_term(App{std::move(f), std::move(a)}); }
+TermPtr lam(const std::string& x, TypePtr a, TermPtr body) { return make_term(Lam{x, {}, std::move(a), std::move(body)}); }
+TermPtr iter(TermPtr base, const std::string& y, TermPtr step, TermPtr count) {
+  return make_term(Iter{std::move(base), y, {}, std::move(step), std::move(count)});
+}
+
+bool has_name(const Context& c, const std::string& x) {
+  return std::any_of(c.begin(), c.end(), [&](const auto& b) { return b.first == x; });
+}
+
+// A binder name: usually one of a few short names (so shadowing happens), never one that would
+// hide a variable of Δ or Θ still to be used.
+std::string pick_name(const Context& delta, const Context& theta) {
+  static const char* names[] = {"x", "y", "z", "f", "g", "b", "n"};
+  std::string x = names[pick(0, 7)];
+  while (has_name(delta, x) || has_name(theta, x)) x += "'";
+  return x;
+}
+
+// Splits Δ in two at random (each variable goes to one side).
+std::pair<Context, Context> split(const Context& delta) {
+  Context left, right;
+  for (const auto& b : delta) (coin() ? left : right).push_back(b);
+  return {left, right};
+}
+
+// The argument types and result of a (curried) function type: A1 -o ... -o Ak -o R.
+std::vector<TypePtr> spine(TypePtr t) {
+  std::vector<TypePtr> out;
+  while (t->is_arrow()) {
+    out.push_back(t->from);
+    t = t->to;
+  }
+  out.push_back(t);
+  return out;
+}
+
+// Ways to reach `type` from a variable of type `have` by applying it to k arguments.
+std::vector<std::size_t> arities_reaching(const TypePtr& have, const TypePtr& type) {
+  std::vector<std::size_t> out;
+  TypePtr t = have;
+  for (std::size_t k = 0;; ++k) {
+    if (same_type(t, type)) out.push_back(k);
+    if (!t->is_arrow()) break;
+    t = t->to;
+  }
+  return out;
+}
+
+struct Builder {
+  Context theta;
+
+  // A term of `type` that uses the (linear) `delta` exactly once each.
+  TermPtr term(const TypePtr& type, const Context& delta, int size) {
+    if (size <= 1) return consume_all(delta, leaf(type, size), type);
+    enum Choice { kLeaf, kLam, kApp, kIf, kLet, kIter, kSucc, kUseVar, kUseGlobal };
+    std::vector<std::pair<int, Choice>> options{{1, kLeaf}, {3, kApp}, {3, kIf}, {2, kLet}, {3, kIter}};
+    if (type->is_arrow()) options.push_back({6, kLam});
+    if (type->kind == Type::Kind::Nat) options.push_back({3, kSucc});
+    if (std::any_of(delta.begin(), delta.end(), [&](const auto& b) { return !arities_reaching(b.second, type).empty(); }))
+      options.push_back({8, kUseVar});
+    if (std::any_of(theta.begin(), theta.end(), [&](const auto& b) { return !arities_reaching(b.second, type).empty(); }))
+      options.push_back({2, kUseGlobal});
+    // A weighted pick; it shrinks towards the first option (a leaf).
+    int total = 0;
+    for (auto [w, c] : options) total += w;
+    int r = pick(0, total);
+    Choice choice = kLeaf;
+    for (auto [w, c] : options) {
+      if (r < w) {
+        choice = c;
+        break;
+      }
+      r -= w;
+    }
+    int sub = size - 1;
+    switch (choice) {
+      case kLeaf: return consume_all(delta, leaf(type, sub), type);
+      case kLam: {  // T-Abs
+        std::string x = pick_name(delta, theta);
+        Context inner = delta;
+        inner.emplace_back(x, type->from);
+        return lam(x, type->from, term(type->to, inner, sub));
+      }
+      case kApp: {  // T-App: the function's domain is a fresh small type
+        TypePtr a = *gen_type(1);
+        auto [d1, d2] = split(delta);
+        int fs = pick(0, sub + 1);
+        return app(term(Type::arrow(a, type), d1, fs), term(a, d2, sub - fs));
+      }
+      case kIf: {  // T-If: both branches get the same Δ
+        auto [dc, db] = split(delta);
+        int cs = pick(0, sub / 2 + 1);
+        int bs = (sub - cs) / 2;
+        return make_term(If{term(Type::boolean(), dc, cs), term(type, db, bs), term(type, db, bs)});
+      }
+      case kLet: {  // T-Let
+        TypePtr a = *gen_type(1);
+        auto [d1, d2] = split(delta);
+        std::string x = pick_name(d2, theta);
+        d2.emplace_back(x, a);
+        int bs = pick(0, sub + 1);
+        return make_term(Let{x, {}, term(a, d1, bs), term(type, d2, sub - bs)});
+      }
+      case kIter: {  // T-Iter: the step sees only its state variable (and Θ)
+        auto [db, dn] = split(delta);
+        std::string y = pick_name({}, theta);
+        int third = std::max(1, sub / 3);
+        return iter(term(type, db, third), y, term(type, {{y, type}}, third), term(Type::nat(), dn, third));
+      }
+      case kSucc: return make_term(Succ{term(type, delta, sub)});  // T-Succ
+      case kUseVar: {  // T-Var, applied to enough arguments to reach `type`
+        std::vector<std::size_t> candidates;
+        for (std::size_t i = 0; i < delta.size(); ++i)
+          if (!arities_reaching(delta[i].second, type).empty()) candidates.push_back(i);
+        std::size_t i = pick_of(candidates);
+        Context rest = delta;
+        rest.erase(rest.begin() + static_cast<long>(i));
+        return apply_to_args(var(delta[i].first), delta[i].second, type, rest, sub);
+      }
+      case kUseGlobal: {  // T-Def / T-Param
+        std::vector<std::size_t> candidates;
+        for (std::size_t i = 0; i < theta.size(); ++i)
+          if (!arities_reaching(theta[i].second, type).empty()) candidates.push_back(i);
+        std::size_t i = pick_of(candidates);
+        return apply_to_args(var(theta[i].first), theta[i].second, type, delta, sub);
+      }
+    }
+    return leaf(type, sub);
+  }
+
+  // f a1 ... ak : type, with Δ split among the arguments.
+  TermPtr apply_to_args(TermPtr f, const TypePtr& have, const TypePtr& type, Context delta, int size) {
+    std::size_t k = pick_of(arities_reaching(have, type));
+    std::vector<TypePtr> args = spine(have);
+    if (k == 0) return consume_all(delta, f, type);
+    int each = std::max(1, size / static_cast<int>(k));
+    for (std::size_t j = 0; j < k; ++j) {
+      Context mine;
+      if (j + 1 == k) {
+        mine = delta;
+      } else {
+        auto [now, later] = split(delta);
+        mine = now;
+        delta = later;
+      }
+      f = app(f, term(args[j], mine, each));
+    }
+    return f;
+  }
+
+  // A small closed term of `type`.
+  TermPtr leaf(const TypePtr& type, int size) {
+    switch (type->kind) {
+      case Type::Kind::Bool: return make_term(BoolLit{coin()});
+      case Type::Kind::Nat: return make_term(NatLit{static_cast<std::uint64_t>(pick(0, 4))});
+      case Type::Kind::Arrow: {
+        std::string x = pick_name({}, theta);
+        return lam(x, type->from, term(type->to, {{x, type->from}}, size - 1));
+      }
+    }
+    return nullptr;
+  }
+
+  // Uses up every variable of Δ around `t : type` without changing its value:
+  //   x : Nat        iter { t | y => y } (x)
+  //   x : Bool       iter { t | y => y } (if x then 0 else 1)
+  //   x : A -o B     consume (x a) where a is a closed A
+  TermPtr consume_all(const Context& delta, TermPtr t, const TypePtr& type) {
+    for (const auto& [x, a] : delta) t = consume(var(x), a, t, type);
+    return t;
+  }
+  TermPtr consume(TermPtr v, const TypePtr& a, TermPtr t, const TypePtr& type) {
+    std::string y = pick_name({}, theta);
+    switch (a->kind) {
+      case Type::Kind::Nat: return iter(t, y, var(y), v);
+      case Type::Kind::Bool:
+        return iter(t, y, var(y), make_term(If{v, make_term(NatLit{0}), make_term(NatLit{1})}));
+      case Type::Kind::Arrow: return consume(app(v, leaf(a->from, 1)), a->to, t, type);
+    }
+    return t;
+  }
+};
+
+}  // namespace
+
+rc::Gen<TypePtr> gen_type(int depth) {
+  return rc::gen::exec([depth]() -> TypePtr {
+    int k = pick(0, depth > 0 ? 4 : 2);
+    if (k == 0) return Type::boolean();
+    if (k == 1) return Type::nat();
+    return Type::arrow(*gen_type(depth - 1), *gen_type(depth - 1));
+  });
+}
+
+rc::Gen<TermPtr> gen_term(TypePtr type, Context delta, Context theta, int size) {
+  return rc::gen::exec([=] { return Builder{theta}.term(type, delta, size); });
+}
+
+rc::Gen<TermPtr> gen_closed_term(TypePtr type, Context theta) {
+  return rc::gen::withSize([=](int size) { return gen_term(type, {}, theta, std::max(1, size / 4)); });
+}
+
+rc::Gen<GeneratedProgram> gen_program() {
+  return rc::gen::withSize([](int size) {
+    return rc::gen::exec([size] {
+      GeneratedProgram out;
+      Context theta;
+      int params = pick(0, 3);
+      for (int i = 0; i < params; ++i) {
+        std::string name = "p" + std::to_string(i);
+        TypePtr t = *gen_type(1);
+        out.program.decls.push_back(Param{name, {}, t});
+        out.param_values.emplace_back(name, Builder{{}}.term(t, {}, 3));
+        theta.emplace_back(name, t);
+      }
+      int defs = pick(0, 3);
+      for (int i = 0; i < defs; ++i) {
+        std::string name = "d" + std::to_string(i);
+        TypePtr t = *gen_type(2);
+        out.program.decls.push_back(Def{name, {}, nullptr, Builder{theta}.term(t, {}, std::max(1, size / 8))});
+        theta.emplace_back(name, t);
+      }
+      out.main_type = *gen_type(2);
+      out.program.decls.push_back(Def{"main", {}, nullptr, Builder{theta}.term(out.main_type, {}, std::max(1, size / 2))});
+      return out;
+    });
+  });
+}
+
+std::string to_source(const GeneratedProgram& p) {
+  std::string out;
+  for (const auto& [name, value] : p.param_values) out += "-- --param " + name + "=" + print_term(*value) + "\n";
+  return out + format_program(p.program);
+}
+
+}  // namespace cajal::testing

@@ -1,0 +1,118 @@
+// Golden tests.
+// - tests/golden/errors/NAME.cj: a program that must be rejected; NAME.err holds the exact
+//   diagnostics. Regenerate with CAJAL_UPDATE_GOLDEN=1 (and review the diff).
+// - spec/examples/NAME.cj: a program with its expected type and values in header comments:
+//     -- type: T          the type of main
+//     -- params: p=TERM ; q=TERM   (optional, for the next value line)
+//     -- args: TERM ; TERM         (optional, for the next value line)
+//     -- value: V          the printed value of main applied to the args
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "support.hpp"
+
+namespace cajal::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::vector<fs::path> files(const fs::path& dir, const std::string& ext) {
+  std::vector<fs::path> out;
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.path().extension() == ext) out.push_back(e.path());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<std::string> split_terms(const std::string& s) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (true) {
+    std::size_t semi = s.find(';', start);
+    std::string part = s.substr(start, semi == std::string::npos ? std::string::npos : semi - start);
+    part.erase(0, part.find_first_not_of(' '));
+    part.erase(part.find_last_not_of(' ') + 1);
+    if (!part.empty()) out.push_back(part);
+    if (semi == std::string::npos) return out;
+    start = semi + 1;
+  }
+}
+
+const fs::path kRoot = CAJAL_SOURCE_DIR;
+
+TEST(Golden, ErrorMessages) {
+  bool update = std::getenv("CAJAL_UPDATE_GOLDEN") != nullptr;
+  auto cases = files(kRoot / "tests/golden/errors", ".cj");
+  ASSERT_GE(cases.size(), 20u);
+  for (const fs::path& p : cases) {
+    Loaded l = load(slurp(p), p.filename().string());
+    ASSERT_FALSE(l.result.ok()) << p << " was accepted";
+    std::string got = render(l.result.diagnostics);
+    fs::path expected = fs::path(p).replace_extension(".err");
+    if (update) {
+      std::ofstream(expected, std::ios::binary) << got;
+      continue;
+    }
+    ASSERT_TRUE(fs::exists(expected)) << expected << " is missing (run with CAJAL_UPDATE_GOLDEN=1)";
+    EXPECT_EQ(got, slurp(expected)) << p;
+  }
+}
+
+TEST(Golden, SpecExamples) {
+  auto examples = files(kRoot / "spec/examples", ".cj");
+  ASSERT_GE(examples.size(), 8u);
+  for (const fs::path& p : examples) {
+    SCOPED_TRACE(p.string());
+    std::string text = slurp(p);
+    std::istringstream lines(text);
+    std::string line, type;
+    std::vector<std::string> args;
+    std::vector<std::pair<std::string, std::string>> params;
+    int runs = 0;
+    while (std::getline(lines, line)) {
+      auto field = [&](const std::string& key) -> std::optional<std::string> {
+        std::string prefix = "-- " + key + ":";
+        if (line.rfind(prefix, 0) != 0) return std::nullopt;
+        std::string v = line.substr(prefix.size());
+        v.erase(0, v.find_first_not_of(' '));
+        return v;
+      };
+      if (auto t = field("type")) type = *t;
+      if (auto a = field("args")) args = split_terms(*a);
+      if (auto ps = field("params")) {
+        params.clear();
+        for (const std::string& kv : split_terms(*ps))
+          params.emplace_back(kv.substr(0, kv.find('=')), kv.substr(kv.find('=') + 1));
+      }
+      if (auto v = field("value")) {
+        EXPECT_EQ(run(text, args, params), *v) << "args: " << ::testing::PrintToString(args);
+        args.clear();
+        params.clear();
+        ++runs;
+      }
+    }
+    EXPECT_FALSE(type.empty()) << "no `-- type:` line";
+    EXPECT_EQ(main_type(text), type);
+    EXPECT_GT(runs, 0) << "no `-- value:` line";
+
+    // fmt is a fixed point up to the AST: parse(fmt(p)) == p.
+    Loaded l = load(text);
+    ASSERT_TRUE(l.result.ok());
+    std::string formatted = format_program(l.result->program);
+    Loaded again = load(formatted);
+    ASSERT_TRUE(again.result.ok()) << formatted;
+    EXPECT_TRUE(l.result->program == again.result->program);
+  }
+}
+
+}  // namespace
+}  // namespace cajal::test
