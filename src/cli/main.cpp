@@ -16,7 +16,9 @@
 #include <string>
 #include <vector>
 
+#include "cajal/compile/compile.hpp"
 #include "cajal/driver/driver.hpp"
+#include "cajal/network/engine.hpp"
 #include "cajal/parse/parse.hpp"
 #include "cajal/syntax/print.hpp"
 
@@ -36,6 +38,13 @@ commands:
   type FILE [--json] [--derivation]
                  print the type of every def and param (and how each was derived)
   fmt FILE       print the program in canonical layout
+  compile FILE [--depth D] [--json] [--show] [--emit json [--out F]] [--param NAME=TERM]...
+                 compile main to neurons: --json prints main's materialized tensor,
+                 --show the network, --emit json the serialized network
+  run FILE --engine network [--depth D] ...
+                 evaluate main with the compiled network instead of the interpreter
+  grad FILE [--arg TERM]... [--param NAME=TERM]... [--depth D] [--json]
+                 gradients of the summed output w.r.t. every input and param
 
 FILE may be `-` for standard input. Exit codes: 0 success, 1 negative verdict,
 2 invalid input, 3 inconclusive, 4 internal error.
@@ -166,18 +175,37 @@ std::string one_file(const Args& args, const char* command) {
   return args.positional.front();
 }
 
-int cmd_run(int argc, char** argv) {
-  Args args = parse_args(argc, argv, 2, {"--json"}, {"--arg", "--param", "-e", "--max-steps"});
-  bool as_json = args.has("--json");
-  std::optional<std::string> inline_term = args.one("-e");
+int parse_depth(const Args& args) {
+  auto d = args.one("--depth");
+  if (!d) return 9;
+  try {
+    std::size_t used = 0;
+    long v = std::stol(*d, &used);
+    if (used != d->size() || v < 0 || v > kMaxDepth) throw std::invalid_argument("");
+    return static_cast<int>(v);
+  } catch (const std::exception&) {
+    throw UsageError{"--depth takes a whole number from 0 to " + std::to_string(kMaxDepth) + ", got `" + *d + "`"};
+  }
+}
+
+// The program and RunRequest of a run-like command (run, grad, compile).
+struct RunSetup {
   SourcePtr source;
+  bool inline_term = false;
+  RunRequest request;
+};
+
+RunSetup run_setup(const Args& args, const char* command) {
+  RunSetup setup;
+  std::optional<std::string> inline_term = args.one("-e");
   if (inline_term) {
     if (!args.positional.empty()) throw UsageError{"give either FILE or -e TERM, not both"};
-    source = std::make_shared<const Source>("<command line>", *inline_term);
+    setup.source = std::make_shared<const Source>("<command line>", *inline_term);
+    setup.inline_term = true;
   } else {
-    source = load_source(one_file(args, "run"));
+    setup.source = load_source(one_file(args, command));
   }
-  RunRequest request;
+  RunRequest& request = setup.request;
   for (std::size_t i = 0; const std::string& a : args.all("--arg"))
     request.args.push_back(std::make_shared<const Source>("<arg " + std::to_string(++i) + ">", a));
   for (const std::string& p : args.all("--param")) {
@@ -195,9 +223,64 @@ int cmd_run(int argc, char** argv) {
       throw UsageError{"--max-steps takes a positive whole number, got `" + *steps + "`"};
     }
   }
+  return setup;
+}
 
-  Result<LoadedProgram> loaded = inline_term ? load_inline(source) : load_program(source);
+json vector_json(const Eigen::VectorXd& v) { return std::vector<double>(v.data(), v.data() + v.size()); }
+
+// A gradient or tensor of type t: a flat list for Bool and Nat, a list of rows for functions.
+json shaped_json(const Eigen::VectorXd& v, const Type& t, int depth) {
+  if (!t.is_arrow()) return vector_json(v);
+  Eigen::Index cols = static_cast<Eigen::Index>(dimension(*t.from, depth));
+  json rows = json::array();
+  for (Eigen::Index r = 0; r * cols < v.size(); ++r) rows.push_back(vector_json(v.segment(r * cols, cols)));
+  return rows;
+}
+
+std::string format_number(double x) {
+  std::ostringstream ss;
+  ss << x;
+  return ss.str();
+}
+
+std::string shaped_text(const Eigen::VectorXd& v, const Type& t, int depth) {
+  auto row = [](const Eigen::VectorXd& r) {
+    std::string s = "[";
+    for (Eigen::Index k = 0; k < r.size(); ++k) s += (k ? " " : "") + format_number(r(k));
+    return s + "]";
+  };
+  if (!t.is_arrow()) return row(v);
+  Eigen::Index cols = static_cast<Eigen::Index>(dimension(*t.from, depth));
+  std::string s;
+  for (Eigen::Index r = 0; r * cols < v.size(); ++r) s += (r ? "\n  " : "[") + row(v.segment(r * cols, cols));
+  return s + "]";
+}
+
+int cmd_run(int argc, char** argv) {
+  Args args = parse_args(argc, argv, 2, {"--json"}, {"--arg", "--param", "-e", "--max-steps", "--engine", "--depth"});
+  bool as_json = args.has("--json");
+  std::string engine = args.one("--engine").value_or("interpreter");
+  if (engine != "interpreter" && engine != "network")
+    throw UsageError{"--engine is `interpreter` or `network`, got `" + engine + "`"};
+  if (engine == "interpreter" && args.has("--depth")) throw UsageError{"--depth goes with --engine network"};
+  int depth = parse_depth(args);
+  RunSetup setup = run_setup(args, "run");
+  Result<LoadedProgram> loaded = setup.inline_term ? load_inline(setup.source) : load_program(setup.source);
   if (!loaded) return report(loaded.diagnostics, as_json);
+  if (engine == "network") {
+    Result<NetworkRunResult> r = run_main_on_network(*loaded, setup.request, depth);
+    if (!r) return report(r.diagnostics, as_json);
+    Eigen::VectorXd out = r->run.output.col(0);
+    std::string value = r->value ? *r->value : shaped_text(out, *r->type, depth);
+    if (as_json)
+      std::cout << json{{"type", print_type(r->type)}, {"value", value}, {"depth", depth},
+                        {"vector", vector_json(out)}}.dump()
+                << "\n";
+    else
+      std::cout << value << "\n";
+    return kSuccess;
+  }
+  RunRequest& request = setup.request;
   Result<RunResult> result = run_main(*loaded, request);
   if (!result) return report(result.diagnostics, as_json);
   std::string value = print_term(*result->value_term);
@@ -251,6 +334,85 @@ int cmd_fmt(int argc, char** argv) {
   return kSuccess;
 }
 
+int cmd_compile(int argc, char** argv) {
+  Args args = parse_args(argc, argv, 2, {"--json", "--show"}, {"--depth", "--emit", "--out", "--param", "-e"});
+  bool as_json = args.has("--json");
+  int depth = parse_depth(args);
+  std::optional<std::string> emit = args.one("--emit");
+  if (emit && *emit != "json") throw UsageError{"--emit takes `json`, got `" + *emit + "`"};
+  std::optional<std::string> out_file = args.one("--out");
+  if (out_file && !emit) throw UsageError{"--out goes with --emit"};
+  RunSetup setup = run_setup(args, "compile");
+  Result<LoadedProgram> loaded = setup.inline_term ? load_inline(setup.source) : load_program(setup.source);
+  if (!loaded) return report(loaded.diagnostics, as_json);
+
+  CompileOptions options;
+  options.depth = depth;
+  Result<Network> net = compile_program(*loaded, options);
+  if (!net) return report(net.diagnostics, as_json);
+  if (emit) {
+    std::string text = to_json(*net) + "\n";
+    if (!out_file) {
+      std::cout << text;
+    } else {
+      std::ofstream out(*out_file, std::ios::binary);
+      if (!(out << text)) throw UsageError{"cannot write " + *out_file + ": " + std::strerror(errno)};
+    }
+  }
+  if (args.has("--show")) std::cout << show(*net);
+  if (as_json || (!emit && !args.has("--show"))) {
+    Result<Materialized> r = materialize_main(*loaded, setup.request, depth);
+    if (!r) return report(r.diagnostics, as_json);
+    const Type& type = *r->type;
+    const Eigen::VectorXd& tensor = r->tensor;
+    if (r->mass_lost > 1e-9)
+      std::cerr << "cajal: warning: the tensor lost mass past the depth D = " << depth
+                << ": for some arguments main's result needs naturals above " << depth << "\n";
+    json shape = type.is_arrow() ? json::array({dimension(*type.to, depth), dimension(*type.from, depth)})
+                                 : json::array({dimension(type, depth)});
+    if (as_json) {
+      std::cout << json{{"type", print_type(type)}, {"depth", depth}, {"shape", shape}, {"tensor", vector_json(tensor)}}.dump()
+                << "\n";
+    } else {
+      std::cout << "main : " << print_type(type) << " at depth " << depth << ": " << net->node_count()
+                << " neurons; tensor " << shape.dump() << "\n"
+                << shaped_text(tensor, type, depth) << "\n";
+    }
+  }
+  return kSuccess;
+}
+
+int cmd_grad(int argc, char** argv) {
+  Args args = parse_args(argc, argv, 2, {"--json"}, {"--arg", "--param", "-e", "--depth", "--max-steps"});
+  bool as_json = args.has("--json");
+  int depth = parse_depth(args);
+  RunSetup setup = run_setup(args, "grad");
+  Result<LoadedProgram> loaded = setup.inline_term ? load_inline(setup.source) : load_program(setup.source);
+  if (!loaded) return report(loaded.diagnostics, as_json);
+  auto r = grad_main(*loaded, setup.request, depth);
+  if (!r) return report(r.diagnostics, as_json);
+  const NetworkRunResult& run = r->first;
+  const NetworkGradients& g = r->second;
+  if (as_json) {
+    json inputs = json::object(), params = json::object();
+    for (std::size_t k = 0; k < run.network.inputs.size(); ++k)
+      inputs[run.network.inputs[k].name] = shaped_json(g.inputs[k].col(0), *run.network.inputs[k].type, depth);
+    for (const NetworkInput& p : run.network.params)
+      if (g.params.count(p.name)) params[p.name] = shaped_json(g.params.at(p.name), *p.type, depth);
+    std::cout << json{{"output", vector_json(run.run.output.col(0))}, {"depth", depth}, {"inputs", inputs}, {"params", params}}.dump()
+              << "\n";
+    return kSuccess;
+  }
+  std::cout << "output = " << shaped_text(run.run.output.col(0), *run.type, depth) << "\n";
+  for (std::size_t k = 0; k < run.network.inputs.size(); ++k)
+    std::cout << "d/d " << run.network.inputs[k].name << " = "
+              << shaped_text(g.inputs[k].col(0), *run.network.inputs[k].type, depth) << "\n";
+  for (const NetworkInput& p : run.network.params)
+    if (g.params.count(p.name))
+      std::cout << "d/d " << p.name << " = " << shaped_text(g.params.at(p.name), *p.type, depth) << "\n";
+  return kSuccess;
+}
+
 int dispatch(int argc, char** argv) {
   try {
     if (argc < 2) {
@@ -269,6 +431,8 @@ int dispatch(int argc, char** argv) {
     if (command == "run") return cmd_run(argc, argv);
     if (command == "type") return cmd_type(argc, argv);
     if (command == "fmt") return cmd_fmt(argc, argv);
+    if (command == "compile") return cmd_compile(argc, argv);
+    if (command == "grad") return cmd_grad(argc, argv);
     throw UsageError{"unknown command `" + command + "`"};
   } catch (const UsageError& e) {
     std::cerr << "cajal: error: " << e.message << "\n" << "(run `cajal --help` for usage)\n";

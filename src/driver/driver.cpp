@@ -1,5 +1,7 @@
 #include "cajal/driver/driver.hpp"
 
+#include "cajal/compile/compile.hpp"
+#include "cajal/network/encode.hpp"
 #include "cajal/parse/parse.hpp"
 #include "cajal/syntax/print.hpp"
 
@@ -8,6 +10,66 @@ namespace cajal {
 namespace {
 std::string quoted(const std::string& name) { return "`" + name + "`"; }
 Diagnostic plain_error(std::string message) { return error_at(Span{}, std::move(message)); }
+
+// Arguments and params parsed, type-checked and evaluated.
+struct Prepared {
+  std::map<std::string, ValuePtr> params;
+  std::vector<TermPtr> args;
+  std::vector<TypePtr> arg_types;
+  TypePtr result_type;
+};
+
+Result<Prepared> prepare(const LoadedProgram& loaded, const RunRequest& request) {
+  using R = Result<Prepared>;
+  const Global* main = loaded.checked.globals.find("main");
+  if (!main || main->kind != Global::Kind::Def) {
+    std::string where = loaded.program.sources.empty() ? "the program" : loaded.program.sources.front()->name();
+    return R::failure(plain_error("no `def main` in " + where + ": `cajal run` evaluates the def named main"));
+  }
+  Prepared out;
+  // Params: closed terms of the declared type. They may not mention defs or other params.
+  Program empty;
+  for (const auto& [name, source] : request.params) {
+    const Param* param = loaded.program.find_param(name);
+    if (!param) return R::failure(plain_error("--param " + name + ": the program declares no param " + quoted(name)));
+    if (out.params.count(name)) return R::failure(plain_error("--param " + name + " is given twice"));
+    Result<TermPtr> term = parse_term(source);
+    if (!term) return R::failure(std::move(term.diagnostics));
+    TypeTable types;
+    Result<TypePtr> type = check_closed_term(**term, Globals{}, types);
+    if (!type) return R::failure(std::move(type.diagnostics));
+    if (!same_type(*type, param->type))
+      return R::failure(error_at((*term)->span, "param " + quoted(name) + " is declared as " +
+                                                    print_type(param->type) + " but this value has type " +
+                                                    print_type(*type)));
+    Evaluator closed(empty, {}, request.eval);
+    Result<ValuePtr> value = closed.eval(**term);
+    if (!value) return R::failure(std::move(value.diagnostics));
+    out.params.emplace(name, *value);
+  }
+  // Arguments: closed terms (they may mention defs and params) of main's parameter types.
+  TypePtr type = main->type;
+  for (std::size_t i = 0; i < request.args.size(); ++i) {
+    Result<TermPtr> term = parse_term(request.args[i]);
+    if (!term) return R::failure(std::move(term.diagnostics));
+    if (!type->is_arrow())
+      return R::failure(error_at((*term)->span, "main has type " + print_type(main->type) + ", which takes " +
+                                                    std::to_string(i) + " argument" + (i == 1 ? "" : "s") + ", but " +
+                                                    std::to_string(request.args.size()) + " were given"));
+    TypeTable types;
+    Result<TypePtr> arg_type = check_closed_term(**term, loaded.checked.globals, types);
+    if (!arg_type) return R::failure(std::move(arg_type.diagnostics));
+    if (!same_type(*arg_type, type->from))
+      return R::failure(error_at((*term)->span, "argument " + std::to_string(i + 1) + " has type " +
+                                                    print_type(*arg_type) + " but main expects " +
+                                                    print_type(type->from)));
+    out.args.push_back(*term);
+    out.arg_types.push_back(type->from);
+    type = type->to;
+  }
+  out.result_type = type;
+  return R::success(std::move(out));
+}
 }  // namespace
 
 Result<LoadedProgram> load_program(const SourcePtr& source, const CheckOptions& options) {
@@ -31,59 +93,12 @@ Result<LoadedProgram> load_inline(const SourcePtr& term_source, const CheckOptio
 
 Result<RunResult> run_main(const LoadedProgram& loaded, const RunRequest& request) {
   using R = Result<RunResult>;
-  const Global* main = loaded.checked.globals.find("main");
-  if (!main || main->kind != Global::Kind::Def) {
-    std::string where = loaded.program.sources.empty() ? "the program" : loaded.program.sources.front()->name();
-    return R::failure(plain_error("no `def main` in " + where + ": `cajal run` evaluates the def named main"));
-  }
-
-  // Params: closed terms of the declared type. They may not mention defs or other params.
-  std::map<std::string, ValuePtr> param_values;
-  Program empty;
-  for (const auto& [name, source] : request.params) {
-    const Param* param = loaded.program.find_param(name);
-    if (!param) return R::failure(plain_error("--param " + name + ": the program declares no param " + quoted(name)));
-    if (param_values.count(name)) return R::failure(plain_error("--param " + name + " is given twice"));
-    Result<TermPtr> term = parse_term(source);
-    if (!term) return R::failure(std::move(term.diagnostics));
-    TypeTable types;
-    Result<TypePtr> type = check_closed_term(**term, Globals{}, types);
-    if (!type) return R::failure(std::move(type.diagnostics));
-    if (!same_type(*type, param->type))
-      return R::failure(error_at((*term)->span, "param " + quoted(name) + " is declared as " +
-                                                    print_type(param->type) + " but this value has type " +
-                                                    print_type(*type)));
-    Evaluator closed(empty, {}, request.eval);
-    Result<ValuePtr> value = closed.eval(**term);
-    if (!value) return R::failure(std::move(value.diagnostics));
-    param_values.emplace(name, *value);
-  }
-
-  // Arguments: closed terms (they may mention defs and params) of main's parameter types.
-  TypePtr type = main->type;
-  std::vector<TermPtr> arg_terms;
-  for (std::size_t i = 0; i < request.args.size(); ++i) {
-    Result<TermPtr> term = parse_term(request.args[i]);
-    if (!term) return R::failure(std::move(term.diagnostics));
-    if (!type->is_arrow())
-      return R::failure(error_at((*term)->span, "main has type " + print_type(main->type) + ", which takes " +
-                                                    std::to_string(i) + " argument" + (i == 1 ? "" : "s") + ", but " +
-                                                    std::to_string(request.args.size()) + " were given"));
-    TypeTable types;
-    Result<TypePtr> arg_type = check_closed_term(**term, loaded.checked.globals, types);
-    if (!arg_type) return R::failure(std::move(arg_type.diagnostics));
-    if (!same_type(*arg_type, type->from))
-      return R::failure(error_at((*term)->span, "argument " + std::to_string(i + 1) + " has type " +
-                                                    print_type(*arg_type) + " but main expects " +
-                                                    print_type(type->from)));
-    arg_terms.push_back(*term);
-    type = type->to;
-  }
-
-  Evaluator evaluator(loaded.program, std::move(param_values), request.eval);
+  Result<Prepared> prepared = prepare(loaded, request);
+  if (!prepared) return R::failure(std::move(prepared.diagnostics));
+  Evaluator evaluator(loaded.program, prepared->params, request.eval);
   Result<ValuePtr> value = evaluator.def_value("main");
   if (!value) return R::failure(std::move(value.diagnostics));
-  for (const TermPtr& arg : arg_terms) {
+  for (const TermPtr& arg : prepared->args) {
     Result<ValuePtr> a = evaluator.eval(*arg);
     if (!a) return R::failure(std::move(a.diagnostics));
     value = evaluator.apply(*value, *a, arg->span);
@@ -91,7 +106,98 @@ Result<RunResult> run_main(const LoadedProgram& loaded, const RunRequest& reques
   }
   Result<TermPtr> term = evaluator.readback(*value);
   if (!term) return R::failure(std::move(term.diagnostics));
-  return R::success(RunResult{type, *value, *term});
+  return R::success(RunResult{prepared->result_type, *value, *term});
+}
+
+Result<NetworkRunResult> run_main_on_network(const LoadedProgram& loaded, const RunRequest& request, int depth) {
+  using R = Result<NetworkRunResult>;
+  Result<Prepared> prepared = prepare(loaded, request);
+  if (!prepared) return R::failure(std::move(prepared.diagnostics));
+  CompileOptions options;
+  options.depth = depth;
+  options.inputs = prepared->args.size();
+  Result<Network> net = compile_program(loaded, options);
+  if (!net) return R::failure(std::move(net.diagnostics));
+
+  // Encode the arguments and params through the interpreter (a function argument by its table).
+  NetworkRunResult out;
+  Evaluator evaluator(loaded.program, prepared->params, request.eval);
+  auto encode = [&](const ValuePtr& v, const Type& t, const std::string& what, Span site) -> Result<Eigen::VectorXd> {
+    Result<Eigen::VectorXd> x = encode_value(v, t, depth, evaluator);
+    if (!x) return Result<Eigen::VectorXd>::failure(error_at(site, what + ": " + x.diagnostics.front().message));
+    return x;
+  };
+  for (std::size_t i = 0; i < prepared->args.size(); ++i) {
+    Result<ValuePtr> v = evaluator.eval(*prepared->args[i]);
+    if (!v) return R::failure(std::move(v.diagnostics));
+    auto x = encode(*v, *prepared->arg_types[i], "argument " + std::to_string(i + 1), prepared->args[i]->span);
+    if (!x) return R::failure(std::move(x.diagnostics));
+    out.inputs.inputs.push_back(*x);
+  }
+  for (const auto& [name, value] : prepared->params) {
+    auto x = encode(value, *loaded.program.find_param(name)->type, "param " + quoted(name), Span{});
+    if (!x) return R::failure(std::move(x.diagnostics));
+    out.inputs.params.emplace(name, *x);
+  }
+  Result<NetworkRun> run = run_network(*net, out.inputs);
+  if (!run) return R::failure(std::move(run.diagnostics));
+  out.run = std::move(*run);
+  out.type = prepared->result_type;
+  out.network = std::move(*net);
+  out.value = decode(out.run.output.col(0), *out.type, depth);
+
+  // Never silently wrong: a run that lost mass past D is an error that says which depth would do.
+  if (out.run.mass_lost.cwiseAbs().maxCoeff() > 1e-9) {
+    Result<RunResult> reference = run_main(loaded, request);
+    std::string hint;
+    if (reference) {
+      Evaluator probe(loaded.program, prepared->params, request.eval);
+      Result<ValuePtr> m = probe.def_value("main");
+      for (std::size_t i = 0; m && i < prepared->args.size(); ++i) {
+        Result<ValuePtr> a = probe.eval(*prepared->args[i]);
+        if (a) m = probe.apply(*m, *a);
+      }
+      if (m) hint = "; the interpreter meets naturals up to " + std::to_string(probe.max_natural()) +
+                    " on these inputs: rerun with --depth " + std::to_string(probe.max_natural());
+    }
+    return R::failure(plain_error("the network lost mass past the depth D = " + std::to_string(depth) +
+                                  " (a natural exceeded " + std::to_string(depth) + "), so its output is not the program's value" +
+                                  hint));
+  }
+  return R::success(std::move(out));
+}
+
+Result<Materialized> materialize_main(const LoadedProgram& loaded, const RunRequest& params_only, int depth) {
+  using R = Result<Materialized>;
+  if (!params_only.args.empty()) return R::failure(plain_error("materializing main takes no arguments"));
+  Result<Prepared> prepared = prepare(loaded, params_only);
+  if (!prepared) return R::failure(std::move(prepared.diagnostics));
+  CompileOptions options;
+  options.depth = depth;
+  options.inputs = 0;
+  Result<Network> net = compile_program(loaded, options);
+  if (!net) return R::failure(std::move(net.diagnostics));
+  NetworkArgs args;
+  Evaluator evaluator(loaded.program, prepared->params, params_only.eval);
+  for (const auto& [name, value] : prepared->params) {
+    Result<Eigen::VectorXd> x = encode_value(value, *loaded.program.find_param(name)->type, depth, evaluator);
+    if (!x) return R::failure(plain_error("param " + quoted(name) + ": " + x.diagnostics.front().message));
+    args.params.emplace(name, *x);
+  }
+  Result<NetworkRun> run = run_network(*net, args);
+  if (!run) return R::failure(std::move(run.diagnostics));
+  return R::success(Materialized{net->output_type, run->output.col(0), run->mass_lost.cwiseAbs().maxCoeff()});
+}
+
+Result<std::pair<NetworkRunResult, NetworkGradients>> grad_main(const LoadedProgram& loaded, const RunRequest& request,
+                                                               int depth) {
+  using R = Result<std::pair<NetworkRunResult, NetworkGradients>>;
+  Result<NetworkRunResult> run = run_main_on_network(loaded, request, depth);
+  if (!run) return R::failure(std::move(run.diagnostics));
+  Eigen::MatrixXd ones = Eigen::MatrixXd::Ones(static_cast<Eigen::Index>(dimension(*run->type, depth)), 1);
+  Result<NetworkGradients> g = gradient(run->network, run->inputs, ones);
+  if (!g) return R::failure(std::move(g.diagnostics));
+  return R::success({std::move(*run), std::move(*g)});
 }
 
 }  // namespace cajal

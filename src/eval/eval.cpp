@@ -87,14 +87,19 @@ struct EvalRules {
   }
 
   // E-Num: the numeral k is succ^k 0.
-  ValuePtr rule(const Term&, const NatLit& n, const Env&) { return make_nat(n.value); }
+  ValuePtr rule(const Term&, const NatLit& n, const Env&) { return nat_value(n.value); }
+
+  ValuePtr nat_value(std::uint64_t n) {
+    ev.max_natural_ = std::max(ev.max_natural_, n);
+    return make_nat(n);
+  }
 
   // E-Succ: naturals are exact; past 2^64 - 1 evaluation stops with an error.
   ValuePtr rule(const Term& t, const Succ& s, const Env& env) {
     std::uint64_t n = nat(eval(*s.arg, env), t.span);
     if (n == std::numeric_limits<std::uint64_t>::max())
       fail(t.span, "natural number overflow: `succ` of " + std::to_string(n) + " does not fit in 64 bits");
-    return make_nat(n + 1);
+    return nat_value(n + 1);
   }
 
   // E-IterZero / E-IterSucc: iter{b | y => s}(0) ⇓ v_b, and iter{b | y => s}(k+1) ⇓ v when
@@ -120,12 +125,33 @@ struct EvalRules {
   }
 
   // ---- readback ------------------------------------------------------------------------------
+  // A closure prints as its code with the captured values substituted in. When that would be
+  // larger than kReadbackNodes (a closure built by iteration shares its captures, and printing
+  // unshares them), a function on Bool prints as its table `fun x : Bool => if x then .. else ..`,
+  // computed by applying it; other functions that large are reported as too large to print.
+  static constexpr std::size_t kReadbackNodes = 20000;
+  struct TooLarge {};
+  static constexpr std::size_t kReadbackDepth = 100;
+  std::size_t readback_nodes_ = 0;
+  std::size_t readback_depth_ = 0;
+
   TermPtr readback(const ValuePtr& v) {
     if (const BoolValue* b = v->as<BoolValue>()) return make_term(BoolLit{b->value});
     if (const NatValue* n = v->as<NatValue>()) return make_term(NatLit{n->value});
     const Closure& c = std::get<Closure>(v->v);
-    std::vector<std::string> bound{c.param};
-    return make_term(Lam{c.param, {}, c.param_type, substitute(c.body, c.env, bound)});
+    try {
+      readback_nodes_ = 0;
+      readback_depth_ = 0;
+      std::vector<std::string> bound{c.param};
+      return make_term(Lam{c.param, {}, c.param_type, substitute(c.body, c.env, bound)});
+    } catch (const TooLarge&) {
+      if (c.param_type->kind != Type::Kind::Bool)
+        fail(Span{}, "the function value is too large to print as a term (more than " +
+                         std::to_string(kReadbackNodes) + " nodes)");
+      TermPtr if_true = readback(apply(v, make_bool(true), Span{}));
+      TermPtr if_false = readback(apply(v, make_bool(false), Span{}));
+      return make_term(Lam{c.param, {}, c.param_type, make_term(If{make_term(Var{c.param}), if_true, if_false})});
+    }
   }
 
   // Replaces each free variable of `t` (not in `bound`) by the readback of its value.
@@ -136,12 +162,24 @@ struct EvalRules {
       bound.pop_back();
       return r;
     };
+    // Deeper terms would not parse back (the parser bounds nesting): print those as tables too.
+    if (++readback_nodes_ > kReadbackNodes || readback_depth_ > kReadbackDepth) throw TooLarge{};
+    ++readback_depth_;
+    struct Leave {
+      std::size_t& depth;
+      ~Leave() { --depth; }
+    } leave{readback_depth_};
     auto rebuild = [&](Term::Node node) { return make_term(std::move(node), t->span); };
     if (const Var* v = t->as<Var>()) {
       for (const std::string& b : bound)
         if (b == v->name) return t;
-      if (const ValuePtr* value = env.lookup(v->name)) return readback(*value);
-      return readback(global(v->name, t->span));
+      const ValuePtr* captured = env.lookup(v->name);
+      ValuePtr value = captured ? *captured : global(v->name, t->span);
+      if (const BoolValue* b = value->as<BoolValue>()) return make_term(BoolLit{b->value});
+      if (const NatValue* n = value->as<NatValue>()) return make_term(NatLit{n->value});
+      const Closure& c = std::get<Closure>(value->v);
+      std::vector<std::string> inner{c.param};
+      return make_term(Lam{c.param, {}, c.param_type, substitute(c.body, c.env, inner)});
     }
     if (const Lam* l = t->as<Lam>()) return rebuild(Lam{l->param, l->param_span, l->param_type, under(l->param, l->body)});
     if (const App* a = t->as<App>())

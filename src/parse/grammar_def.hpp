@@ -192,8 +192,8 @@ const auto atom_def =
     depth_guard[succ_expr | bool_const | numeral | iter_expr | identifier | paren];
 const auto bool_const_def = raw[kw_true | kw_false][set_bool];
 const auto numeral_def = raw[lexeme[+x3::ascii::digit >> !ident_char]][set_digits];
-const auto succ_expr_def = raw[kw_succ > atom[set_succ_arg]][set_succ];
-const auto paren_def = raw[lparen > term[set_paren_inner] > rparen][set_paren];
+const auto succ_expr_def = raw[(kw_succ > atom)[set_succ_arg]][set_succ];
+const auto paren_def = raw[(lparen > term > rparen)[set_paren_inner]][set_paren];
 const auto iter_expr_def = kw_iter > lbrace > term > bar > identifier > maps_to > term > rbrace > lparen > term > rparen;
 
 // decl ::= def NAME [: type] = term | param NAME : type        file ::= decl*

@@ -178,7 +178,8 @@ class Lowering {
 
 // Runs `rule` over the whole source; on failure returns the diagnostic.
 template <class Rule, class Attribute>
-std::optional<Diagnostic> run_grammar(const Source& source, const Rule& rule, Attribute& out, ParseState& state) {
+std::optional<Diagnostic> run_grammar(const Source& source, const Rule& rule, Attribute& out, ParseState& state,
+                                     const char* expected_first) {
   const std::string& text = source.text();
   if (auto bad = find_utf8_problem(text))
     return error_at(Span{&source, bad->offset, bad->offset + 1},
@@ -194,13 +195,13 @@ std::optional<Diagnostic> run_grammar(const Source& source, const Rule& rule, At
       std::size_t last = text.find_last_not_of(" \t\r\n\v\f");
       at = last == std::string::npos ? 0 : static_cast<std::uint32_t>(last + 1);
     }
-    std::string expected = state.error ? describe_expected(state.error->expected) : "a declaration";
+    std::string expected = state.error ? describe_expected(state.error->expected) : expected_first;
     return error_at(Span{&source, at, at + 1}, "expected " + expected + ", found " + describe_found(text, at));
   } catch (const NestingTooDeep& e) {
     std::uint32_t at = state.offset(e.where);
-    return error_at(Span{&source, at, at + 1}, "expression is nested too deeply (more than " +
-                                                   std::to_string(kMaxNesting) +
-                                                   " levels of parentheses, `succ`, `fun`, `if`, `let` or `iter`)");
+    return error_at(Span{&source, at, at + 1},
+                    "expression is nested too deeply for the parser (its limit is " + std::to_string(kMaxNesting) +
+                        " levels; a parenthesis counts two, and `succ`, `fun`, `if`, `let` and `iter` one each)");
   }
 }
 
@@ -226,7 +227,7 @@ void collect_comments(const std::string& text, const std::vector<std::pair<std::
 Result<Program> parse_program(SourcePtr source) {
   cst::File file;
   ParseState state(source->text().begin(), source->text().end());
-  if (auto err = run_grammar(*source, grammar::file(), file, state)) return Result<Program>::failure(*err);
+  if (auto err = run_grammar(*source, grammar::file(), file, state, "a declaration (`def` or `param`)")) return Result<Program>::failure(*err);
 
   Lowering lower(*source, state);
   Program program;
@@ -251,7 +252,7 @@ Result<Program> parse_program(SourcePtr source) {
 Result<TermPtr> parse_term(const SourcePtr& source) {
   cst::Term term;
   ParseState state(source->text().begin(), source->text().end());
-  if (auto err = run_grammar(*source, grammar::term_only(), term, state)) return Result<TermPtr>::failure(*err);
+  if (auto err = run_grammar(*source, grammar::term_only(), term, state, "term")) return Result<TermPtr>::failure(*err);
   Lowering lower(*source, state);
   TermPtr t = lower.term(term).term;
   if (!lower.diagnostics.empty()) return Result<TermPtr>::failure(std::move(lower.diagnostics));

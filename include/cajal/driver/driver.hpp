@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "cajal/eval/eval.hpp"
+#include "cajal/network/engine.hpp"
+#include "cajal/network/network.hpp"
 #include "cajal/syntax/ast.hpp"
 #include "cajal/syntax/diagnostic.hpp"
 #include "cajal/typecheck/typecheck.hpp"
@@ -42,5 +44,34 @@ struct RunResult {
 // Evaluates `main` applied to the arguments. Argument and param terms are parsed and type-checked
 // here, against main's parameter types and the params' declared types.
 Result<RunResult> run_main(const LoadedProgram& loaded, const RunRequest& request);
+
+// ---- the same through the neuron compiler ----------------------------------------------------
+
+struct NetworkRunResult {
+  Network network;          // main compiled with one input per argument
+  NetworkArgs inputs;       // the encoded arguments and params
+  NetworkRun run;
+  TypePtr type;             // of the output
+  std::optional<std::string> value;  // the decoded output, when it is an exact encoding
+  std::uint64_t needed_depth = 0;    // the largest natural the interpreter meets on these inputs
+};
+
+// Compiles main at `depth` with one network input per argument, encodes the arguments and params
+// (through the interpreter), and runs the network. Fails, saying which depth would do, when the
+// run lost mass past the depth (a natural exceeded D) or an argument does not fit in D.
+Result<NetworkRunResult> run_main_on_network(const LoadedProgram& loaded, const RunRequest& request, int depth);
+
+// main as one tensor (`cajal compile --json`): the network with no inputs, run once. A function
+// is its dim B × dim A matrix, row-major. mass_lost > 0 says some columns lost mass past D.
+struct Materialized {
+  TypePtr type;
+  Eigen::VectorXd tensor;
+  double mass_lost = 0;
+};
+Result<Materialized> materialize_main(const LoadedProgram& loaded, const RunRequest& params_only, int depth);
+
+// The same, then reverse mode: gradients of the summed output (cotangent of ones).
+Result<std::pair<NetworkRunResult, NetworkGradients>> grad_main(const LoadedProgram& loaded, const RunRequest& request,
+                                                               int depth);
 
 }  // namespace cajal

@@ -42,6 +42,8 @@ class Evaluator {
   Result<TermPtr> readback(const ValuePtr& value);
 
   std::uint64_t steps() const { return steps_; }
+  // The largest natural any rule has produced so far (the depth a network needs for this run).
+  std::uint64_t max_natural() const { return max_natural_; }
 
  private:
   const Program& program_;
@@ -50,6 +52,7 @@ class Evaluator {
   EvalOptions options_;
   std::uint64_t steps_ = 0;
   std::size_t depth_ = 0;
+  std::uint64_t max_natural_ = 0;
 
   friend struct EvalRules;
 };

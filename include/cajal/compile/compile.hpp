@@ -1,0 +1,32 @@
+// The neuron compiler (spec/denotation.md): a type-checked program to a Network.
+//
+// Each compilation rule of the spec is one function in compile.cpp, named after it (C-Var, C-Abs,
+// C-App, C-If, C-Iter, ...). Function-typed terms are kept symbolic while the compiler can see
+// how they are used: a `fun` applied to an argument is compiled by binding its parameter to the
+// argument's neurons (no matrix is built), and a `fun` becomes a matrix (an Abstract neuron) only
+// where a value must be a vector: an `if` branch, an `iter` state, an argument to a matrix, a def,
+// or the program's result. Every linear value is used once, so nothing is compiled twice and the
+// network is polynomial in the program's size and its types' dimensions.
+#pragma once
+
+#include <optional>
+
+#include "cajal/driver/driver.hpp"
+#include "cajal/network/network.hpp"
+
+namespace cajal {
+
+struct CompileOptions {
+  int depth = 9;  // D: naturals 0..D are represented
+  // How many of main's arguments become network inputs; the rest of main's type is the output
+  // (materialized as a matrix when it is a function). Default: main's leading `fun` binders.
+  std::optional<std::size_t> inputs;
+};
+
+inline constexpr int kMaxDepth = 100000;
+
+// Compiles `main`. Fails (with diagnostics) when main is missing, asks for more inputs than its
+// type has, or contains a numeral larger than the depth.
+Result<Network> compile_program(const LoadedProgram& program, const CompileOptions& options = {});
+
+}  // namespace cajal

@@ -1,0 +1,47 @@
+// Running a Network on Eigen: forward evaluation in batches, and reverse-mode gradients.
+//
+// Values are real: inputs need not be one-hot encodings (soft booleans, distributions over
+// naturals, arbitrary matrices for function inputs). A batch is a set of columns: input k is a
+// dim_k × B matrix (or dim_k × 1, shared by the whole batch); params are one vector each, shared
+// by the batch (weights). The network is multilinear in its inputs and polynomial in its params.
+#pragma once
+
+#include <Eigen/Dense>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "cajal/network/network.hpp"
+
+namespace cajal {
+
+struct NetworkArgs {
+  std::vector<Eigen::MatrixXd> inputs;            // one per network input, in order
+  std::map<std::string, Eigen::VectorXd> params;  // one per param the network uses
+};
+
+struct NetworkRun {
+  Eigen::MatrixXd output;  // dim(output) × B (B = 1 when no input varies over the batch)
+  // For inputs that encode values (one-hot, or distributions: non-negative, summing to one per
+  // value), every neuron conserves probability mass except `succ` at e_D. mass_lost(b) is how
+  // much of column b's output mass was lost past the depth: 0 means the run stayed within D.
+  Eigen::VectorXd mass_lost;
+};
+
+// Forward evaluation. Fails (diagnostics, no throw) when the arguments do not fit the network.
+Result<NetworkRun> run_network(const Network& net, const NetworkArgs& args);
+
+struct NetworkGradients {
+  NetworkRun run;
+  std::vector<Eigen::MatrixXd> inputs;            // ∂(output · cotangent)/∂ input k, dim_k × B
+  std::map<std::string, Eigen::VectorXd> params;  // summed over the batch
+};
+
+// Reverse mode: the gradient of Σ_b output(:, b) · cotangent(:, b) with respect to every input
+// and param. `cotangent` is dim(output) × B, or dim(output) × 1 for the same one in every column.
+Result<NetworkGradients> gradient(const Network& net, const NetworkArgs& args, const Eigen::MatrixXd& cotangent);
+
+// The total mass of an encoded value of type t (1 for Bool and Nat; dim A · mass B for A ⊸ B).
+double encoded_mass(const Type& t, int depth);
+
+}  // namespace cajal

@@ -1,0 +1,84 @@
+// The neuron network: the compiler's output, an explicit and inspectable graph (spec/denotation.md).
+//
+// A Network is a list of Graphs. graphs[0] computes the program; the others are the bodies of
+// recurrent neurons (an `iter` step) and of materialized abstractions (a `fun` turned into its
+// matrix). Every node computes one vector per batch column: its value is a dim × B matrix, or
+// dim × 1 when it is the same for the whole batch (constants, params, and what depends only on
+// them), broadcast where it meets batch-dependent values.
+//
+// Encodings (fixed, so results compare across implementations), with depth D:
+//   Bool = ℝ², true = (1,0), false = (0,1);  Nat = ℝ^(D+1), k = e_k;
+//   A ⊸ B = ℝ^(dim B · dim A), the dim B × dim A matrix stored row-major, whose column j is the
+//   image of basis vector j of A.
+#pragma once
+
+#include <Eigen/Dense>
+#include <string>
+#include <vector>
+
+#include "cajal/syntax/ast.hpp"
+#include "cajal/syntax/diagnostic.hpp"
+
+namespace cajal {
+
+// dim ⟦A⟧ at depth D.
+std::size_t dimension(const Type& t, int depth);
+
+enum class Op {
+  Input,     // a linear input of the graph (main's argument; a subgraph's state / binder / capture)
+  Param,     // a `param` of the program: an unrestricted input (a weight)
+  Const,     // a constant vector
+  Shift,     // succ: e_k ↦ e_{k+1}; the component at e_D is lost (overflow past the depth)
+  Mix,       // if: c₀·t + c₁·u                                  args: c, t, u
+  Apply,     // matrix–vector product, f reshaped rows × cols     args: f, a
+  Iterate,   // recurrent neuron: Σ_k n_k · s^k(b)                args: b, n, captures...; sub: s
+  Abstract,  // materialized `fun`: column j = body(e_j)          args: captures...; sub: body
+};
+const char* op_name(Op op);
+
+struct Node {
+  Op op = Op::Const;
+  std::size_t dim = 0;
+  std::vector<int> args;      // node ids in the same graph
+  std::string name;           // Input / Param: the source name
+  Eigen::VectorXd value;      // Const
+  std::size_t rows = 0;       // Apply: f is rows × cols; Abstract: dim B (rows) × dim A (cols)
+  std::size_t cols = 0;
+  int sub = -1;               // Iterate / Abstract: index of the subgraph
+  std::string rule;           // the compilation rule that made it (C-If, C-Iter, ...)
+  std::string source;         // the source text it came from (for --show)
+  std::uint32_t line = 0, column = 0;  // where that text starts (0 when made by the compiler)
+};
+
+struct Graph {
+  std::vector<Node> nodes;    // topologically ordered: args precede their users
+  // The graph's inputs, in order. graphs[0]: main's arguments. An Iterate step: the state, then
+  // one per capture. An Abstract body: the binder, then one per capture.
+  std::vector<int> inputs;
+  int output = -1;
+};
+
+struct NetworkInput {
+  std::string name;
+  TypePtr type;
+};
+
+struct Network {
+  int depth = 9;
+  std::vector<Graph> graphs;           // graphs[0] is the program
+  std::vector<NetworkInput> inputs;    // graphs[0].inputs, with names and types
+  std::vector<NetworkInput> params;    // every Param node refers to one of these by name
+  TypePtr output_type;
+
+  std::size_t node_count() const;
+};
+
+// `cajal compile --show`: one line a node, subgraphs indented under their neuron.
+std::string show(const Network& net);
+
+// Serialization (`cajal compile --emit json`) and reading back. Reading validates everything
+// (dimensions, ids, topological order) and reports problems as diagnostics, never by crashing.
+std::string to_json(const Network& net);
+Result<Network> network_from_json(const std::string& text, const std::string& name = "<network>");
+
+}  // namespace cajal

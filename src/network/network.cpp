@@ -1,0 +1,295 @@
+#include "cajal/network/network.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "cajal/parse/parse.hpp"
+#include "cajal/syntax/print.hpp"
+
+namespace cajal {
+
+std::size_t dimension(const Type& t, int depth) {
+  switch (t.kind) {
+    case Type::Kind::Bool: return 2;
+    case Type::Kind::Nat: return static_cast<std::size_t>(depth) + 1;
+    case Type::Kind::Arrow: return dimension(*t.to, depth) * dimension(*t.from, depth);
+  }
+  return 0;
+}
+
+const char* op_name(Op op) {
+  switch (op) {
+    case Op::Input: return "input";
+    case Op::Param: return "param";
+    case Op::Const: return "const";
+    case Op::Shift: return "shift";
+    case Op::Mix: return "mix";
+    case Op::Apply: return "apply";
+    case Op::Iterate: return "iterate";
+    case Op::Abstract: return "abstract";
+  }
+  return "?";
+}
+
+std::size_t Network::node_count() const {
+  std::size_t n = 0;
+  for (const Graph& g : graphs) n += g.nodes.size();
+  return n;
+}
+
+namespace {
+
+void show_graph(const Network& net, int gi, const std::string& indent, std::string& out) {
+  const Graph& g = net.graphs[static_cast<std::size_t>(gi)];
+  for (std::size_t i = 0; i < g.nodes.size(); ++i) {
+    const Node& n = g.nodes[i];
+    std::string line = indent + "%" + std::to_string(i) + " = " + op_name(n.op);
+    if (n.op == Op::Input || n.op == Op::Param) line += " " + n.name;
+    if (!n.args.empty()) {
+      line += "(";
+      for (std::size_t k = 0; k < n.args.size(); ++k) line += (k ? ", %" : "%") + std::to_string(n.args[k]);
+      line += ")";
+    }
+    if (n.op == Op::Const) {
+      line += " [";
+      for (Eigen::Index k = 0; k < n.value.size(); ++k) {
+        if (k) line += " ";
+        double v = n.value(k);
+        line += v == static_cast<long long>(v) ? std::to_string(static_cast<long long>(v)) : std::to_string(v);
+      }
+      line += "]";
+    }
+    line += "  : " + std::to_string(n.dim);
+    if (n.op == Op::Apply || n.op == Op::Abstract) line += " (" + std::to_string(n.rows) + "×" + std::to_string(n.cols) + ")";
+    if (!n.rule.empty()) line += "  " + n.rule;
+    if (n.line) line += " @" + std::to_string(n.line) + ":" + std::to_string(n.column);
+    if (!n.source.empty() && n.op != Op::Input) line += "  `" + n.source + "`";
+    if (static_cast<int>(i) == g.output) line += "  ← output";
+    out += line + "\n";
+    if (n.sub >= 0) {
+      out += indent + "  " + (n.op == Op::Iterate ? "step" : "body") + " (graph " + std::to_string(n.sub) + "):\n";
+      show_graph(net, n.sub, indent + "    ", out);
+    }
+  }
+}
+
+}  // namespace
+
+std::string show(const Network& net) {
+  std::string out = "network at depth " + std::to_string(net.depth) + ": " + std::to_string(net.node_count()) +
+                    " neurons in " + std::to_string(net.graphs.size()) + " graph" +
+                    (net.graphs.size() == 1 ? "" : "s") + "\n";
+  for (const NetworkInput& in : net.inputs) out += "input " + in.name + " : " + print_type(in.type) + "\n";
+  for (const NetworkInput& p : net.params) out += "param " + p.name + " : " + print_type(p.type) + "\n";
+  out += "output : " + print_type(net.output_type) + "\n";
+  show_graph(net, 0, "", out);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON: {"format": "cajal-network", "version": 1, "depth": D, "output_type": "...",
+//        "inputs": [{"name", "type"}], "params": [...], "graphs": [{"inputs": [...], "output": i,
+//        "nodes": [{"op", "dim", "args", "name", "value", "rows", "cols", "sub", "rule", "source",
+//        "line", "column"}]}]}
+
+std::string to_json(const Network& net) {
+  using json = nlohmann::json;
+  auto names = [](const std::vector<NetworkInput>& xs) {
+    json a = json::array();
+    for (const NetworkInput& x : xs) a.push_back({{"name", x.name}, {"type", print_type(x.type)}});
+    return a;
+  };
+  json graphs = json::array();
+  for (const Graph& g : net.graphs) {
+    json nodes = json::array();
+    for (const Node& n : g.nodes) {
+      json j{{"op", op_name(n.op)}, {"dim", n.dim}, {"rule", n.rule}};
+      if (!n.args.empty()) j["args"] = n.args;
+      if (!n.name.empty()) j["name"] = n.name;
+      if (n.op == Op::Const) j["value"] = std::vector<double>(n.value.data(), n.value.data() + n.value.size());
+      if (n.op == Op::Apply || n.op == Op::Abstract) {
+        j["rows"] = n.rows;
+        j["cols"] = n.cols;
+      }
+      if (n.sub >= 0) j["sub"] = n.sub;
+      if (!n.source.empty()) j["source"] = n.source;
+      if (n.line) {
+        j["line"] = n.line;
+        j["column"] = n.column;
+      }
+      nodes.push_back(std::move(j));
+    }
+    graphs.push_back({{"inputs", g.inputs}, {"output", g.output}, {"nodes", std::move(nodes)}});
+  }
+  json out{{"format", "cajal-network"},
+           {"version", 1},
+           {"depth", net.depth},
+           {"output_type", print_type(net.output_type)},
+           {"inputs", names(net.inputs)},
+           {"params", names(net.params)},
+           {"graphs", std::move(graphs)}};
+  return out.dump(1);
+}
+
+namespace {
+
+struct BadNetwork {
+  std::string message;
+};
+
+TypePtr read_type(const std::string& text, std::vector<SourcePtr>& keep) {
+  // A type is read by parsing `fun x : TYPE => x` and taking the annotation.
+  auto source = std::make_shared<const Source>("<type>", "fun x : " + text + " => x");
+  keep.push_back(source);
+  Result<TermPtr> t = parse_term(source);
+  if (!t || !(*t)->is<Lam>()) throw BadNetwork{"invalid type `" + text + "`"};
+  return (*t)->as<Lam>()->param_type;
+}
+
+Op read_op(const std::string& s) {
+  for (Op op : {Op::Input, Op::Param, Op::Const, Op::Shift, Op::Mix, Op::Apply, Op::Iterate, Op::Abstract})
+    if (s == op_name(op)) return op;
+  throw BadNetwork{"unknown neuron kind `" + s + "`"};
+}
+
+// Checks the invariants the engine relies on: ids in range and earlier than their user, subgraphs
+// used once and after their parent, and every dimension consistent with its operation.
+void validate(const Network& net) {
+  const std::size_t nat = static_cast<std::size_t>(net.depth) + 1;
+  std::vector<int> used_by(net.graphs.size(), -1);
+  auto fail = [](std::size_t g, std::size_t i, const std::string& what) {
+    throw BadNetwork{"graph " + std::to_string(g) + ", node " + std::to_string(i) + ": " + what};
+  };
+  for (std::size_t gi = 0; gi < net.graphs.size(); ++gi) {
+    const Graph& g = net.graphs[gi];
+    if (g.output < 0 || static_cast<std::size_t>(g.output) >= g.nodes.size())
+      throw BadNetwork{"graph " + std::to_string(gi) + ": output out of range"};
+    for (int in : g.inputs)
+      if (in < 0 || static_cast<std::size_t>(in) >= g.nodes.size() || g.nodes[static_cast<std::size_t>(in)].op != Op::Input)
+        throw BadNetwork{"graph " + std::to_string(gi) + ": an input is not an input neuron"};
+    for (std::size_t i = 0; i < g.nodes.size(); ++i) {
+      const Node& n = g.nodes[i];
+      for (int a : n.args)
+        if (a < 0 || static_cast<std::size_t>(a) >= i) fail(gi, i, "argument out of order");
+      auto arg_dim = [&](std::size_t k) { return g.nodes[static_cast<std::size_t>(n.args[k])].dim; };
+      auto want_args = [&](std::size_t k) {
+        if (n.args.size() != k) fail(gi, i, std::string(op_name(n.op)) + " takes " + std::to_string(k) + " arguments");
+      };
+      if (n.dim == 0) fail(gi, i, "zero dimension");
+      switch (n.op) {
+        case Op::Input:
+        case Op::Param: want_args(0); break;
+        case Op::Const:
+          want_args(0);
+          if (static_cast<std::size_t>(n.value.size()) != n.dim) fail(gi, i, "constant of the wrong size");
+          break;
+        case Op::Shift:
+          want_args(1);
+          if (n.dim != nat || arg_dim(0) != nat) fail(gi, i, "shift is not on naturals");
+          break;
+        case Op::Mix:
+          want_args(3);
+          if (arg_dim(0) != 2 || arg_dim(1) != n.dim || arg_dim(2) != n.dim) fail(gi, i, "mix dimensions");
+          break;
+        case Op::Apply:
+          want_args(2);
+          if (n.rows * n.cols != arg_dim(0) || n.cols != arg_dim(1) || n.rows != n.dim) fail(gi, i, "apply dimensions");
+          break;
+        case Op::Iterate:
+        case Op::Abstract: {
+          std::size_t fixed = n.op == Op::Iterate ? 2 : 0;
+          if (n.sub <= static_cast<int>(gi) || static_cast<std::size_t>(n.sub) >= net.graphs.size())
+            fail(gi, i, "subgraph out of range");
+          if (used_by[static_cast<std::size_t>(n.sub)] != -1) fail(gi, i, "subgraph used twice");
+          used_by[static_cast<std::size_t>(n.sub)] = static_cast<int>(gi);
+          const Graph& s = net.graphs[static_cast<std::size_t>(n.sub)];
+          if (n.args.size() < fixed || s.inputs.size() != n.args.size() - fixed + 1)
+            fail(gi, i, "captures do not match the subgraph's inputs");
+          for (std::size_t k = fixed; k < n.args.size(); ++k)
+            if (s.nodes[static_cast<std::size_t>(s.inputs[k - fixed + 1])].dim != arg_dim(k))
+              fail(gi, i, "capture dimension");
+          std::size_t first_in = s.nodes[static_cast<std::size_t>(s.inputs[0])].dim;
+          std::size_t out = s.nodes[static_cast<std::size_t>(s.output)].dim;
+          if (n.op == Op::Iterate) {
+            if (arg_dim(0) != n.dim || arg_dim(1) != nat || first_in != n.dim || out != n.dim)
+              fail(gi, i, "iterate dimensions");
+          } else if (first_in != n.cols || out != n.rows || n.dim != n.rows * n.cols) {
+            fail(gi, i, "abstract dimensions");
+          }
+          break;
+        }
+      }
+    }
+  }
+  for (std::size_t gi = 1; gi < net.graphs.size(); ++gi)
+    if (used_by[gi] == -1) throw BadNetwork{"graph " + std::to_string(gi) + " is not used by any neuron"};
+  if (net.graphs.empty()) throw BadNetwork{"no graphs"};
+  if (net.graphs[0].inputs.size() != net.inputs.size()) throw BadNetwork{"inputs do not match graph 0"};
+  for (std::size_t k = 0; k < net.inputs.size(); ++k)
+    if (dimension(*net.inputs[k].type, net.depth) != net.graphs[0].nodes[static_cast<std::size_t>(net.graphs[0].inputs[k])].dim)
+      throw BadNetwork{"input " + net.inputs[k].name + " has the wrong dimension"};
+  if (dimension(*net.output_type, net.depth) != net.graphs[0].nodes[static_cast<std::size_t>(net.graphs[0].output)].dim)
+    throw BadNetwork{"the output has the wrong dimension"};
+  for (const Graph& g : net.graphs)
+    for (const Node& n : g.nodes)
+      if (n.op == Op::Param) {
+        bool known = false;
+        for (const NetworkInput& p : net.params)
+          if (p.name == n.name) known = p.type && dimension(*p.type, net.depth) == n.dim;
+        if (!known) throw BadNetwork{"param neuron `" + n.name + "` does not match a declared param"};
+      }
+}
+
+}  // namespace
+
+Result<Network> network_from_json(const std::string& text, const std::string& name) {
+  using json = nlohmann::json;
+  auto fail = [&](const std::string& m) {
+    return Result<Network>::failure(error_at(Span{}, name + ": not a valid Cajal network: " + m));
+  };
+  json j = json::parse(text, nullptr, false);
+  if (j.is_discarded()) return fail("not JSON");
+  try {
+    if (j.value("format", "") != "cajal-network") return fail("missing \"format\": \"cajal-network\"");
+    if (j.value("version", 0) != 1) return fail("unsupported version");
+    Network net;
+    std::vector<SourcePtr> keep;
+    net.depth = j.at("depth").get<int>();
+    if (net.depth < 0 || net.depth > 100000) return fail("depth out of range");
+    net.output_type = read_type(j.at("output_type").get<std::string>(), keep);
+    for (const auto& x : j.at("inputs")) net.inputs.push_back({x.at("name"), read_type(x.at("type"), keep)});
+    for (const auto& x : j.at("params")) net.params.push_back({x.at("name"), read_type(x.at("type"), keep)});
+    for (const auto& jg : j.at("graphs")) {
+      Graph g;
+      g.inputs = jg.at("inputs").get<std::vector<int>>();
+      g.output = jg.at("output").get<int>();
+      for (const auto& jn : jg.at("nodes")) {
+        Node n;
+        n.op = read_op(jn.at("op").get<std::string>());
+        n.dim = jn.at("dim").get<std::size_t>();
+        n.rule = jn.value("rule", "");
+        n.args = jn.value("args", std::vector<int>{});
+        n.name = jn.value("name", "");
+        if (n.op == Op::Const) {
+          auto v = jn.at("value").get<std::vector<double>>();
+          n.value = Eigen::Map<const Eigen::VectorXd>(v.data(), static_cast<Eigen::Index>(v.size()));
+        }
+        n.rows = jn.value("rows", std::size_t{0});
+        n.cols = jn.value("cols", std::size_t{0});
+        n.sub = jn.value("sub", -1);
+        n.source = jn.value("source", "");
+        n.line = jn.value("line", 0u);
+        n.column = jn.value("column", 0u);
+        g.nodes.push_back(std::move(n));
+      }
+      net.graphs.push_back(std::move(g));
+    }
+    validate(net);
+    return Result<Network>::success(std::move(net));
+  } catch (const BadNetwork& e) {
+    return fail(e.message);
+  } catch (const json::exception& e) {
+    return fail(e.what());
+  }
+}
+
+}  // namespace cajal
