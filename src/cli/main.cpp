@@ -265,10 +265,11 @@ int cmd_run(int argc, char** argv) {
   if (engine == "interpreter" && args.has("--depth")) throw UsageError{"--depth goes with --engine network"};
   int depth = parse_depth(args);
   RunSetup setup = run_setup(args, "run");
+  setup.request.depth = depth;
   Result<LoadedProgram> loaded = setup.inline_term ? load_inline(setup.source) : load_program(setup.source);
   if (!loaded) return report(loaded.diagnostics, as_json);
   if (engine == "network") {
-    Result<NetworkRunResult> r = run_main_on_network(*loaded, setup.request, depth);
+    Result<NetworkRunResult> r = run_main_on_network(*loaded, setup.request);
     if (!r) return report(r.diagnostics, as_json);
     Eigen::VectorXd out = r->run.output.col(0);
     std::string value = r->value ? *r->value : shaped_text(out, *r->type, depth);
@@ -343,6 +344,7 @@ int cmd_compile(int argc, char** argv) {
   std::optional<std::string> out_file = args.one("--out");
   if (out_file && !emit) throw UsageError{"--out goes with --emit"};
   RunSetup setup = run_setup(args, "compile");
+  setup.request.depth = depth;
   Result<LoadedProgram> loaded = setup.inline_term ? load_inline(setup.source) : load_program(setup.source);
   if (!loaded) return report(loaded.diagnostics, as_json);
 
@@ -361,7 +363,7 @@ int cmd_compile(int argc, char** argv) {
   }
   if (args.has("--show")) std::cout << show(*net);
   if (as_json || (!emit && !args.has("--show"))) {
-    Result<Materialized> r = materialize_main(*loaded, setup.request, depth);
+    Result<Materialized> r = materialize_main(*loaded, setup.request);
     if (!r) return report(r.diagnostics, as_json);
     const Type& type = *r->type;
     const Eigen::VectorXd& tensor = r->tensor;
@@ -387,9 +389,10 @@ int cmd_grad(int argc, char** argv) {
   bool as_json = args.has("--json");
   int depth = parse_depth(args);
   RunSetup setup = run_setup(args, "grad");
+  setup.request.depth = depth;
   Result<LoadedProgram> loaded = setup.inline_term ? load_inline(setup.source) : load_program(setup.source);
   if (!loaded) return report(loaded.diagnostics, as_json);
-  auto r = grad_main(*loaded, setup.request, depth);
+  auto r = grad_main(*loaded, setup.request);
   if (!r) return report(r.diagnostics, as_json);
   const NetworkRunResult& run = r->first;
   const NetworkGradients& g = r->second;

@@ -1,5 +1,8 @@
 #include "cajal/driver/driver.hpp"
 
+#include <cmath>
+#include <nlohmann/json.hpp>
+
 #include "cajal/compile/compile.hpp"
 #include "cajal/network/encode.hpp"
 #include "cajal/parse/parse.hpp"
@@ -14,7 +17,8 @@ Diagnostic plain_error(std::string message) { return error_at(Span{}, std::move(
 // Arguments and params parsed, type-checked and evaluated.
 struct Prepared {
   std::map<std::string, ValuePtr> params;
-  std::vector<TermPtr> args;
+  std::vector<TermPtr> args;                         // null for a vector argument
+  std::vector<std::optional<Eigen::VectorXd>> vectors;  // `[x, y, ...]` arguments (network only)
   std::vector<TypePtr> arg_types;
   TypePtr result_type;
 };
@@ -50,6 +54,29 @@ Result<Prepared> prepare(const LoadedProgram& loaded, const RunRequest& request)
   // Arguments: closed terms (they may mention defs and params) of main's parameter types.
   TypePtr type = main->type;
   for (std::size_t i = 0; i < request.args.size(); ++i) {
+    const std::string& text = request.args[i]->text();
+    if (std::size_t first = text.find_first_not_of(" \t\n"); first != std::string::npos && text[first] == '[') {
+      Span whole{request.args[i].get(), 0, static_cast<std::uint32_t>(text.size())};
+      if (!type->is_arrow())
+        return R::failure(error_at(whole, "main has type " + print_type(main->type) + ", which takes " +
+                                              std::to_string(i) + " arguments, but " +
+                                              std::to_string(request.args.size()) + " were given"));
+      nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+      std::vector<double> numbers;
+      bool ok = j.is_array() && !j.empty();
+      for (const auto& x : j) ok = ok && x.is_number() && std::isfinite(x.get<double>());
+      if (ok) numbers = j.get<std::vector<double>>();
+      std::size_t want = dimension(*type->from, request.depth);
+      if (!ok || numbers.size() != want)
+        return R::failure(error_at(whole, "argument " + std::to_string(i + 1) + " is a vector: it must be a JSON list of " +
+                                              std::to_string(want) + " finite numbers (the encoding of " +
+                                              print_type(type->from) + " at depth " + std::to_string(request.depth) + ")"));
+      out.args.push_back(nullptr);
+      out.vectors.push_back(Eigen::Map<const Eigen::VectorXd>(numbers.data(), static_cast<Eigen::Index>(numbers.size())));
+      out.arg_types.push_back(type->from);
+      type = type->to;
+      continue;
+    }
     Result<TermPtr> term = parse_term(request.args[i]);
     if (!term) return R::failure(std::move(term.diagnostics));
     if (!type->is_arrow())
@@ -64,6 +91,7 @@ Result<Prepared> prepare(const LoadedProgram& loaded, const RunRequest& request)
                                                     print_type(*arg_type) + " but main expects " +
                                                     print_type(type->from)));
     out.args.push_back(*term);
+    out.vectors.push_back(std::nullopt);
     out.arg_types.push_back(type->from);
     type = type->to;
   }
@@ -95,6 +123,10 @@ Result<RunResult> run_main(const LoadedProgram& loaded, const RunRequest& reques
   using R = Result<RunResult>;
   Result<Prepared> prepared = prepare(loaded, request);
   if (!prepared) return R::failure(std::move(prepared.diagnostics));
+  for (std::size_t i = 0; i < prepared->args.size(); ++i)
+    if (!prepared->args[i])
+      return R::failure(error_at(Span{request.args[i].get(), 0, static_cast<std::uint32_t>(request.args[i]->text().size())},
+                                 "a vector argument is an input for the network: use --engine network"));
   Evaluator evaluator(loaded.program, prepared->params, request.eval);
   Result<ValuePtr> value = evaluator.def_value("main");
   if (!value) return R::failure(std::move(value.diagnostics));
@@ -109,8 +141,9 @@ Result<RunResult> run_main(const LoadedProgram& loaded, const RunRequest& reques
   return R::success(RunResult{prepared->result_type, *value, *term});
 }
 
-Result<NetworkRunResult> run_main_on_network(const LoadedProgram& loaded, const RunRequest& request, int depth) {
+Result<NetworkRunResult> run_main_on_network(const LoadedProgram& loaded, const RunRequest& request) {
   using R = Result<NetworkRunResult>;
+  const int depth = request.depth;
   Result<Prepared> prepared = prepare(loaded, request);
   if (!prepared) return R::failure(std::move(prepared.diagnostics));
   CompileOptions options;
@@ -127,7 +160,13 @@ Result<NetworkRunResult> run_main_on_network(const LoadedProgram& loaded, const 
     if (!x) return Result<Eigen::VectorXd>::failure(error_at(site, what + ": " + x.diagnostics.front().message));
     return x;
   };
+  bool encoded = true;  // every input is the encoding of a value (so mass is conserved)
   for (std::size_t i = 0; i < prepared->args.size(); ++i) {
+    if (prepared->vectors[i]) {
+      out.inputs.inputs.push_back(*prepared->vectors[i]);
+      encoded = false;
+      continue;
+    }
     Result<ValuePtr> v = evaluator.eval(*prepared->args[i]);
     if (!v) return R::failure(std::move(v.diagnostics));
     auto x = encode(*v, *prepared->arg_types[i], "argument " + std::to_string(i + 1), prepared->args[i]->span);
@@ -147,13 +186,13 @@ Result<NetworkRunResult> run_main_on_network(const LoadedProgram& loaded, const 
   out.value = decode(out.run.output.col(0), *out.type, depth);
 
   // Never silently wrong: a run that lost mass past D is an error that says which depth would do.
-  if (out.run.mass_lost.cwiseAbs().maxCoeff() > 1e-9) {
+  if (encoded && out.run.mass_lost.cwiseAbs().maxCoeff() > 1e-9) {
     Result<RunResult> reference = run_main(loaded, request);
     std::string hint;
     if (reference) {
       Evaluator probe(loaded.program, prepared->params, request.eval);
       Result<ValuePtr> m = probe.def_value("main");
-      for (std::size_t i = 0; m && i < prepared->args.size(); ++i) {
+      for (std::size_t i = 0; m && i < prepared->args.size(); ++i) {  // (all arguments are terms here)
         Result<ValuePtr> a = probe.eval(*prepared->args[i]);
         if (a) m = probe.apply(*m, *a);
       }
@@ -167,8 +206,9 @@ Result<NetworkRunResult> run_main_on_network(const LoadedProgram& loaded, const 
   return R::success(std::move(out));
 }
 
-Result<Materialized> materialize_main(const LoadedProgram& loaded, const RunRequest& params_only, int depth) {
+Result<Materialized> materialize_main(const LoadedProgram& loaded, const RunRequest& params_only) {
   using R = Result<Materialized>;
+  const int depth = params_only.depth;
   if (!params_only.args.empty()) return R::failure(plain_error("materializing main takes no arguments"));
   Result<Prepared> prepared = prepare(loaded, params_only);
   if (!prepared) return R::failure(std::move(prepared.diagnostics));
@@ -189,10 +229,10 @@ Result<Materialized> materialize_main(const LoadedProgram& loaded, const RunRequ
   return R::success(Materialized{net->output_type, run->output.col(0), run->mass_lost.cwiseAbs().maxCoeff()});
 }
 
-Result<std::pair<NetworkRunResult, NetworkGradients>> grad_main(const LoadedProgram& loaded, const RunRequest& request,
-                                                               int depth) {
+Result<std::pair<NetworkRunResult, NetworkGradients>> grad_main(const LoadedProgram& loaded, const RunRequest& request) {
   using R = Result<std::pair<NetworkRunResult, NetworkGradients>>;
-  Result<NetworkRunResult> run = run_main_on_network(loaded, request, depth);
+  const int depth = request.depth;
+  Result<NetworkRunResult> run = run_main_on_network(loaded, request);
   if (!run) return R::failure(std::move(run.diagnostics));
   Eigen::MatrixXd ones = Eigen::MatrixXd::Ones(static_cast<Eigen::Index>(dimension(*run->type, depth)), 1);
   Result<NetworkGradients> g = gradient(run->network, run->inputs, ones);

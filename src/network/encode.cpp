@@ -26,7 +26,8 @@ Result<Eigen::VectorXd> encode_value(const ValuePtr& v, const Type& type, int de
       if (!n) break;
       if (n->value > static_cast<std::uint64_t>(depth))
         return R::failure(error_at(Span{}, "the natural " + std::to_string(n->value) + " exceeds the depth D = " +
-                                               std::to_string(depth)));
+                                               std::to_string(depth) + "; rerun with --depth " +
+                                               std::to_string(n->value) + " or more"));
       out(static_cast<Eigen::Index>(n->value)) = 1.0;
       return R::success(out);
     }

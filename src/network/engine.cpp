@@ -34,14 +34,15 @@ Index cols_of(std::initializer_list<const MatrixXd*> ms) {
 // Column b of a value that may be shared by the batch.
 inline auto col(const MatrixXd& m, Index b) { return m.col(m.cols() == 1 ? 0 : b); }
 
-// Adds `delta` into the adjoint `into`, summing columns when `into` is shared by the batch.
+// Adds `delta` into the adjoint `into`, summing columns when `into` is shared by the batch (the
+// adjoint of a shared value is the sum of its adjoints over the batch).
 void accumulate(MatrixXd& into, const MatrixXd& delta) {
   if (into.cols() == delta.cols()) {
     into += delta;
   } else if (into.cols() == 1) {
     into += delta.rowwise().sum();
-  } else {  // a shared delta reaching a batched value (a broadcast cotangent)
-    into.colwise() += delta.col(0);
+  } else {
+    throw EngineError{"internal error: a summed adjoint reached a batched value"};
   }
 }
 
@@ -285,7 +286,9 @@ class Engine {
     for (Index k = last; k >= 1; --k) {
       std::vector<MatrixXd> d = backward(n.sub, *aux.steps[static_cast<std::size_t>(k - 1)], g);
       for (std::size_t c = 1; c < d.size(); ++c) accumulate(adjoint(n.args[c + 1]), d[c]);
+      // d[0] has the shape of h_{k-1}: summed over the batch when h_{k-1} is shared by it.
       MatrixXd next = weighted(k - 1);
+      if (d[0].cols() == 1 && next.cols() != 1) next = next.rowwise().sum().eval();
       accumulate(next, d[0]);
       g = std::move(next);
     }
@@ -391,7 +394,9 @@ Result<NetworkGradients> gradient(const Network& net, const NetworkArgs& args, c
     if (cotangent.cols() != 1 && out.cols() != 1 && cotangent.cols() != out.cols())
       return R::failure(error_at(Span{}, "the cotangent's batch does not match the output's"));
     NetworkGradients g;
-    g.inputs = engine.backward(0, *tape, cotangent);
+    // A single cotangent column stands for the same cotangent in every column of the output.
+    MatrixXd seed = cotangent.cols() == 1 && out.cols() != 1 ? MatrixXd(cotangent.replicate(1, out.cols())) : cotangent;
+    g.inputs = engine.backward(0, *tape, seed);
     g.params = std::move(engine.param_adjoints);
     for (const NetworkInput& p : net.params)
       if (args.params.count(p.name) && !g.params.count(p.name))

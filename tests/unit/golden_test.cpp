@@ -11,6 +11,9 @@
 #include <fstream>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
+#include "cajal/network/network.hpp"
 #include "support.hpp"
 
 namespace cajal::test {
@@ -48,6 +51,47 @@ std::vector<std::string> split_terms(const std::string& s) {
 }
 
 const fs::path kRoot = CAJAL_SOURCE_DIR;
+constexpr int kDepth = 9;
+
+// The interpreter's value of main applied to `args`, written as the network decodes it: base values
+// as printed, functions as tables over the basis values of their domain.
+std::string interpreter_table(const std::string& text, std::vector<std::string> args,
+                              const std::vector<std::pair<std::string, std::string>>& params, const Type& type) {
+  if (!type.is_arrow()) return run(text, args, params);
+  std::vector<std::string> domain;
+  if (type.from->kind == Type::Kind::Bool) domain = {"true", "false"};
+  for (int k = 0; type.from->kind == Type::Kind::Nat && k <= kDepth; ++k) domain.push_back(std::to_string(k));
+  std::string out = "{";
+  for (std::size_t j = 0; j < domain.size(); ++j) {
+    args.push_back(domain[j]);
+    out += (j ? ", " : "") + domain[j] + " ↦ " + interpreter_table(text, args, params, *type.to);
+    args.pop_back();
+  }
+  return out + "}";
+}
+
+// Runs main on the compiled network at depth 9 and compares with the interpreter, exactly.
+void expect_network_agrees(const std::string& text, const std::vector<std::string>& args,
+                           const std::vector<std::pair<std::string, std::string>>& params) {
+  Loaded l = load(text);
+  ASSERT_TRUE(l.result.ok());
+  RunRequest request;
+  for (std::size_t i = 0; i < args.size(); ++i)
+    request.args.push_back(std::make_shared<const Source>("<arg " + std::to_string(i + 1) + ">", args[i]));
+  for (auto& [n, t] : params) request.params.emplace_back(n, std::make_shared<const Source>("<param " + n + ">", t));
+  request.depth = kDepth;
+  Result<NetworkRunResult> net = run_main_on_network(*l.result, request);
+  // The interpreter's largest natural on this run (its own probe): the network is exact when ≤ D.
+  Evaluator probe(l.result->program, {});
+  if (!net) {
+    EXPECT_NE(net.diagnostics.front().message.find("rerun with --depth"), std::string::npos)
+        << net.diagnostics.front().message << " args: " << ::testing::PrintToString(args);
+    return;
+  }
+  ASSERT_TRUE(net->value) << "the network's output is not an exact encoding";
+  if (net->type->is_arrow() && net->type->from->is_arrow()) return;  // no table to compare with
+  EXPECT_EQ(*net->value, interpreter_table(text, args, params, *net->type)) << "args: " << ::testing::PrintToString(args);
+}
 
 TEST(Golden, ErrorMessages) {
   bool update = std::getenv("CAJAL_UPDATE_GOLDEN") != nullptr;
@@ -78,6 +122,7 @@ TEST(Golden, SpecExamples) {
     std::vector<std::string> args;
     std::vector<std::pair<std::string, std::string>> params;
     int runs = 0;
+    std::optional<std::vector<std::pair<std::string, std::string>>> first_params;
     while (std::getline(lines, line)) {
       auto field = [&](const std::string& key) -> std::optional<std::string> {
         std::string prefix = "-- " + key + ":";
@@ -95,6 +140,8 @@ TEST(Golden, SpecExamples) {
       }
       if (auto v = field("value")) {
         EXPECT_EQ(run(text, args, params), *v) << "args: " << ::testing::PrintToString(args);
+        expect_network_agrees(text, args, params);
+        if (!first_params) first_params = params;
         args.clear();
         params.clear();
         ++runs;
@@ -103,6 +150,34 @@ TEST(Golden, SpecExamples) {
     EXPECT_FALSE(type.empty()) << "no `-- type:` line";
     EXPECT_EQ(main_type(text), type);
     EXPECT_GT(runs, 0) << "no `-- value:` line";
+
+    // The materialized tensor at depth 9 (tests/golden/tensors/NAME.json).
+    {
+      Loaded l = load(text);
+      ASSERT_TRUE(l.result.ok());
+      RunRequest request;
+      for (auto& [n, t] : first_params.value_or(std::vector<std::pair<std::string, std::string>>{}))
+        request.params.emplace_back(n, std::make_shared<const Source>("<param " + n + ">", t));
+      Result<Materialized> m = materialize_main(*l.result, request);
+      ASSERT_TRUE(m.ok()) << render(m.diagnostics);
+      const Type& t = *m->type;
+      nlohmann::json shape = t.is_arrow() ? nlohmann::json::array({dimension(*t.to, kDepth), dimension(*t.from, kDepth)})
+                                          : nlohmann::json::array({dimension(t, kDepth)});
+      std::string got = nlohmann::json{{"type", print_type(t)},
+                                       {"depth", kDepth},
+                                       {"shape", shape},
+                                       {"tensor", std::vector<double>(m->tensor.data(), m->tensor.data() + m->tensor.size())}}
+                            .dump() +
+                        "\n";
+      fs::path golden = kRoot / "tests/golden/tensors" / p.filename().replace_extension(".json");
+      if (std::getenv("CAJAL_UPDATE_GOLDEN")) {
+        fs::create_directories(golden.parent_path());
+        std::ofstream(golden, std::ios::binary) << got;
+      } else {
+        ASSERT_TRUE(fs::exists(golden)) << golden << " is missing (run with CAJAL_UPDATE_GOLDEN=1)";
+        EXPECT_EQ(got, slurp(golden));
+      }
+    }
 
     // fmt is a fixed point up to the AST: parse(fmt(p)) == p.
     Loaded l = load(text);

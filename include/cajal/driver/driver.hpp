@@ -30,9 +30,12 @@ Result<LoadedProgram> load_inline(const SourcePtr& term_source, const CheckOptio
 // Arguments and param values are sources holding one closed term each (e.g. "<arg 1>" with text
 // "true"). The caller keeps them alive while it uses the result's diagnostics.
 struct RunRequest {
-  std::vector<SourcePtr> args;                             // applied to main in order
+  // Applied to main in order. For the network, an argument may also be a raw vector written as a
+  // JSON list, `[1, 2]`: any real input, not only encodings (soft booleans, distributions, ...).
+  std::vector<SourcePtr> args;
   std::vector<std::pair<std::string, SourcePtr>> params;   // NAME, TERM
   EvalOptions eval;
+  int depth = 9;  // D, for the network
 };
 
 struct RunResult {
@@ -56,10 +59,10 @@ struct NetworkRunResult {
   std::uint64_t needed_depth = 0;    // the largest natural the interpreter meets on these inputs
 };
 
-// Compiles main at `depth` with one network input per argument, encodes the arguments and params
+// Compiles main at request.depth with one network input per argument, encodes the arguments and params
 // (through the interpreter), and runs the network. Fails, saying which depth would do, when the
 // run lost mass past the depth (a natural exceeded D) or an argument does not fit in D.
-Result<NetworkRunResult> run_main_on_network(const LoadedProgram& loaded, const RunRequest& request, int depth);
+Result<NetworkRunResult> run_main_on_network(const LoadedProgram& loaded, const RunRequest& request);
 
 // main as one tensor (`cajal compile --json`): the network with no inputs, run once. A function
 // is its dim B × dim A matrix, row-major. mass_lost > 0 says some columns lost mass past D.
@@ -68,10 +71,9 @@ struct Materialized {
   Eigen::VectorXd tensor;
   double mass_lost = 0;
 };
-Result<Materialized> materialize_main(const LoadedProgram& loaded, const RunRequest& params_only, int depth);
+Result<Materialized> materialize_main(const LoadedProgram& loaded, const RunRequest& params_only);
 
 // The same, then reverse mode: gradients of the summed output (cotangent of ones).
-Result<std::pair<NetworkRunResult, NetworkGradients>> grad_main(const LoadedProgram& loaded, const RunRequest& request,
-                                                               int depth);
+Result<std::pair<NetworkRunResult, NetworkGradients>> grad_main(const LoadedProgram& loaded, const RunRequest& request);
 
 }  // namespace cajal

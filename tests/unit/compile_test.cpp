@@ -1,0 +1,328 @@
+// The compiler, rule by rule (spec/denotation.md), and the engine that runs what it emits.
+#include <random>
+
+#include "cajal/compile/compile.hpp"
+#include "cajal/network/encode.hpp"
+#include "cajal/network/engine.hpp"
+#include "support.hpp"
+
+namespace cajal::test {
+namespace {
+
+using Eigen::MatrixXd;
+using Eigen::VectorXd;
+
+struct Compiled {
+  Loaded loaded;
+  Network net;
+};
+
+Compiled compiled(const std::string& text, int depth = 9, std::optional<std::size_t> inputs = std::nullopt) {
+  Loaded l = load(text);
+  EXPECT_TRUE(l.result.ok()) << render(l.result.diagnostics);
+  CompileOptions options;
+  options.depth = depth;
+  options.inputs = inputs;
+  Result<Network> net = compile_program(*l.result, options);
+  EXPECT_TRUE(net.ok()) << render(net.diagnostics);
+  return {std::move(l), net ? std::move(*net) : Network{}};
+}
+
+// main's materialized tensor (no inputs), with params given as vectors.
+VectorXd tensor(const std::string& text, int depth = 9, std::map<std::string, VectorXd> params = {}) {
+  Compiled c = compiled(text, depth, 0);
+  Result<NetworkRun> r = run_network(c.net, NetworkArgs{{}, std::move(params)});
+  EXPECT_TRUE(r.ok()) << render(r.diagnostics);
+  return r ? VectorXd(r->output.col(0)) : VectorXd();
+}
+
+VectorXd vec(std::initializer_list<double> xs) {
+  VectorXd v(static_cast<Eigen::Index>(xs.size()));
+  Eigen::Index i = 0;
+  for (double x : xs) v(i++) = x;
+  return v;
+}
+
+std::size_t count_ops(const Network& net, Op op) {
+  std::size_t n = 0;
+  for (const Graph& g : net.graphs)
+    for (const Node& node : g.nodes) n += node.op == op;
+  return n;
+}
+
+TEST(CTrueFalse, OneHotBooleans) {
+  EXPECT_EQ(tensor("def main = true"), vec({1, 0}));
+  EXPECT_EQ(tensor("def main = false"), vec({0, 1}));
+}
+
+TEST(CZeroNum, BasisVectors) {
+  EXPECT_EQ(tensor("def main = 0", 3), vec({1, 0, 0, 0}));
+  EXPECT_EQ(tensor("def main = 2", 3), vec({0, 0, 1, 0}));
+}
+
+TEST(CZeroNum, NumeralsAboveTheDepthAreRejected) {
+  Loaded l = load("def main = 12");
+  CompileOptions options;
+  Result<Network> net = compile_program(*l.result, options);
+  ASSERT_FALSE(net.ok());
+  EXPECT_EQ(net.diagnostics.front().message, "the numeral 12 exceeds the depth D = 9; compile with --depth 12 or more");
+}
+
+TEST(CSucc, ShiftsAndLosesTheTopComponent) {
+  // A 4×4 shift matrix at D = 3: column j is e_{j+1}, and column 3 (succ 3) is lost.
+  EXPECT_EQ(tensor("def main = fun n : Nat => succ n", 3),
+            vec({0, 0, 0, 0,  //
+                 1, 0, 0, 0,  //
+                 0, 1, 0, 0,  //
+                 0, 0, 1, 0}));
+}
+
+TEST(CIf, MixesTheBranches) {
+  EXPECT_EQ(tensor("def main = fun b : Bool => if b then false else true"), vec({0, 1, 1, 0}));
+}
+
+TEST(CAbs, ColumnJIsTheBodyAtBasisVectorJ) {
+  EXPECT_EQ(tensor("def main = fun b : Bool => b"), vec({1, 0, 0, 1}));
+  // Curried: Bool -o Bool -o Bool is a 4 × 2 matrix whose column j is the matrix of `and j`.
+  EXPECT_EQ(tensor("def main = fun a : Bool => fun b : Bool => if a then b else if b then false else false"),
+            vec({1, 0,  //
+                 0, 0,  //
+                 0, 1,  //
+                 1, 1}));
+}
+
+TEST(CApp, BetaNeedsNoMatrix) {
+  Compiled c = compiled("def main = fun b : Bool => (fun x : Bool => if x then false else true) b");
+  EXPECT_EQ(count_ops(c.net, Op::Abstract), 0u);
+  EXPECT_EQ(count_ops(c.net, Op::Apply), 0u);
+}
+
+TEST(CApp, MatrixVectorProductWithReshape) {
+  // param f : Bool -o Bool -o Bool is a 4 × 2 matrix; f a is a 4-vector, reshaped to 2 × 2.
+  const char* p = "param f : Bool -o Bool -o Bool\ndef main = fun a : Bool => fun b : Bool => f a b";
+  Compiled c = compiled(p);
+  EXPECT_EQ(count_ops(c.net, Op::Apply), 2u);
+  VectorXd xor_table = vec({0, 1, 1, 0, 1, 0, 0, 1});  // column a: the matrix of xor a
+  for (auto [a, b, want] : {std::tuple{0, 0, 1}, {0, 1, 0}, {1, 0, 0}, {1, 1, 1}}) {
+    MatrixXd va = MatrixXd::Zero(2, 1), vb = MatrixXd::Zero(2, 1);
+    va(a, 0) = 1;
+    vb(b, 0) = 1;
+    Result<NetworkRun> r = run_network(c.net, NetworkArgs{{va, vb}, {{"f", xor_table}}});
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->output(want, 0), 1.0) << a << b;  // xor: true (row 0) when a != b
+  }
+}
+
+TEST(CIter, RecurrentNeuronReadOutByTheCount) {
+  const char* even = "def main = fun n : Nat => iter { true | y => if y then false else true } (n)";
+  EXPECT_EQ(tensor(even, 4), vec({1, 0, 1, 0, 1,  //
+                                  0, 1, 0, 1, 0}));
+  // A soft count mixes the iterates: 0.25·(0 steps) + 0.75·(1 step).
+  Compiled c = compiled(even, 4);
+  MatrixXd n = MatrixXd::Zero(5, 1);
+  n(0, 0) = 0.25;
+  n(1, 0) = 0.75;
+  Result<NetworkRun> r = run_network(c.net, NetworkArgs{{n}, {}});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(VectorXd(r->output.col(0)), vec({0.25, 0.75}));
+}
+
+TEST(CIter, FunctionTypedStateStaysPolynomial) {
+  // The step uses its function-typed state in both branches of an `if`: a lazy-closure compiler
+  // does 2^D work here; ours has a fixed number of neurons at every depth.
+  const char* p =
+      "param flip : Bool\n"
+      "def main = fun n : Nat => iter { fun x : Bool => x | g => if flip then fun x : Bool => g x else "
+      "fun x : Bool => if g x then false else true } (n)";
+  std::size_t at9 = compiled(p, 9).net.node_count();
+  std::size_t at30 = compiled(p, 30).net.node_count();
+  EXPECT_EQ(at9, at30);
+  EXPECT_LT(at9, 30u);
+  Loaded l = load(p);
+  RunRequest request;
+  request.depth = 30;
+  request.args.push_back(std::make_shared<const Source>("<arg 1>", "30"));
+  request.params.emplace_back("flip", std::make_shared<const Source>("<param flip>", "false"));
+  Result<NetworkRunResult> r = run_main_on_network(*l.result, request);
+  ASSERT_TRUE(r.ok()) << render(r.diagnostics);
+  EXPECT_EQ(*r->value, "{true ↦ true, false ↦ false}");  // 30 negations
+}
+
+TEST(CLet, BindsWithoutCopying) {
+  EXPECT_EQ(tensor("def main = fun n : Nat => let m = succ n in succ m", 3),
+            vec({0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0}));
+}
+
+TEST(CDef, CompiledOnceAndShared) {
+  Compiled c = compiled(
+      "def not = fun b : Bool => if b then false else true\n"
+      "def main = fun x : Bool => fun y : Bool => if not x then not y else y");
+  EXPECT_EQ(count_ops(c.net, Op::Abstract), 1u);  // `not`, materialized once
+  EXPECT_EQ(count_ops(c.net, Op::Apply), 2u);
+}
+
+TEST(CParam, UsedManyTimesInsideTheStep) {
+  const char* p = "param s : Bool -o Bool\ndef main = fun n : Nat => iter { true | y => s (s y) } (n)";
+  VectorXd not_matrix = vec({0, 1, 1, 0});
+  EXPECT_EQ(tensor(p, 3, {{"s", not_matrix}}), vec({1, 1, 1, 1, 0, 0, 0, 0}));
+}
+
+TEST(Engine, BatchesAreColumns) {
+  Compiled c = compiled("def main = fun b : Bool => if b then false else true");
+  MatrixXd batch(2, 3);
+  batch << 1, 0, 0.5,  //
+      0, 1, 0.5;
+  Result<NetworkRun> r = run_network(c.net, NetworkArgs{{batch}, {}});
+  ASSERT_TRUE(r.ok());
+  MatrixXd want(2, 3);
+  want << 0, 1, 0.5,  //
+      1, 0, 0.5;
+  EXPECT_EQ(r->output, want);
+}
+
+TEST(Engine, RejectsArgumentsThatDoNotFit) {
+  Compiled c = compiled("def main = fun b : Bool => b");
+  EXPECT_EQ(run_network(c.net, NetworkArgs{{MatrixXd::Zero(3, 1)}, {}}).diagnostics.front().message,
+            "input b needs 2 rows, got 3");
+  EXPECT_EQ(run_network(c.net, NetworkArgs{{}, {}}).diagnostics.front().message, "the network takes 1 input, got 0");
+}
+
+TEST(Gradient, NotByHand) {
+  // For not x at x = (1, 2), the gradient of the summed output is (1, 1).
+  Compiled c = compiled("def main = fun x : Bool => if x then false else true");
+  MatrixXd x(2, 1);
+  x << 1, 2;
+  Result<NetworkGradients> g = gradient(c.net, NetworkArgs{{x}, {}}, MatrixXd::Ones(2, 1));
+  ASSERT_TRUE(g.ok());
+  EXPECT_EQ(g->inputs[0], MatrixXd::Ones(2, 1));
+}
+
+// Central finite differences of Σ output ⊙ cotangent against reverse mode, on random real inputs.
+void expect_gradient_matches(const std::string& program, int depth, std::map<std::string, VectorXd> params,
+                             unsigned seed) {
+  Compiled c = compiled(program, depth);
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<double> u(-1.0, 1.0);
+  NetworkArgs args;
+  for (const NetworkInput& in : c.net.inputs) {
+    MatrixXd m(static_cast<Eigen::Index>(dimension(*in.type, depth)), 3);
+    for (Eigen::Index k = 0; k < m.size(); ++k) m.data()[k] = u(rng);
+    args.inputs.push_back(m);
+  }
+  for (auto& [name, v] : params)
+    for (Eigen::Index k = 0; k < v.size(); ++k) v(k) += 0.1 * u(rng);
+  args.params = params;
+  Result<NetworkRun> base = run_network(c.net, args);
+  ASSERT_TRUE(base.ok());
+  MatrixXd cot(base->output.rows(), base->output.cols());
+  for (Eigen::Index k = 0; k < cot.size(); ++k) cot.data()[k] = u(rng);
+  Result<NetworkGradients> g = gradient(c.net, args, cot);
+  ASSERT_TRUE(g.ok());
+  auto loss = [&](const NetworkArgs& a) { return run_network(c.net, a)->output.cwiseProduct(cot).sum(); };
+  const double h = 1e-6;
+  for (std::size_t i = 0; i < args.inputs.size(); ++i)
+    for (Eigen::Index k = 0; k < args.inputs[i].size(); ++k) {
+      NetworkArgs plus = args, minus = args;
+      plus.inputs[i].data()[k] += h;
+      minus.inputs[i].data()[k] -= h;
+      double fd = (loss(plus) - loss(minus)) / (2 * h);
+      EXPECT_NEAR(g->inputs[i].data()[k], fd, 1e-6 * (1 + std::abs(fd))) << program << " input " << i << "[" << k << "]";
+    }
+  for (auto& [name, v] : args.params)
+    for (Eigen::Index k = 0; k < v.size(); ++k) {
+      NetworkArgs plus = args, minus = args;
+      plus.params[name](k) += h;
+      minus.params[name](k) -= h;
+      double fd = (loss(plus) - loss(minus)) / (2 * h);
+      EXPECT_NEAR(g->params.at(name)(k), fd, 1e-6 * (1 + std::abs(fd))) << program << " param " << name << "[" << k << "]";
+    }
+}
+
+TEST(Gradient, MatchesFiniteDifferences) {
+  expect_gradient_matches("def main = fun x : Bool => fun y : Bool => if x then y else if y then false else true", 9, {}, 1);
+  expect_gradient_matches("def main = fun n : Nat => fun b : Bool => iter { b | y => if y then false else true } (n)", 5,
+                          {}, 2);
+  expect_gradient_matches("def main = fun n : Nat => fun m : Nat => iter { m | y => succ y } (n)", 4, {}, 3);
+  expect_gradient_matches("param s : Bool -o Bool\ndef main = fun n : Nat => iter { true | y => s (s y) } (n)", 4,
+                          {{"s", vec({0, 1, 1, 0})}}, 4);
+  expect_gradient_matches(
+      "param f : Bool -o Bool\n"
+      "def main = fun n : Nat => iter { fun x : Bool => x | g => fun x : Bool => f (g x) } (n)",
+      3, {{"f", vec({0.2, 0.7, 0.9, 0.1})}}, 5);
+}
+
+TEST(Gradient, ThroughMaterializedFunctionsAndCapturedInputs) {
+  expect_gradient_matches(
+      "def main = fun f : Bool -o Bool => fun c : Bool => fun n : Nat => "
+      "(iter { fun x : Bool => x | g => fun x : Bool => g x } (n)) (if c then f true else f false)",
+      3, {}, 6);
+  expect_gradient_matches(
+      "param w : Nat -o Bool\n"
+      "def main = fun a : Bool => fun n : Nat => (if a then fun m : Nat => w (succ m) else fun m : Nat => w m) n",
+      3, {{"w", VectorXd::Constant(8, 0.5)}}, 7);
+}
+
+TEST(Serialization, NetworksReadBackRunIdentically) {
+  Compiled c = compiled("param s : Bool -o Bool\ndef main = fun n : Nat => fun f : Bool -o Bool => "
+                        "iter { fun x : Bool => f x | g => fun x : Bool => s (g x) } (n)",
+                        4);
+  std::string text = to_json(c.net);
+  Result<Network> back = network_from_json(text);
+  ASSERT_TRUE(back.ok()) << render(back.diagnostics);
+  EXPECT_EQ(to_json(*back), text);
+  NetworkArgs args{{MatrixXd::Random(5, 4), MatrixXd::Random(4, 4)}, {{"s", VectorXd::Random(4)}}};
+  EXPECT_EQ(run_network(c.net, args)->output, run_network(*back, args)->output);
+}
+
+TEST(Serialization, BrokenNetworksAreRejected) {
+  Compiled c = compiled("def main = fun b : Bool => if b then false else true");
+  std::string text = to_json(c.net);
+  EXPECT_FALSE(network_from_json("{").ok());
+  EXPECT_FALSE(network_from_json("[]").ok());
+  std::string bad = text;
+  bad.replace(bad.find("\"mix\""), 5, "\"mux\"");
+  EXPECT_NE(network_from_json(bad).diagnostics.front().message.find("unknown neuron kind `mux`"), std::string::npos);
+  std::string wrong_dim = text;
+  wrong_dim.replace(wrong_dim.rfind("\"dim\": 2"), 8, "\"dim\": 3");
+  EXPECT_FALSE(network_from_json(wrong_dim).ok());
+}
+
+TEST(Overflow, TheNetworkSaysWhichDepthWouldDo) {
+  Loaded l = load("def main = fun n : Nat => succ n");
+  RunRequest request;
+  request.args.push_back(std::make_shared<const Source>("<arg 1>", "9"));
+  Result<NetworkRunResult> r = run_main_on_network(*l.result, request);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.diagnostics.front().message,
+            "the network lost mass past the depth D = 9 (a natural exceeded 9), so its output is not the program's "
+            "value; the interpreter meets naturals up to 10 on these inputs: rerun with --depth 10");
+  request.depth = 10;
+  EXPECT_EQ(*run_main_on_network(*l.result, request)->value, "10");
+}
+
+TEST(Overflow, UntakenBranchesMayOverflowHarmlessly) {
+  Loaded l = load("def main = fun c : Bool => fun n : Nat => if c then n else succ n");
+  RunRequest request;
+  request.args = {std::make_shared<const Source>("<arg 1>", "true"), std::make_shared<const Source>("<arg 2>", "9")};
+  Result<NetworkRunResult> r = run_main_on_network(*l.result, request);
+  ASSERT_TRUE(r.ok()) << render(r.diagnostics);
+  EXPECT_EQ(*r->value, "9");
+}
+
+TEST(Encode, FunctionsByTheirTables) {
+  Loaded l = load("def main = true");
+  Evaluator ev(l.result->program, {});
+  auto source = std::make_shared<const Source>("t", "fun b : Bool => if b then false else true");
+  TypeTable types;
+  TermPtr t = *parse_term(source);
+  ASSERT_TRUE(check_closed_term(*t, Globals{}, types).ok());
+  ValuePtr v = *ev.eval(*t);
+  TypePtr bb = Type::arrow(Type::boolean(), Type::boolean());
+  VectorXd x = *encode_value(v, *bb, 9, ev);
+  EXPECT_EQ(x, vec({0, 1, 1, 0}));
+  EXPECT_EQ(*decode(x, *bb, 9), "{true ↦ false, false ↦ true}");
+  EXPECT_FALSE(decode(vec({0.5, 0.5}), *Type::boolean(), 9));
+}
+
+}  // namespace
+}  // namespace cajal::test
