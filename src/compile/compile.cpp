@@ -106,8 +106,7 @@ class Compiler {
     n.op = op;
     n.dim = d;
     n.rule = rule;
-    n.source = print_term(t);
-    if (n.source.size() > 60) n.source = n.source.substr(0, 57) + "...";
+    n.source = print_term_brief(t, 60);
     if (t.span.known()) {
       LineCol lc = t.span.source->locate(t.span.begin);
       n.line = lc.line;

@@ -35,9 +35,14 @@ Level level_of(const Term& t) {
 // breaks it at its own keywords and lays out its subterms with the remaining budget.
 struct Printer {
   std::size_t width;
+  // Characters left to print: a brief rendering stops descending once it is spent, so printing a
+  // prefix of a huge term costs the prefix, not the term.
+  mutable std::size_t remaining = SIZE_MAX;
 
   std::string flat(const Term& t, Level at) const {
+    if (remaining == 0) return "...";
     std::string s = std::visit([&](const auto& n) { return flat_node(n); }, t.node);
+    if (t.is<Var>() || t.is<BoolLit>() || t.is<NatLit>()) remaining -= std::min(remaining, s.size() + 1);
     return level_of(t) < at ? "(" + s + ")" : s;
   }
 
@@ -95,6 +100,14 @@ std::string comment_lines(const Program& p, std::size_t before) {
 
 std::string print_term(const Term& t) { return Printer{0}.flat(t, kTerm); }
 std::string print_term(const TermPtr& t) { return t ? print_term(*t) : std::string("?"); }
+
+std::string print_term_brief(const Term& t, std::size_t max_chars) {
+  Printer p{0};
+  p.remaining = max_chars;
+  std::string s = p.flat(t, kTerm);
+  if (s.size() > max_chars) s = s.substr(0, max_chars > 3 ? max_chars - 3 : 0) + "...";
+  return s;
+}
 
 std::string format_program(const Program& p, std::size_t width) {
   Printer printer{width};

@@ -9,8 +9,7 @@ namespace {
 std::string judgement(const Derivation& d) {
   std::string delta;
   for (const auto& [name, type] : d.consumed) delta += (delta.empty() ? "" : ", ") + name + " : " + print_type(type);
-  std::string term = d.term ? print_term(*d.term) : "?";
-  if (term.size() > 60) term = term.substr(0, 57) + "...";
+  std::string term = d.term ? print_term_brief(*d.term, 60) : "?";
   return (delta.empty() ? "" : delta + " ") + "⊢ " + term + " : " + print_type(d.type);
 }
 

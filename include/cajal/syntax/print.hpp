@@ -14,6 +14,9 @@ std::string print_type(const TypePtr& t);
 // One-line rendering with the fewest parentheses the grammar needs.
 std::string print_term(const Term& t);
 std::string print_term(const TermPtr& t);
+// At most about `max_chars` characters of print_term(t), ending in "..." when cut; its cost is
+// bounded by the prefix printed (for labels and messages about large terms).
+std::string print_term_brief(const Term& t, std::size_t max_chars);
 
 // `cajal fmt`: one declaration per paragraph, long terms broken over lines at `let`, `fun`, `if`
 // and `iter`, comments kept (a comment inside a declaration is moved to just above it).
