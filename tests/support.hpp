@@ -36,6 +36,17 @@ inline std::string main_type(const std::string& text) {
   return print_type(l.result->checked.globals.find("main")->type);
 }
 
+// A RunRequest for argument and param terms (its sources live as long as the request).
+inline RunRequest request_for(const std::vector<std::string>& args,
+                              const std::vector<std::pair<std::string, std::string>>& params, int depth = 9) {
+  RunRequest request;
+  for (std::size_t i = 0; i < args.size(); ++i)
+    request.args.push_back(std::make_shared<const Source>("<arg " + std::to_string(i + 1) + ">", args[i]));
+  for (auto& [n, t] : params) request.params.emplace_back(n, std::make_shared<const Source>("<param " + n + ">", t));
+  request.depth = depth;
+  return request;
+}
+
 // Runs main on the given argument terms; returns the printed value or "ERROR: message".
 inline std::string run(const std::string& text, std::vector<std::string> args = {},
                        std::vector<std::pair<std::string, std::string>> params = {}, EvalOptions options = {}) {

@@ -376,7 +376,7 @@ int cmd_compile(int argc, char** argv) {
       std::cout << json{{"type", print_type(type)}, {"depth", depth}, {"shape", shape}, {"tensor", vector_json(tensor)}}.dump()
                 << "\n";
     } else {
-      std::cout << "main : " << print_type(type) << " at depth " << depth << ": " << net->node_count()
+      std::cout << "main : " << print_type(type) << " at depth " << depth << ": " << r->neurons
                 << " neurons; tensor " << shape.dump() << "\n"
                 << shaped_text(tensor, type, depth) << "\n";
     }

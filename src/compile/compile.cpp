@@ -1,7 +1,9 @@
 // The compilation rules of spec/denotation.md, one function each, named after the rule.
 #include "cajal/compile/compile.hpp"
 
+#include <algorithm>
 #include <map>
+#include <set>
 
 #include "cajal/syntax/print.hpp"
 
@@ -35,7 +37,7 @@ struct CEnv {
   CVal value;
   CEnvPtr next;
 };
-CEnvPtr bind(const CEnvPtr& env, const std::string& name, CVal v) {
+CEnvPtr extend(const CEnvPtr& env, const std::string& name, CVal v) {
   return std::make_shared<const CEnv>(CEnv{name, std::move(v), env});
 }
 const CVal* lookup(const CEnvPtr& env, const std::string& name) {
@@ -180,7 +182,7 @@ class Compiler {
     const Type& to = *closure.type->to;
     auto [sub, captures] = subgraph([&](int g) {
       int x = add_input(g, dim(from), l.param, "binder");
-      CVal body = compile(*l.body, bind(closure.env, l.param, CVal{Ref{g, x}, nullptr, nullptr, closure.type->from}));
+      CVal body = compile(*l.body, extend(closure.env, l.param, CVal{Ref{g, x}, nullptr, nullptr, closure.type->from}));
       return dense(body, *l.body).node;
     });
     Node n = made_by("C-Abs", at, Op::Abstract, dim(to) * dim(from));
@@ -189,6 +191,40 @@ class Compiler {
     n.sub = sub;
     for (int c : captures) n.args.push_back(c);
     return add(std::move(n));
+  }
+
+  // The free variables of a term (names not bound inside it).
+  static void free_variables(const Term& t, std::set<std::string>& out) {
+    std::vector<std::string> bound;
+    collect_free(t, bound, out);
+  }
+  static void collect_free(const Term& t, std::vector<std::string>& bound, std::set<std::string>& out) {
+    auto under = [&](const std::string& x, const Term& body) {
+      bound.push_back(x);
+      collect_free(body, bound, out);
+      bound.pop_back();
+    };
+    if (const Var* v = t.as<Var>()) {
+      if (std::find(bound.begin(), bound.end(), v->name) == bound.end()) out.insert(v->name);
+    } else if (const Lam* l = t.as<Lam>()) {
+      under(l->param, *l->body);
+    } else if (const App* a = t.as<App>()) {
+      collect_free(*a->fn, bound, out);
+      collect_free(*a->arg, bound, out);
+    } else if (const If* i = t.as<If>()) {
+      collect_free(*i->cond, bound, out);
+      collect_free(*i->then_branch, bound, out);
+      collect_free(*i->else_branch, bound, out);
+    } else if (const Succ* s = t.as<Succ>()) {
+      collect_free(*s->arg, bound, out);
+    } else if (const Iter* it = t.as<Iter>()) {
+      collect_free(*it->base, bound, out);
+      under(it->state, *it->step);
+      collect_free(*it->count, bound, out);
+    } else if (const Let* l = t.as<Let>()) {
+      collect_free(*l->bound, bound, out);
+      under(l->name, *l->body);
+    }
   }
 
   TypePtr type_of(const Term& t) const {
@@ -240,7 +276,7 @@ class Compiler {
   // β when the function is a known `fun` (its parameter is bound to the argument's neurons);
   // otherwise a matrix–vector product, whose result is reshaped when it is itself a function.
   CVal apply(const CVal& f, const CVal& x, const Term& at) {
-    if (f.is_closure()) return compile(*f.lam->body, bind(f.env, f.lam->param, x));
+    if (f.is_closure()) return compile(*f.lam->body, extend(f.env, f.lam->param, x));
     int fn = local(f.ref);
     int arg = dense(x, at).node;
     Node n = made_by("C-App", at, Op::Apply, dim(*f.type->to));
@@ -258,10 +294,19 @@ class Compiler {
   }
 
   // ---- C-If: c₀·⟦t⟧ + c₁·⟦u⟧ ------------------------------------------------------------------
+  // Both branches use the same linear variables (T-If). A `fun` bound to one of them would be
+  // compiled once per branch, and nested ifs would double that at every level, so such closures
+  // become matrices once, here, and both branches share them.
   CVal rule(const Term& t, const If& i, const CEnvPtr& env) {
     int c = dense(compile(*i.cond, env), *i.cond).node;
-    int a = dense(compile(*i.then_branch, env), *i.then_branch).node;
-    int b = dense(compile(*i.else_branch, env), *i.else_branch).node;
+    CEnvPtr shared = env;
+    std::set<std::string> names;
+    free_variables(*i.then_branch, names);
+    for (const std::string& x : names)
+      if (const CVal* v = lookup(env, x); v && v->is_closure())
+        shared = extend(shared, x, CVal{dense(*v, t), nullptr, nullptr, v->type});
+    int a = dense(compile(*i.then_branch, shared), *i.then_branch).node;
+    int b = dense(compile(*i.else_branch, shared), *i.else_branch).node;
     TypePtr type = type_of(t);
     Node n = made_by("C-If", t, Op::Mix, dim(*type));
     n.args = {c, a, b};
@@ -295,7 +340,7 @@ class Compiler {
     int count = dense(compile(*it.count, env), *it.count).node;
     auto [sub, captures] = subgraph([&](int g) {
       int y = add_input(g, dim(*state), it.state, "state");
-      CVal step = compile(*it.step, bind(env, it.state, CVal{Ref{g, y}, nullptr, nullptr, state}));
+      CVal step = compile(*it.step, extend(env, it.state, CVal{Ref{g, y}, nullptr, nullptr, state}));
       return dense(step, *it.step).node;
     });
     Node n = made_by("C-Iter", t, Op::Iterate, dim(*state));
@@ -308,7 +353,7 @@ class Compiler {
   // ---- C-Let ----------------------------------------------------------------------------------
   CVal rule(const Term&, const Let& l, const CEnvPtr& env) {
     CVal bound = compile(*l.bound, env);
-    return compile(*l.body, bind(env, l.name, bound));
+    return compile(*l.body, extend(env, l.name, bound));
   }
 };
 

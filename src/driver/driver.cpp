@@ -136,10 +136,40 @@ Result<RunResult> run_main(const LoadedProgram& loaded, const RunRequest& reques
     value = evaluator.apply(*value, *a, arg->span);
     if (!value) return R::failure(std::move(value.diagnostics));
   }
+  std::uint64_t max_natural = evaluator.max_natural();
   Result<TermPtr> term = evaluator.readback(*value);
   if (!term) return R::failure(std::move(term.diagnostics));
-  return R::success(RunResult{prepared->result_type, *value, *term});
+  return R::success(RunResult{prepared->result_type, *value, *term, max_natural});
 }
+
+namespace {
+// The interpreter on the same inputs, for the depth a network would need: main applied to the
+// arguments (and, for a function result, to every argument of its table at `depth`). Returns the
+// largest natural met, or nullopt when the interpreter itself fails.
+std::optional<std::uint64_t> interpreter_depth(const LoadedProgram& loaded, const Prepared& prepared,
+                                               const RunRequest& request, const TypePtr& result, int depth) {
+  Evaluator probe(loaded.program, prepared.params, request.eval);
+  Result<ValuePtr> m = probe.def_value("main");
+  for (std::size_t i = 0; m && i < prepared.args.size(); ++i) {
+    if (!prepared.args[i]) return std::nullopt;  // a vector argument: no interpreter run
+    Result<ValuePtr> a = probe.eval(*prepared.args[i]);
+    m = a ? probe.apply(*m, *a) : a;
+  }
+  if (!m) return std::nullopt;
+  if (result->is_arrow()) (void)encode_value(*m, *result, depth, probe);
+  return probe.max_natural();
+}
+
+std::string depth_hint(std::optional<std::uint64_t> needed, const Type& result, int depth) {
+  if (!needed || *needed <= static_cast<std::uint64_t>(depth)) return "";
+  if (result.is_arrow())
+    return "; the output is a function whose table at this depth needs naturals up to " + std::to_string(*needed) +
+           " (its table covers every argument up to D, so a larger depth may need larger naturals still: apply it to "
+           "arguments instead)";
+  return "; the interpreter meets naturals up to " + std::to_string(*needed) + " on these inputs: rerun with --depth " +
+         std::to_string(*needed);
+}
+}  // namespace
 
 Result<NetworkRunResult> run_main_on_network(const LoadedProgram& loaded, const RunRequest& request) {
   using R = Result<NetworkRunResult>;
@@ -157,14 +187,25 @@ Result<NetworkRunResult> run_main_on_network(const LoadedProgram& loaded, const 
   Evaluator evaluator(loaded.program, prepared->params, request.eval);
   auto encode = [&](const ValuePtr& v, const Type& t, const std::string& what, Span site) -> Result<Eigen::VectorXd> {
     Result<Eigen::VectorXd> x = encode_value(v, t, depth, evaluator);
-    if (!x) return Result<Eigen::VectorXd>::failure(error_at(site, what + ": " + x.diagnostics.front().message));
+    if (!x) {
+      std::string message = what + ": " + x.diagnostics.front().message;
+      if (std::optional<std::uint64_t> needed =
+              interpreter_depth(loaded, *prepared, request, prepared->result_type, depth);
+          needed && *needed > static_cast<std::uint64_t>(depth) && !prepared->result_type->is_arrow())
+        message = what + ": " + x.diagnostics.front().message.substr(0, x.diagnostics.front().message.find(';')) +
+                  depth_hint(needed, *prepared->result_type, depth);
+      return Result<Eigen::VectorXd>::failure(error_at(site, message));
+    }
     return x;
   };
   bool encoded = true;  // every input is the encoding of a value (so mass is conserved)
   for (std::size_t i = 0; i < prepared->args.size(); ++i) {
-    if (prepared->vectors[i]) {
-      out.inputs.inputs.push_back(*prepared->vectors[i]);
-      encoded = false;
+    if (const auto& x = prepared->vectors[i]) {
+      // A vector that is a distribution over encodings (non-negative, with an encoding's total
+      // mass) keeps the mass check exact; any other real vector turns it off.
+      out.inputs.inputs.push_back(*x);
+      double mass = encoded_mass(*prepared->arg_types[i], depth);
+      encoded = encoded && x->minCoeff() >= 0.0 && std::abs(x->sum() - mass) <= 1e-9 * mass;
       continue;
     }
     Result<ValuePtr> v = evaluator.eval(*prepared->args[i]);
@@ -178,6 +219,13 @@ Result<NetworkRunResult> run_main_on_network(const LoadedProgram& loaded, const 
     if (!x) return R::failure(std::move(x.diagnostics));
     out.inputs.params.emplace(name, *x);
   }
+  for (const NetworkInput& p : net->params)
+    if (!out.inputs.params.count(p.name))
+      for (const Graph& g : net->graphs)
+        for (const Node& n : g.nodes)
+          if (n.op == Op::Param && n.name == p.name)
+            return R::failure(plain_error("param " + quoted(p.name) + " has no value; give it one with --param " +
+                                          p.name + "=TERM"));
   Result<NetworkRun> run = run_network(*net, out.inputs);
   if (!run) return R::failure(std::move(run.diagnostics));
   out.run = std::move(*run);
@@ -186,23 +234,11 @@ Result<NetworkRunResult> run_main_on_network(const LoadedProgram& loaded, const 
   out.value = decode(out.run.output.col(0), *out.type, depth);
 
   // Never silently wrong: a run that lost mass past D is an error that says which depth would do.
-  if (encoded && out.run.mass_lost.cwiseAbs().maxCoeff() > 1e-9) {
-    Result<RunResult> reference = run_main(loaded, request);
-    std::string hint;
-    if (reference) {
-      Evaluator probe(loaded.program, prepared->params, request.eval);
-      Result<ValuePtr> m = probe.def_value("main");
-      for (std::size_t i = 0; m && i < prepared->args.size(); ++i) {  // (all arguments are terms here)
-        Result<ValuePtr> a = probe.eval(*prepared->args[i]);
-        if (a) m = probe.apply(*m, *a);
-      }
-      if (m) hint = "; the interpreter meets naturals up to " + std::to_string(probe.max_natural()) +
-                    " on these inputs: rerun with --depth " + std::to_string(probe.max_natural());
-    }
-    return R::failure(plain_error("the network lost mass past the depth D = " + std::to_string(depth) +
-                                  " (a natural exceeded " + std::to_string(depth) + "), so its output is not the program's value" +
-                                  hint));
-  }
+  if (encoded && out.run.mass_lost.cwiseAbs().maxCoeff() > 1e-9)
+    return R::failure(plain_error(
+        "the network lost mass past the depth D = " + std::to_string(depth) + " (a natural exceeded " +
+        std::to_string(depth) + "), so its output is not the program's value" +
+        depth_hint(interpreter_depth(loaded, *prepared, request, out.type, depth), *out.type, depth)));
   return R::success(std::move(out));
 }
 
@@ -226,7 +262,8 @@ Result<Materialized> materialize_main(const LoadedProgram& loaded, const RunRequ
   }
   Result<NetworkRun> run = run_network(*net, args);
   if (!run) return R::failure(std::move(run.diagnostics));
-  return R::success(Materialized{net->output_type, run->output.col(0), run->mass_lost.cwiseAbs().maxCoeff()});
+  return R::success(Materialized{net->output_type, run->output.col(0), run->mass_lost.cwiseAbs().maxCoeff(),
+                                 net->node_count()});
 }
 
 Result<std::pair<NetworkRunResult, NetworkGradients>> grad_main(const LoadedProgram& loaded, const RunRequest& request) {

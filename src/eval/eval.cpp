@@ -147,7 +147,8 @@ struct EvalRules {
     } catch (const TooLarge&) {
       if (c.param_type->kind != Type::Kind::Bool)
         fail(Span{}, "the function value is too large to print as a term (more than " +
-                         std::to_string(kReadbackNodes) + " nodes)");
+                         std::to_string(kReadbackNodes) + " nodes or " + std::to_string(kReadbackDepth) +
+                         " levels of nesting), and only functions on Bool print as tables");
       TermPtr if_true = readback(apply(v, make_bool(true), Span{}));
       TermPtr if_false = readback(apply(v, make_bool(false), Span{}));
       return make_term(Lam{c.param, {}, c.param_type, make_term(If{make_term(Var{c.param}), if_true, if_false})});

@@ -46,16 +46,23 @@ void accumulate(MatrixXd& into, const MatrixXd& delta) {
   }
 }
 
+// A tape holds every neuron's value. Values are read through pointers: inputs, params, constants
+// and captures are not copied (a captured weight matrix may be large and is read at every step of
+// a recurrent neuron); computed values are owned by the tape that computed them.
 struct Tape;
 struct Aux {
-  std::vector<MatrixXd> states;                // Iterate: h_0 .. h_K
-  std::vector<std::unique_ptr<Tape>> steps;    // Iterate: the step's tape producing h_k (k ≥ 1)
-  std::unique_ptr<Tape> body;                  // Abstract: the body's tape over the basis batch
+  std::vector<const MatrixXd*> states;         // Iterate (recorded): h_0 .. h_K
+  std::vector<std::unique_ptr<Tape>> steps;    // Iterate (recorded): the step's tape producing h_k (k ≥ 1)
+  std::unique_ptr<Tape> body;                  // Abstract (recorded): the body's tape over the basis batch
+  std::vector<MatrixXd> inputs;                // Abstract (recorded): the body's inputs it owns
   Index outer_batch = 1;                       // Abstract: batch of the captures
 };
 struct Tape {
-  std::vector<MatrixXd> values;
+  std::vector<MatrixXd> owned;
+  std::vector<const MatrixXd*> values;
   std::vector<Aux> aux;
+  const MatrixXd& operator[](std::size_t i) const { return *values[i]; }
+  const MatrixXd& at(int i) const { return *values[static_cast<std::size_t>(i)]; }
 };
 
 class Engine {
@@ -66,21 +73,21 @@ class Engine {
   std::map<std::string, VectorXd> param_adjoints;
 
   // ---- forward ----
-  std::unique_ptr<Tape> forward(int gi, const std::vector<MatrixXd>& inputs) {
+  std::unique_ptr<Tape> forward(int gi, const std::vector<const MatrixXd*>& inputs) {
     const Graph& g = graph(gi);
     auto tape = std::make_unique<Tape>();
-    tape->values.resize(g.nodes.size());
+    tape->owned.resize(g.nodes.size());
+    tape->values.resize(g.nodes.size(), nullptr);
     tape->aux.resize(g.nodes.size());
-    std::vector<int> input_index(g.nodes.size(), -1);
-    for (std::size_t k = 0; k < g.inputs.size(); ++k) input_index[static_cast<std::size_t>(g.inputs[k])] = static_cast<int>(k);
+    for (std::size_t k = 0; k < g.inputs.size(); ++k) tape->values[static_cast<std::size_t>(g.inputs[k])] = inputs[k];
     for (std::size_t i = 0; i < g.nodes.size(); ++i) {
       const Node& n = g.nodes[i];
-      auto arg = [&](std::size_t k) -> const MatrixXd& { return tape->values[static_cast<std::size_t>(n.args[k])]; };
-      MatrixXd& out = tape->values[i];
+      auto arg = [&](std::size_t k) -> const MatrixXd& { return tape->at(n.args[k]); };
+      MatrixXd& out = tape->owned[i];
       switch (n.op) {
-        case Op::Input: out = inputs[static_cast<std::size_t>(input_index[i])]; break;
-        case Op::Param: out = params_.at(n.name); break;
-        case Op::Const: out = n.value; break;
+        case Op::Input: continue;  // bound above
+        case Op::Param: tape->values[i] = &param(n.name); continue;
+        case Op::Const: tape->values[i] = &constant(gi, i); continue;
         case Op::Shift: {  // succ: row k moves to row k+1; row D falls off
           const MatrixXd& x = arg(0);
           out = MatrixXd::Zero(x.rows(), x.cols());
@@ -110,34 +117,58 @@ class Engine {
         case Op::Iterate: iterate(n, *tape, i); break;
         case Op::Abstract: abstract(n, *tape, i); break;
       }
+      tape->values[i] = &out;
     }
     return tape;
+  }
+
+  const MatrixXd& param(const std::string& name) {
+    auto it = param_matrices_.find(name);
+    if (it == param_matrices_.end()) it = param_matrices_.emplace(name, MatrixXd(params_.at(name))).first;
+    return it->second;
+  }
+  const MatrixXd& constant(int gi, std::size_t i) {
+    auto key = std::make_pair(gi, i);
+    auto it = constants_.find(key);
+    if (it == constants_.end())
+      it = constants_.emplace(key, MatrixXd(graph(gi).nodes[i].value)).first;
+    return it->second;
   }
 
   // The recurrent neuron: h₀ = b, h_{k+1} = step(h_k), out = Σ_k n_k h_k, for k up to the last
   // index where some column of n is non-zero (never past D).
   void iterate(const Node& n, Tape& tape, std::size_t i) {
-    const MatrixXd& base = tape.values[static_cast<std::size_t>(n.args[0])];
-    const MatrixXd& count = tape.values[static_cast<std::size_t>(n.args[1])];
-    std::vector<MatrixXd> step_inputs(1 + n.args.size() - 2);
-    for (std::size_t k = 2; k < n.args.size(); ++k) step_inputs[k - 1] = tape.values[static_cast<std::size_t>(n.args[k])];
-    Index last = -1;
+    const MatrixXd& count = tape.at(n.args[1]);
+    std::vector<const MatrixXd*> step_inputs(1 + n.args.size() - 2);
+    for (std::size_t k = 2; k < n.args.size(); ++k) step_inputs[k - 1] = &tape.at(n.args[k]);
+    // Forward only: stop at the last count row that is non-zero anywhere in the batch. Recorded
+    // for gradients: every row, since ∂out/∂n_k = h_k whatever n_k is.
+    Index last = record_ ? count.rows() - 1 : -1;
     for (Index k = count.rows() - 1; k >= 0 && last < 0; --k)
       if (!count.row(k).isZero(0.0)) last = k;
-    MatrixXd h = base;
-    MatrixXd out = MatrixXd::Zero(h.rows(), std::max(h.cols(), count.cols()));
+    const MatrixXd* h = &tape.at(n.args[0]);
+    MatrixXd state;  // unrecorded runs keep only the current state (the step's tape is dropped)
+    MatrixXd& out = tape.owned[i];
+    out = MatrixXd::Zero(h->rows(), std::max(h->cols(), count.cols()));
     Aux& aux = tape.aux[i];
+    if (record_) aux.states.reserve(static_cast<std::size_t>(last + 1));
     for (Index k = 0; k <= last; ++k) {
       if (k > 0) {
-        step_inputs[0] = std::move(h);
+        step_inputs[0] = h;
         std::unique_ptr<Tape> step = forward(n.sub, step_inputs);
-        h = step->values[static_cast<std::size_t>(graph(n.sub).output)];
-        if (record_) aux.steps.push_back(std::move(step));
+        const MatrixXd& next = step->at(graph(n.sub).output);
+        if (record_) {
+          h = &next;
+          aux.steps.push_back(std::move(step));
+        } else {
+          MatrixXd copy = next;
+          state = std::move(copy);
+          h = &state;
+        }
       }
-      add_weighted(out, count.row(k), h);
+      add_weighted(out, count.row(k), *h);
       if (record_) aux.states.push_back(h);
     }
-    tape.values[i] = std::move(out);
   }
 
   // out(:, b) += w(b) · h(:, b), broadcasting either side.
@@ -157,31 +188,35 @@ class Engine {
   void abstract(const Node& n, Tape& tape, std::size_t i) {
     Index a = static_cast<Index>(n.cols), rows = static_cast<Index>(n.rows);
     Index outer = 1;
-    for (int c : n.args) outer = std::max(outer, tape.values[static_cast<std::size_t>(c)].cols());
-    std::vector<MatrixXd> inputs(1 + n.args.size());
-    inputs[0] = MatrixXd::Identity(a, a).replicate(1, outer);
+    for (int c : n.args) outer = std::max(outer, tape.at(c).cols());
+    Aux& aux = tape.aux[i];
+    std::vector<MatrixXd>& owned = aux.inputs;  // the basis batch and expanded captures
+    owned.assign(1 + n.args.size(), MatrixXd());
+    std::vector<const MatrixXd*> inputs(1 + n.args.size());
+    owned[0] = MatrixXd::Identity(a, a).replicate(1, outer);
+    inputs[0] = &owned[0];
     for (std::size_t k = 0; k < n.args.size(); ++k) {
-      const MatrixXd& c = tape.values[static_cast<std::size_t>(n.args[k])];
+      const MatrixXd& c = tape.at(n.args[k]);
       if (c.cols() == 1) {
-        inputs[k + 1] = c;
+        inputs[k + 1] = &c;
       } else {
-        inputs[k + 1].resize(c.rows(), outer * a);
-        for (Index b = 0; b < outer; ++b) inputs[k + 1].middleCols(b * a, a) = c.col(b).replicate(1, a);
+        owned[k + 1].resize(c.rows(), outer * a);
+        for (Index b = 0; b < outer; ++b) owned[k + 1].middleCols(b * a, a) = c.col(b).replicate(1, a);
+        inputs[k + 1] = &owned[k + 1];
       }
     }
     std::unique_ptr<Tape> body = forward(n.sub, inputs);
-    const MatrixXd& r = body->values[static_cast<std::size_t>(graph(n.sub).output)];
-    MatrixXd out(rows * a, outer);
+    const MatrixXd& r = body->at(graph(n.sub).output);
+    MatrixXd& out = tape.owned[i];
+    out.resize(rows * a, outer);
     for (Index b = 0; b < outer; ++b)
       for (Index j = 0; j < a; ++j) {
         auto result = r.col(r.cols() == 1 ? 0 : b * a + j);
         for (Index row = 0; row < rows; ++row) out(row * a + j, b) = result(row);
       }
-    tape.values[i] = std::move(out);
-    if (record_) {
-      tape.aux[i].body = std::move(body);
-      tape.aux[i].outer_batch = outer;
-    }
+    aux.outer_batch = outer;
+    if (record_) aux.body = std::move(body);
+    else owned.clear();
   }
 
   // ---- backward ----
@@ -192,7 +227,7 @@ class Engine {
     std::vector<MatrixXd> adj(g.nodes.size());
     auto adjoint = [&](int id) -> MatrixXd& {
       MatrixXd& a = adj[static_cast<std::size_t>(id)];
-      if (a.size() == 0) a = MatrixXd::Zero(tape.values[static_cast<std::size_t>(id)].rows(), tape.values[static_cast<std::size_t>(id)].cols());
+      if (a.size() == 0) a = MatrixXd::Zero(tape.at(id).rows(), tape.at(id).cols());
       return a;
     };
     accumulate(adjoint(g.output), output_adjoint);
@@ -200,7 +235,7 @@ class Engine {
       if (adj[i].size() == 0) continue;  // does not reach the output
       const Node& n = g.nodes[i];
       const MatrixXd& dout = adj[i];
-      auto value = [&](std::size_t k) -> const MatrixXd& { return tape.values[static_cast<std::size_t>(n.args[k])]; };
+      auto value = [&](std::size_t k) -> const MatrixXd& { return tape.at(n.args[k]); };
       switch (n.op) {
         case Op::Input:
         case Op::Const: break;
@@ -257,8 +292,10 @@ class Engine {
       }
     }
     std::vector<MatrixXd> out;
-    for (int in : g.inputs) out.push_back(adj[static_cast<std::size_t>(in)].size() ? adj[static_cast<std::size_t>(in)]
-                                                                                      : MatrixXd::Zero(tape.values[static_cast<std::size_t>(in)].rows(), tape.values[static_cast<std::size_t>(in)].cols()));
+    for (int in : g.inputs) {
+      const MatrixXd& a = adj[static_cast<std::size_t>(in)];
+      out.push_back(a.size() ? a : MatrixXd::Zero(tape.at(in).rows(), tape.at(in).cols()));
+    }
     return out;
   }
 
@@ -270,11 +307,11 @@ class Engine {
   template <class Adjoint>
   void backward_iterate(const Node& n, const Tape& tape, std::size_t i, const MatrixXd& dout, Adjoint& adjoint) {
     const Aux& aux = tape.aux[i];
-    const MatrixXd& count = tape.values[static_cast<std::size_t>(n.args[1])];
+    const MatrixXd& count = tape.at(n.args[1]);
     Index last = static_cast<Index>(aux.states.size()) - 1;
     MatrixXd dcount = MatrixXd::Zero(count.rows(), dout.cols());
     for (Index k = 0; k <= last; ++k)
-      for (Index j = 0; j < dout.cols(); ++j) dcount(k, j) = col(aux.states[static_cast<std::size_t>(k)], j).dot(dout.col(j));
+      for (Index j = 0; j < dout.cols(); ++j) dcount(k, j) = col(*aux.states[static_cast<std::size_t>(k)], j).dot(dout.col(j));
     accumulate(adjoint(n.args[1]), dcount);
     if (last < 0) return;
     auto weighted = [&](Index k) {
@@ -306,7 +343,7 @@ class Engine {
     std::vector<MatrixXd> d = backward(n.sub, *aux.body, dr);
     for (std::size_t k = 0; k < n.args.size(); ++k) {
       const MatrixXd& dc = d[k + 1];
-      const MatrixXd& c = tape.values[static_cast<std::size_t>(n.args[k])];
+      const MatrixXd& c = tape.at(n.args[k]);
       if (c.cols() == 1) {
         accumulate(adjoint(n.args[k]), dc.rowwise().sum());
       } else {
@@ -321,6 +358,8 @@ class Engine {
   const Network& net_;
   const std::map<std::string, VectorXd>& params_;
   bool record_;
+  std::map<std::string, MatrixXd> param_matrices_;
+  std::map<std::pair<int, std::size_t>, MatrixXd> constants_;
 
   const Graph& graph(int gi) const { return net_.graphs[static_cast<std::size_t>(gi)]; }
 };
@@ -354,6 +393,12 @@ std::optional<std::string> check_args(const Network& net, const NetworkArgs& arg
   return std::nullopt;
 }
 
+std::vector<const MatrixXd*> pointers(const std::vector<MatrixXd>& ms) {
+  std::vector<const MatrixXd*> out;
+  for (const MatrixXd& m : ms) out.push_back(&m);
+  return out;
+}
+
 Eigen::VectorXd mass_lost(const Network& net, const MatrixXd& output) {
   double expected = encoded_mass(*net.output_type, net.depth);
   VectorXd lost(output.cols());
@@ -363,17 +408,27 @@ Eigen::VectorXd mass_lost(const Network& net, const MatrixXd& output) {
 
 }  // namespace
 
+namespace {
+// How many encoded values the basis of t stands for, as seen by the mass of a function's table:
+// a function on Bool or Nat has one column per basis value; on a function type A ⊸ B, whose
+// basis vectors are matrix units rather than encodings, the columns add up to as many as B has.
+double basis_weight(const Type& t, int depth) {
+  if (!t.is_arrow()) return static_cast<double>(dimension(t, depth));
+  return basis_weight(*t.to, depth);
+}
+}  // namespace
+
 double encoded_mass(const Type& t, int depth) {
   if (!t.is_arrow()) return 1.0;
-  return static_cast<double>(dimension(*t.from, depth)) * encoded_mass(*t.to, depth);
+  return basis_weight(*t.from, depth) * encoded_mass(*t.to, depth);
 }
 
 Result<NetworkRun> run_network(const Network& net, const NetworkArgs& args) {
   if (auto problem = check_args(net, args)) return Result<NetworkRun>::failure(error_at(Span{}, *problem));
   try {
     Engine engine(net, args.params, false);
-    std::unique_ptr<Tape> tape = engine.forward(0, args.inputs);
-    MatrixXd out = std::move(tape->values[static_cast<std::size_t>(net.graphs[0].output)]);
+    std::unique_ptr<Tape> tape = engine.forward(0, pointers(args.inputs));
+    MatrixXd out = tape->at(net.graphs[0].output);
     VectorXd lost = mass_lost(net, out);
     return Result<NetworkRun>::success(NetworkRun{std::move(out), std::move(lost)});
   } catch (const EngineError& e) {
@@ -389,8 +444,8 @@ Result<NetworkGradients> gradient(const Network& net, const NetworkArgs& args, c
     return R::failure(error_at(Span{}, "the cotangent needs " + std::to_string(out_dim) + " rows"));
   try {
     Engine engine(net, args.params, true);
-    std::unique_ptr<Tape> tape = engine.forward(0, args.inputs);
-    const MatrixXd& out = tape->values[static_cast<std::size_t>(net.graphs[0].output)];
+    std::unique_ptr<Tape> tape = engine.forward(0, pointers(args.inputs));
+    const MatrixXd& out = tape->at(net.graphs[0].output);
     if (cotangent.cols() != 1 && out.cols() != 1 && cotangent.cols() != out.cols())
       return R::failure(error_at(Span{}, "the cotangent's batch does not match the output's"));
     NetworkGradients g;

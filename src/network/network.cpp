@@ -76,7 +76,7 @@ void show_graph(const Network& net, int gi, const std::string& indent, std::stri
 
 std::string show(const Network& net) {
   std::string out = "network at depth " + std::to_string(net.depth) + ": " + std::to_string(net.node_count()) +
-                    " neurons in " + std::to_string(net.graphs.size()) + " graph" +
+                    (net.node_count() == 1 ? " neuron in " : " neurons in ") + std::to_string(net.graphs.size()) + " graph" +
                     (net.graphs.size() == 1 ? "" : "s") + "\n";
   for (const NetworkInput& in : net.inputs) out += "input " + in.name + " : " + print_type(in.type) + "\n";
   for (const NetworkInput& p : net.params) out += "param " + p.name + " : " + print_type(p.type) + "\n";

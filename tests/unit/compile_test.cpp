@@ -326,3 +326,77 @@ TEST(Encode, FunctionsByTheirTables) {
 
 }  // namespace
 }  // namespace cajal::test
+
+namespace cajal::test {
+namespace {
+
+// Regression tests for problems found in review.
+
+TEST(CIf, ClosuresUsedByBothBranchesAreCompiledOnce) {
+  // Nesting n levels of a function used in both branches once doubled the network per level.
+  auto size = [](int n) {
+    std::string t = "fun x : Bool => x";
+    for (int k = 0; k < n; ++k)
+      t = "(fun f : Bool -o Bool => fun x : Bool => if x then f true else f false) (" + t + ")";
+    return compiled("def main = " + t).net.node_count();
+  };
+  EXPECT_EQ(size(8) - size(4), size(12) - size(8));  // linear growth
+  EXPECT_LT(size(12), 100u);
+  EXPECT_EQ(tensor("def main = (fun f : Bool -o Bool => fun x : Bool => if x then f true else f false) "
+                   "(fun y : Bool => if y then false else true)"),
+            vec({0, 1, 1, 0}));
+}
+
+TEST(Overflow, NoFalseAlarmForFunctionsOfFunctions) {
+  // A function whose argument is a function: its table's columns are matrix units, not encodings.
+  Loaded l = load("def main = fun f : Bool -o Bool => fun x : Bool => f x");
+  Result<Materialized> m = materialize_main(*l.result, RunRequest{});
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(m->mass_lost, 0.0);
+  Result<NetworkRunResult> r = run_main_on_network(*l.result, request_for({"fun b : Bool => b"}, {}));
+  ASSERT_TRUE(r.ok()) << render(r.diagnostics);
+  EXPECT_EQ(*r->value, "{true ↦ true, false ↦ false}");
+}
+
+TEST(Overflow, FunctionResultsGetAnHonestHint) {
+  Loaded l = load("def main = fun x : Nat => succ x");
+  Result<NetworkRunResult> r = run_main_on_network(*l.result, RunRequest{});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.diagnostics.front().message.find("apply it to arguments instead"), std::string::npos);
+}
+
+TEST(Overflow, ArgumentsAboveTheDepthSayWhatTheRunNeeds) {
+  Loaded l = load("def main = fun m : Nat => fun n : Nat => iter { n | y => succ y } (m)");
+  Result<NetworkRunResult> r = run_main_on_network(*l.result, request_for({"10", "32"}, {}));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.diagnostics.front().message,
+            "argument 1: the natural 10 exceeds the depth D = 9; the interpreter meets naturals up to 42 on these "
+            "inputs: rerun with --depth 42");
+}
+
+TEST(Overflow, DistributionVectorsKeepTheCheck) {
+  Loaded l = load("def main = fun m : Nat => fun n : Nat => iter { n | y => succ y } (m)");
+  Result<NetworkRunResult> r = run_main_on_network(*l.result, request_for({"[0,0,0,0,0,0,0,0,0,1]", "1"}, {}));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.diagnostics.front().message.find("lost mass"), std::string::npos);
+  // Arbitrary real vectors have no mass to conserve: no check, the raw output.
+  EXPECT_TRUE(run_main_on_network(*l.result, request_for({"[0,0,0,0,0,0,0,0,0,-1]", "1"}, {})).ok());
+}
+
+TEST(Gradient, CountRowsPastTheLastNonZeroOne) {
+  // ∂out/∂n_k = h_k for every k, also where the count is zero.
+  Loaded l = load("def main = fun n : Nat => iter { true | y => if y then false else true } (n)");
+  auto g = grad_main(*l.result, request_for({"3"}, {}));
+  ASSERT_TRUE(g.ok());
+  EXPECT_EQ(VectorXd(g->second.inputs[0].col(0)), VectorXd::Ones(10));
+}
+
+TEST(Network, MissingParamsSayHowToGiveThem) {
+  Loaded l = load("param m : Nat\ndef main = fun n : Nat => iter { n | y => y } (m)");
+  Result<NetworkRunResult> r = run_main_on_network(*l.result, request_for({"1"}, {}));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.diagnostics.front().message, "param `m` has no value; give it one with --param m=TERM");
+}
+
+}  // namespace
+}  // namespace cajal::test

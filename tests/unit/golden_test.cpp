@@ -75,19 +75,19 @@ void expect_network_agrees(const std::string& text, const std::vector<std::strin
                            const std::vector<std::pair<std::string, std::string>>& params) {
   Loaded l = load(text);
   ASSERT_TRUE(l.result.ok());
-  RunRequest request;
-  for (std::size_t i = 0; i < args.size(); ++i)
-    request.args.push_back(std::make_shared<const Source>("<arg " + std::to_string(i + 1) + ">", args[i]));
-  for (auto& [n, t] : params) request.params.emplace_back(n, std::make_shared<const Source>("<param " + n + ">", t));
-  request.depth = kDepth;
+  RunRequest request = request_for(args, params, kDepth);
+  Result<RunResult> reference = run_main(*l.result, request);
+  ASSERT_TRUE(reference.ok());
   Result<NetworkRunResult> net = run_main_on_network(*l.result, request);
-  // The interpreter's largest natural on this run (its own probe): the network is exact when ≤ D.
-  Evaluator probe(l.result->program, {});
-  if (!net) {
-    EXPECT_NE(net.diagnostics.front().message.find("rerun with --depth"), std::string::npos)
-        << net.diagnostics.front().message << " args: " << ::testing::PrintToString(args);
+  // The network is exact when the interpreter's run stays within D; otherwise it must say so.
+  if (reference->max_natural > static_cast<std::uint64_t>(kDepth)) {
+    ASSERT_FALSE(net.ok()) << "args: " << ::testing::PrintToString(args);
+    EXPECT_NE(net.diagnostics.front().message.find("--depth " + std::to_string(reference->max_natural)),
+              std::string::npos)
+        << net.diagnostics.front().message;
     return;
   }
+  ASSERT_TRUE(net.ok()) << render(net.diagnostics) << " args: " << ::testing::PrintToString(args);
   ASSERT_TRUE(net->value) << "the network's output is not an exact encoding";
   if (net->type->is_arrow() && net->type->from->is_arrow()) return;  // no table to compare with
   EXPECT_EQ(*net->value, interpreter_table(text, args, params, *net->type)) << "args: " << ::testing::PrintToString(args);

@@ -42,6 +42,7 @@ struct RunResult {
   TypePtr type;       // type of main applied to the arguments
   ValuePtr value;
   TermPtr value_term;  // the value in source syntax (a closed term)
+  std::uint64_t max_natural = 0;  // the largest natural the run produced (the depth a network needs)
 };
 
 // Evaluates `main` applied to the arguments. Argument and param terms are parsed and type-checked
@@ -70,6 +71,7 @@ struct Materialized {
   TypePtr type;
   Eigen::VectorXd tensor;
   double mass_lost = 0;
+  std::size_t neurons = 0;  // of the network that computed the tensor
 };
 Result<Materialized> materialize_main(const LoadedProgram& loaded, const RunRequest& params_only);
 
