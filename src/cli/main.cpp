@@ -12,6 +12,7 @@
 #include <iterator>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <random>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -21,6 +22,7 @@
 #include "cajal/network/engine.hpp"
 #include "cajal/parse/parse.hpp"
 #include "cajal/syntax/print.hpp"
+#include "cajal/testing/oracle.hpp"
 
 namespace {
 
@@ -45,6 +47,8 @@ commands:
                  evaluate main with the compiled network instead of the interpreter
   grad FILE [--arg TERM]... [--param NAME=TERM]... [--depth D] [--json]
                  gradients of the summed output w.r.t. every input and param
+  fuzz [--count N] [--seed S] [--depth D] [--max-size K] [--save-failures DIR] [--mutant NAME]
+                 cross-check the network against the interpreter on random programs
 
 FILE may be `-` for standard input. Exit codes: 0 success, 1 negative verdict,
 2 invalid input, 3 inconclusive, 4 internal error.
@@ -257,15 +261,21 @@ std::string shaped_text(const Eigen::VectorXd& v, const Type& t, int depth) {
 }
 
 int cmd_run(int argc, char** argv) {
-  Args args = parse_args(argc, argv, 2, {"--json"}, {"--arg", "--param", "-e", "--max-steps", "--engine", "--depth"});
+  Args args = parse_args(argc, argv, 2, {"--json"}, {"--arg", "--param", "-e", "--max-steps", "--engine", "--depth", "--mutant"});
   bool as_json = args.has("--json");
   std::string engine = args.one("--engine").value_or("interpreter");
   if (engine != "interpreter" && engine != "network")
     throw UsageError{"--engine is `interpreter` or `network`, got `" + engine + "`"};
-  if (engine == "interpreter" && args.has("--depth")) throw UsageError{"--depth goes with --engine network"};
+  if (engine == "interpreter" && (args.has("--depth") || args.has("--mutant")))
+    throw UsageError{std::string(args.has("--depth") ? "--depth" : "--mutant") + " goes with --engine network"};
   int depth = parse_depth(args);
   RunSetup setup = run_setup(args, "run");
   setup.request.depth = depth;
+  if (auto m = args.one("--mutant")) {
+    std::optional<Mutant> mutant = mutant_from_name(*m);
+    if (!mutant) throw UsageError{"unknown mutant `" + *m + "`"};
+    setup.request.mutant = *mutant;
+  }
   Result<LoadedProgram> loaded = setup.inline_term ? load_inline(setup.source) : load_program(setup.source);
   if (!loaded) return report(loaded.diagnostics, as_json);
   if (engine == "network") {
@@ -416,6 +426,77 @@ int cmd_grad(int argc, char** argv) {
   return kSuccess;
 }
 
+std::uint64_t parse_count(const Args& args, const std::string& flag, std::uint64_t fallback) {
+  auto v = args.one(flag);
+  if (!v) return fallback;
+  try {
+    std::size_t used = 0;
+    std::uint64_t n = std::stoull(*v, &used);
+    if (used != v->size() || v->front() == '-') throw std::invalid_argument("");
+    return n;
+  } catch (const std::exception&) {
+    throw UsageError{flag + " takes a whole number, got `" + *v + "`"};
+  }
+}
+
+int cmd_fuzz(int argc, char** argv) {
+  Args args = parse_args(argc, argv, 2, {}, {"--count", "--seed", "--depth", "--max-size", "--save-failures", "--mutant"});
+  if (!args.positional.empty()) throw UsageError{"`cajal fuzz` takes no FILE"};
+  testing::FuzzOptions options;
+  options.count = parse_count(args, "--count", 10000);
+  options.seed = args.one("--seed") ? parse_count(args, "--seed", 0) : std::random_device{}();
+  options.max_depth = parse_depth(args);
+  if (options.max_depth < 1) throw UsageError{"--depth must be at least 1 for fuzzing"};
+  options.max_size = static_cast<int>(std::min<std::uint64_t>(parse_count(args, "--max-size", 50), 1000));
+  if (auto m = args.one("--mutant")) {
+    std::optional<Mutant> mutant = mutant_from_name(*m);
+    if (!mutant) throw UsageError{"unknown mutant `" + *m + "` (swap-if, succ-backwards, iter-extra-step, transposed-matrix)"};
+    options.mutant = *mutant;
+  }
+  std::optional<std::string> save = args.one("--save-failures");
+  if (save) {
+    std::error_code ec;
+    std::filesystem::create_directories(*save, ec);
+    if (ec) throw UsageError{"cannot create " + *save + ": " + ec.message()};
+  }
+  std::string depths;
+  for (int d : testing::fuzz_depths(options.max_depth)) depths += (depths.empty() ? "" : ", ") + std::to_string(d);
+  std::cout << "cajal fuzz: seed " << options.seed << " (rerun with --seed " << options.seed << "), " << options.count
+            << " programs, sizes 0.." << options.max_size << ", depths " << depths
+            << (options.mutant != Mutant::None ? std::string(", mutant ") + mutant_name(options.mutant) : "") << "\n"
+            << std::flush;
+  int saved = 0;
+  testing::FuzzReport report = testing::fuzz(options, [&](const testing::FuzzFailure& f) {
+    std::cout << "FAILED program " << f.index << " (shrunk in " << f.shrink_steps << " steps): " << f.verdict.failure << "\n";
+    int depth = f.verdict.failing_depth >= 0 ? f.verdict.failing_depth : options.max_depth;
+    std::string name = "failure-" + std::to_string(options.seed) + "-" + std::to_string(f.index) + ".cj";
+    std::string text = testing::reproduction(f.shrunk, depth, name, options.mutant);
+    if (save) {
+      std::filesystem::path path = std::filesystem::path(*save) / name;
+      std::ofstream out(path, std::ios::binary);
+      if (out << text) {
+        std::cout << "  saved " << path.string() << "\n";
+        ++saved;
+      } else {
+        std::cerr << "cajal: error: cannot write " << path.string() << "\n";
+      }
+    } else {
+      std::cout << text;
+    }
+    std::cout << std::flush;
+  });
+  std::ostringstream rate;
+  rate.setf(std::ios::fixed);
+  rate.precision(1);
+  rate << report.checked << " programs in " << report.seconds << " s ("
+       << (report.seconds > 0 ? static_cast<double>(report.checked) / report.seconds : 0.0) << " programs/s)";
+  std::cout << report.compared << " compared with the interpreter, " << report.overflows
+            << " with an overflow reported, " << report.skipped << " skipped (interpreter resource limit); "
+            << report.failures.size() << " failure" << (report.failures.size() == 1 ? "" : "s") << "\n";
+  std::cout << "checked " << rate.str() << "\n";
+  return report.failures.empty() ? kSuccess : kNegative;
+}
+
 int dispatch(int argc, char** argv) {
   try {
     if (argc < 2) {
@@ -436,6 +517,7 @@ int dispatch(int argc, char** argv) {
     if (command == "fmt") return cmd_fmt(argc, argv);
     if (command == "compile") return cmd_compile(argc, argv);
     if (command == "grad") return cmd_grad(argc, argv);
+    if (command == "fuzz") return cmd_fuzz(argc, argv);
     throw UsageError{"unknown command `" + command + "`"};
   } catch (const UsageError& e) {
     std::cerr << "cajal: error: " << e.message << "\n" << "(run `cajal --help` for usage)\n";

@@ -143,21 +143,39 @@ Result<RunResult> run_main(const LoadedProgram& loaded, const RunRequest& reques
 }
 
 namespace {
+// The largest natural in a value's encoding at `depth` (a function's, in its table).
+std::uint64_t largest_natural(const ValuePtr& v, const Type& t, int depth, Evaluator& ev) {
+  if (const NatValue* n = v->as<NatValue>()) return n->value;
+  if (!v->as<Closure>() || !t.is_arrow() || t.from->is_arrow()) return 0;
+  std::uint64_t most = 0;
+  std::size_t basis = dimension(*t.from, depth);
+  for (std::size_t j = 0; j < basis; ++j)
+    if (Result<ValuePtr> image = ev.apply(v, basis_value(*t.from, j)))
+      most = std::max(most, largest_natural(*image, *t.to, depth, ev));
+  return most;
+}
+
 // The interpreter on the same inputs, for the depth a network would need: main applied to the
 // arguments (and, for a function result, to every argument of its table at `depth`). Returns the
 // largest natural met, or nullopt when the interpreter itself fails.
 std::optional<std::uint64_t> interpreter_depth(const LoadedProgram& loaded, const Prepared& prepared,
                                                const RunRequest& request, const TypePtr& result, int depth) {
   Evaluator probe(loaded.program, prepared.params, request.eval);
+  for (const auto& [name, v] : prepared.params) probe.mark_opaque(v);  // params reach the network as tables
+  std::uint64_t inputs = 0;  // the largest natural in the inputs' values (their tables, for functions)
   Result<ValuePtr> m = probe.def_value("main");
   for (std::size_t i = 0; m && i < prepared.args.size(); ++i) {
     if (!prepared.args[i]) return std::nullopt;  // a vector argument: no interpreter run
-    Result<ValuePtr> a = probe.eval(*prepared.args[i]);
-    m = a ? probe.apply(*m, *a) : a;
+    Evaluator values(loaded.program, prepared.params, request.eval);
+    Result<ValuePtr> a = values.eval(*prepared.args[i]);  // how it is computed is not the network's concern
+    if (!a) return std::nullopt;
+    inputs = std::max(inputs, largest_natural(*a, *prepared.arg_types[i], depth, values));
+    probe.mark_opaque(*a);
+    m = probe.apply(*m, *a);
   }
   if (!m) return std::nullopt;
   if (result->is_arrow()) (void)encode_value(*m, *result, depth, probe);
-  return probe.max_natural();
+  return std::max(inputs, probe.max_natural());
 }
 
 std::string depth_hint(std::optional<std::uint64_t> needed, const Type& result, int depth) {
@@ -179,6 +197,7 @@ Result<NetworkRunResult> run_main_on_network(const LoadedProgram& loaded, const 
   CompileOptions options;
   options.depth = depth;
   options.inputs = prepared->args.size();
+  options.mutant = request.mutant;
   Result<Network> net = compile_program(loaded, options);
   if (!net) return R::failure(std::move(net.diagnostics));
 

@@ -72,7 +72,15 @@ struct EvalRules {
   ValuePtr apply(const ValuePtr& fn, const ValuePtr& arg, Span site) {
     const Closure* c = fn->as<Closure>();
     if (!c) fail(site, "internal error: applying a value that is not a function");
-    return eval(*c->body, c->env.bind(c->param, arg));
+    if (!ev.opaque_.count(fn.get())) return eval(*c->body, c->env.bind(c->param, arg));
+    ++ev.uncounted_;
+    struct Leave {
+      int& n;
+      ~Leave() { --n; }
+    } leave{ev.uncounted_};
+    ValuePtr result = eval(*c->body, c->env.bind(c->param, arg));
+    if (result->as<Closure>()) ev.mark_opaque(result);
+    return result;
   }
 
   // E-True / E-False.
@@ -90,7 +98,7 @@ struct EvalRules {
   ValuePtr rule(const Term&, const NatLit& n, const Env&) { return nat_value(n.value); }
 
   ValuePtr nat_value(std::uint64_t n) {
-    ev.max_natural_ = std::max(ev.max_natural_, n);
+    if (ev.uncounted_ == 0) ev.max_natural_ = std::max(ev.max_natural_, n);
     return make_nat(n);
   }
 
@@ -212,6 +220,11 @@ Result<std::invoke_result_t<F>> guarded(F f) {
   }
 }
 }  // namespace
+
+void Evaluator::mark_opaque(const ValuePtr& value) {
+  if (!value->as<Closure>() || !opaque_.insert(value.get()).second) return;
+  opaque_values_.push_back(value);
+}
 
 Result<ValuePtr> Evaluator::eval(const Term& term) {
   return guarded([&] { return EvalRules{*this}.eval(term, Env{}); });

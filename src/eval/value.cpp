@@ -1,5 +1,7 @@
 #include "cajal/eval/value.hpp"
 
+#include <vector>
+
 namespace cajal {
 
 Env Env::bind(std::string name, ValuePtr value) const {
@@ -12,8 +14,20 @@ const ValuePtr* Env::lookup(const std::string& name) const {
   return nullptr;
 }
 
-ValuePtr make_bool(bool b) { return std::make_shared<const Value>(Value{BoolValue{b}}); }
-ValuePtr make_nat(std::uint64_t n) { return std::make_shared<const Value>(Value{NatValue{n}}); }
+// Values are immutable: the booleans and small naturals are shared rather than allocated each time.
+ValuePtr make_bool(bool b) {
+  static const ValuePtr t = std::make_shared<const Value>(Value{BoolValue{true}});
+  static const ValuePtr f = std::make_shared<const Value>(Value{BoolValue{false}});
+  return b ? t : f;
+}
+ValuePtr make_nat(std::uint64_t n) {
+  static const std::vector<ValuePtr> small = [] {
+    std::vector<ValuePtr> v;
+    for (std::uint64_t k = 0; k < 256; ++k) v.push_back(std::make_shared<const Value>(Value{NatValue{k}}));
+    return v;
+  }();
+  return n < small.size() ? small[n] : std::make_shared<const Value>(Value{NatValue{n}});
+}
 ValuePtr make_closure(Closure c) { return std::make_shared<const Value>(Value{std::move(c)}); }
 
 }  // namespace cajal

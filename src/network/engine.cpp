@@ -73,12 +73,17 @@ class Engine {
   std::map<std::string, VectorXd> param_adjoints;
 
   // ---- forward ----
-  std::unique_ptr<Tape> forward(int gi, const std::vector<const MatrixXd*>& inputs) {
+  // `reuse` is a tape of the same graph from an earlier call, whose storage is recycled (an
+  // unrecorded recurrent neuron runs its step graph many times on values of the same shapes).
+  std::unique_ptr<Tape> forward(int gi, const std::vector<const MatrixXd*>& inputs, std::unique_ptr<Tape> reuse = nullptr) {
     const Graph& g = graph(gi);
-    auto tape = std::make_unique<Tape>();
-    tape->owned.resize(g.nodes.size());
-    tape->values.resize(g.nodes.size(), nullptr);
-    tape->aux.resize(g.nodes.size());
+    std::unique_ptr<Tape> tape = std::move(reuse);
+    if (!tape) {
+      tape = std::make_unique<Tape>();
+      tape->owned.resize(g.nodes.size());
+      tape->values.resize(g.nodes.size(), nullptr);
+      tape->aux.resize(g.nodes.size());
+    }
     for (std::size_t k = 0; k < g.inputs.size(); ++k) tape->values[static_cast<std::size_t>(g.inputs[k])] = inputs[k];
     for (std::size_t i = 0; i < g.nodes.size(); ++i) {
       const Node& n = g.nodes[i];
@@ -147,7 +152,8 @@ class Engine {
     for (Index k = count.rows() - 1; k >= 0 && last < 0; --k)
       if (!count.row(k).isZero(0.0)) last = k;
     const MatrixXd* h = &tape.at(n.args[0]);
-    MatrixXd state;  // unrecorded runs keep only the current state (the step's tape is dropped)
+    MatrixXd state;                      // unrecorded runs keep only the current state...
+    std::unique_ptr<Tape> step_storage;  // ...and one step tape, recycled at every step
     MatrixXd& out = tape.owned[i];
     out = MatrixXd::Zero(h->rows(), std::max(h->cols(), count.cols()));
     Aux& aux = tape.aux[i];
@@ -155,14 +161,17 @@ class Engine {
     for (Index k = 0; k <= last; ++k) {
       if (k > 0) {
         step_inputs[0] = h;
-        std::unique_ptr<Tape> step = forward(n.sub, step_inputs);
-        const MatrixXd& next = step->at(graph(n.sub).output);
         if (record_) {
-          h = &next;
+          std::unique_ptr<Tape> step = forward(n.sub, step_inputs);
+          h = &step->at(graph(n.sub).output);
           aux.steps.push_back(std::move(step));
         } else {
-          MatrixXd copy = next;
-          state = std::move(copy);
+          step_storage = forward(n.sub, step_inputs, std::move(step_storage));
+          const MatrixXd& next = step_storage->at(graph(n.sub).output);
+          if (&next != &state) {
+            MatrixXd copy = next;  // (next may read from `state`: copy before overwriting it)
+            state.swap(copy);
+          }
           h = &state;
         }
       }

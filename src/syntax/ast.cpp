@@ -2,8 +2,15 @@
 
 namespace cajal {
 
-TypePtr Type::boolean(Span s) { return std::make_shared<const Type>(Type{Kind::Bool, nullptr, nullptr, s}); }
-TypePtr Type::nat(Span s) { return std::make_shared<const Type>(Type{Kind::Nat, nullptr, nullptr, s}); }
+// Types without a source location are immutable and interchangeable: share one of each.
+TypePtr Type::boolean(Span s) {
+  static const TypePtr shared = std::make_shared<const Type>(Type{Kind::Bool, nullptr, nullptr, {}});
+  return s.known() ? std::make_shared<const Type>(Type{Kind::Bool, nullptr, nullptr, s}) : shared;
+}
+TypePtr Type::nat(Span s) {
+  static const TypePtr shared = std::make_shared<const Type>(Type{Kind::Nat, nullptr, nullptr, {}});
+  return s.known() ? std::make_shared<const Type>(Type{Kind::Nat, nullptr, nullptr, s}) : shared;
+}
 TypePtr Type::arrow(TypePtr from, TypePtr to, Span s) {
   return std::make_shared<const Type>(Type{Kind::Arrow, std::move(from), std::move(to), s});
 }

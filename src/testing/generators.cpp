@@ -1,4 +1,5 @@
 #include "cajal/testing/generators.hpp"
+#include "cajal/testing/oracle.hpp"
 
 #include <algorithm>
 
@@ -8,15 +9,12 @@ namespace cajal::testing {
 
 namespace {
 
-// A uniform pick in [lo, hi). RapidCheck's inRange narrows its range at small sizes; structural
-// choices (which constructor, which type, which variable) must not, so they run at full size.
-// Size is bounded separately, by the `size` budget passed down the construction.
-int pick(int lo, int hi) { return *rc::gen::resize(100, rc::gen::inRange(lo, hi)); }
-bool coin() { return pick(0, 2) == 1; }
-template <class T>
-const T& pick_of(const std::vector<T>& v) {
-  return v[static_cast<std::size_t>(pick(0, static_cast<int>(v.size())))];
-}
+// RapidCheck's choices. Its inRange narrows the range at small sizes; structural choices (which
+// constructor, which type, which variable) must not, so they run at full size. Size is bounded
+// separately, by the `size` budget passed down the construction.
+struct RcChoices final : Choices {
+  int pick(int lo, int hi) override { return *rc::gen::resize(100, rc::gen::inRange(lo, hi)); }
+};
 
 TermPtr var(const std::string& x) { return make_term(Var{x}); }
 TermPtr app(TermPtr f, TermPtr a) { return make_term(App{std::move(f), std::move(a)}); }
@@ -31,17 +29,17 @@ bool has_name(const Context& c, const std::string& x) {
 
 // A binder name: usually one of a few short names (so shadowing happens), never one that would
 // hide a variable of Δ or Θ still to be used.
-std::string pick_name(const Context& delta, const Context& theta) {
+std::string pick_name(Choices& ch, const Context& delta, const Context& theta) {
   static const char* names[] = {"x", "y", "z", "f", "g", "b", "n"};
-  std::string x = names[pick(0, 7)];
+  std::string x = names[ch.pick(0, 7)];
   while (has_name(delta, x) || has_name(theta, x)) x += "'";
   return x;
 }
 
 // Splits Δ in two at random (each variable goes to one side).
-std::pair<Context, Context> split(const Context& delta) {
+std::pair<Context, Context> split(Choices& ch, const Context& delta) {
   Context left, right;
-  for (const auto& b : delta) (coin() ? left : right).push_back(b);
+  for (const auto& b : delta) (ch.coin() ? left : right).push_back(b);
   return {left, right};
 }
 
@@ -69,6 +67,7 @@ std::vector<std::size_t> arities_reaching(const TypePtr& have, const TypePtr& ty
 }
 
 struct Builder {
+  Choices& ch;
   Context theta;
 
   // A term of `type` that uses the (linear) `delta` exactly once each.
@@ -85,7 +84,7 @@ struct Builder {
     // A weighted pick; it shrinks towards the first option (a leaf).
     int total = 0;
     for (auto [w, c] : options) total += w;
-    int r = pick(0, total);
+    int r = ch.pick(0, total);
     Choice choice = kLeaf;
     for (auto [w, c] : options) {
       if (r < w) {
@@ -98,34 +97,34 @@ struct Builder {
     switch (choice) {
       case kLeaf: return consume_all(delta, leaf(type, sub), type);
       case kLam: {  // T-Abs
-        std::string x = pick_name(delta, theta);
+        std::string x = pick_name(ch, delta, theta);
         Context inner = delta;
         inner.emplace_back(x, type->from);
         return lam(x, type->from, term(type->to, inner, sub));
       }
       case kApp: {  // T-App: the function's domain is a fresh small type
-        TypePtr a = *gen_type(1);
-        auto [d1, d2] = split(delta);
-        int fs = pick(0, sub + 1);
+        TypePtr a = make_type(ch, 1);
+        auto [d1, d2] = split(ch, delta);
+        int fs = ch.pick(0, sub + 1);
         return app(term(Type::arrow(a, type), d1, fs), term(a, d2, sub - fs));
       }
       case kIf: {  // T-If: both branches get the same Δ
-        auto [dc, db] = split(delta);
-        int cs = pick(0, sub / 2 + 1);
+        auto [dc, db] = split(ch, delta);
+        int cs = ch.pick(0, sub / 2 + 1);
         int bs = (sub - cs) / 2;
         return make_term(If{term(Type::boolean(), dc, cs), term(type, db, bs), term(type, db, bs)});
       }
       case kLet: {  // T-Let
-        TypePtr a = *gen_type(1);
-        auto [d1, d2] = split(delta);
-        std::string x = pick_name(d2, theta);
+        TypePtr a = make_type(ch, 1);
+        auto [d1, d2] = split(ch, delta);
+        std::string x = pick_name(ch, d2, theta);
         d2.emplace_back(x, a);
-        int bs = pick(0, sub + 1);
+        int bs = ch.pick(0, sub + 1);
         return make_term(Let{x, {}, term(a, d1, bs), term(type, d2, sub - bs)});
       }
       case kIter: {  // T-Iter: the step sees only its state variable (and Θ)
-        auto [db, dn] = split(delta);
-        std::string y = pick_name({}, theta);
+        auto [db, dn] = split(ch, delta);
+        std::string y = pick_name(ch, {}, theta);
         int third = std::max(1, sub / 3);
         return iter(term(type, db, third), y, term(type, {{y, type}}, third), term(Type::nat(), dn, third));
       }
@@ -134,7 +133,7 @@ struct Builder {
         std::vector<std::size_t> candidates;
         for (std::size_t i = 0; i < delta.size(); ++i)
           if (!arities_reaching(delta[i].second, type).empty()) candidates.push_back(i);
-        std::size_t i = pick_of(candidates);
+        std::size_t i = ch.pick_of(candidates);
         Context rest = delta;
         rest.erase(rest.begin() + static_cast<long>(i));
         return apply_to_args(var(delta[i].first), delta[i].second, type, rest, sub);
@@ -143,7 +142,7 @@ struct Builder {
         std::vector<std::size_t> candidates;
         for (std::size_t i = 0; i < theta.size(); ++i)
           if (!arities_reaching(theta[i].second, type).empty()) candidates.push_back(i);
-        std::size_t i = pick_of(candidates);
+        std::size_t i = ch.pick_of(candidates);
         return apply_to_args(var(theta[i].first), theta[i].second, type, delta, sub);
       }
     }
@@ -152,7 +151,7 @@ struct Builder {
 
   // f a1 ... ak : type, with Δ split among the arguments.
   TermPtr apply_to_args(TermPtr f, const TypePtr& have, const TypePtr& type, Context delta, int size) {
-    std::size_t k = pick_of(arities_reaching(have, type));
+    std::size_t k = ch.pick_of(arities_reaching(have, type));
     std::vector<TypePtr> args = spine(have);
     if (k == 0) return consume_all(delta, f, type);
     int each = std::max(1, size / static_cast<int>(k));
@@ -161,7 +160,7 @@ struct Builder {
       if (j + 1 == k) {
         mine = delta;
       } else {
-        auto [now, later] = split(delta);
+        auto [now, later] = split(ch, delta);
         mine = now;
         delta = later;
       }
@@ -173,10 +172,10 @@ struct Builder {
   // A small closed term of `type`.
   TermPtr leaf(const TypePtr& type, int size) {
     switch (type->kind) {
-      case Type::Kind::Bool: return make_term(BoolLit{coin()});
-      case Type::Kind::Nat: return make_term(NatLit{static_cast<std::uint64_t>(pick(0, 4))});
+      case Type::Kind::Bool: return make_term(BoolLit{ch.coin()});
+      case Type::Kind::Nat: return make_term(NatLit{static_cast<std::uint64_t>(ch.pick(0, 4))});
       case Type::Kind::Arrow: {
-        std::string x = pick_name({}, theta);
+        std::string x = pick_name(ch, {}, theta);
         return lam(x, type->from, term(type->to, {{x, type->from}}, size - 1));
       }
     }
@@ -192,7 +191,7 @@ struct Builder {
     return t;
   }
   TermPtr consume(TermPtr v, const TypePtr& a, TermPtr t, const TypePtr& type) {
-    std::string y = pick_name({}, theta);
+    std::string y = pick_name(ch, {}, theta);
     switch (a->kind) {
       case Type::Kind::Nat: return iter(t, y, var(y), v);
       case Type::Kind::Bool:
@@ -205,17 +204,102 @@ struct Builder {
 
 }  // namespace
 
+TypePtr make_type(Choices& ch, int depth) {
+  int k = ch.pick(0, depth > 0 ? 4 : 2);
+  if (k == 0) return Type::boolean();
+  if (k == 1) return Type::nat();
+  TypePtr from = make_type(ch, depth - 1);
+  return Type::arrow(from, make_type(ch, depth - 1));
+}
+
+TypePtr make_encodable_type(Choices& ch, int depth) {
+  int k = ch.pick(0, depth > 0 ? 4 : 2);
+  if (k == 0) return Type::boolean();
+  if (k == 1) return Type::nat();
+  TypePtr from = ch.pick(0, 2) ? Type::nat() : Type::boolean();
+  return Type::arrow(from, make_encodable_type(ch, depth - 1));
+}
+
+TermPtr make_term(Choices& ch, const TypePtr& type, const Context& delta, const Context& theta, int size) {
+  return Builder{ch, theta}.term(type, delta, size);
+}
+
+namespace {
+// Params (each with a value) and defs, the Θ that main may use.
+Context prologue(Choices& ch, int size, GeneratedProgram& out) {
+  Context theta;
+  int params = ch.pick(0, 3);
+  for (int i = 0; i < params; ++i) {
+    std::string name = "p" + std::to_string(i);
+    TypePtr t = make_type(ch, 1);
+    out.program.decls.push_back(Param{name, {}, t});
+    out.param_values.emplace_back(name, Builder{ch, {}}.term(t, {}, 3));
+    theta.emplace_back(name, t);
+  }
+  int defs = ch.pick(0, 3);
+  for (int i = 0; i < defs; ++i) {
+    std::string name = "d" + std::to_string(i);
+    TypePtr t = make_type(ch, 2);
+    out.program.decls.push_back(Def{name, {}, nullptr, Builder{ch, theta}.term(t, {}, std::max(1, size / 8))});
+    theta.emplace_back(name, t);
+  }
+  return theta;
+}
+}  // namespace
+
+GeneratedProgram make_program(Choices& ch, int size) {
+  GeneratedProgram out;
+  Context theta = prologue(ch, size, out);
+  out.main_type = make_type(ch, 2);
+  out.program.decls.push_back(Def{"main", {}, nullptr, Builder{ch, theta}.term(out.main_type, {}, std::max(1, size / 2))});
+  return out;
+}
+
+Case make_case(Choices& ch, int size) {
+  Case c;
+  Context theta = prologue(ch, size, c.program);
+  Context delta;
+  int inputs = ch.pick(0, 4);
+  for (int i = 0; i < inputs; ++i) {
+    std::string name = "x" + std::to_string(i + 1);
+    TypePtr t = make_encodable_type(ch, 1);
+    delta.emplace_back(name, t);
+    c.arg_types.push_back(t);
+    c.args.push_back(Builder{ch, {}}.term(t, {}, 3));
+  }
+  TypePtr result = make_encodable_type(ch, 2);
+  TermPtr body = Builder{ch, theta}.term(result, delta, std::max(1, size / 2));
+  TypePtr type = result;
+  for (std::size_t i = delta.size(); i-- > 0;) {
+    body = lam(delta[i].first, delta[i].second, body);
+    type = Type::arrow(delta[i].second, type);
+  }
+  c.program.main_type = type;
+  c.program.program.decls.push_back(Def{"main", {}, nullptr, body});
+  return c;
+}
+
+// ---- RapidCheck generators: the same constructions, with RapidCheck making the choices ----------
+
 rc::Gen<TypePtr> gen_type(int depth) {
-  return rc::gen::exec([depth]() -> TypePtr {
-    int k = pick(0, depth > 0 ? 4 : 2);
-    if (k == 0) return Type::boolean();
-    if (k == 1) return Type::nat();
-    return Type::arrow(*gen_type(depth - 1), *gen_type(depth - 1));
+  return rc::gen::exec([depth] {
+    RcChoices ch;
+    return make_type(ch, depth);
+  });
+}
+
+rc::Gen<TypePtr> gen_encodable_type(int depth) {
+  return rc::gen::exec([depth] {
+    RcChoices ch;
+    return make_encodable_type(ch, depth);
   });
 }
 
 rc::Gen<TermPtr> gen_term(TypePtr type, Context delta, Context theta, int size) {
-  return rc::gen::exec([=] { return Builder{theta}.term(type, delta, size); });
+  return rc::gen::exec([=] {
+    RcChoices ch;
+    return make_term(ch, type, delta, theta, size);
+  });
 }
 
 rc::Gen<TermPtr> gen_closed_term(TypePtr type, Context theta) {
@@ -225,28 +309,35 @@ rc::Gen<TermPtr> gen_closed_term(TypePtr type, Context theta) {
 rc::Gen<GeneratedProgram> gen_program() {
   return rc::gen::withSize([](int size) {
     return rc::gen::exec([size] {
-      GeneratedProgram out;
-      Context theta;
-      int params = pick(0, 3);
-      for (int i = 0; i < params; ++i) {
-        std::string name = "p" + std::to_string(i);
-        TypePtr t = *gen_type(1);
-        out.program.decls.push_back(Param{name, {}, t});
-        out.param_values.emplace_back(name, Builder{{}}.term(t, {}, 3));
-        theta.emplace_back(name, t);
-      }
-      int defs = pick(0, 3);
-      for (int i = 0; i < defs; ++i) {
-        std::string name = "d" + std::to_string(i);
-        TypePtr t = *gen_type(2);
-        out.program.decls.push_back(Def{name, {}, nullptr, Builder{theta}.term(t, {}, std::max(1, size / 8))});
-        theta.emplace_back(name, t);
-      }
-      out.main_type = *gen_type(2);
-      out.program.decls.push_back(Def{"main", {}, nullptr, Builder{theta}.term(out.main_type, {}, std::max(1, size / 2))});
-      return out;
+      RcChoices ch;
+      return make_program(ch, size);
     });
   });
+}
+
+rc::Gen<Case> gen_case() {
+  return rc::gen::withSize([](int size) {
+    return rc::gen::exec([size] {
+      RcChoices ch;
+      return make_case(ch, size);
+    });
+  });
+}
+
+// ---- recorded choices ---------------------------------------------------------------------------
+
+int RecordedChoices::pick(int lo, int hi) {
+  int v;
+  if (next_ < choices_.size()) {
+    v = choices_[next_];  // replayed (clamped into range: a shrunk sequence may not fit)
+  } else if (random_) {
+    v = static_cast<int>((*random_)() % static_cast<std::uint64_t>(hi - lo)) + lo;
+    choices_.push_back(v);
+  } else {
+    v = lo;  // past the end of a replayed sequence: the smallest choice
+  }
+  ++next_;
+  return std::clamp(v, lo, hi - 1);
 }
 
 std::string to_source(const GeneratedProgram& p) {

@@ -184,12 +184,12 @@ class Checker {
       fail(i.cond->span, "the condition of `if` must be Bool, but it has type " + print_type(cond));
     std::vector<bool> start = marks();
     TypePtr then_type = check(*i.then_branch, premise(d));
-    std::vector<Binding> after_then = delta_;
+    std::vector<bool> after_then = marks();
     for (std::size_t k = 0; k < delta_.size(); ++k) delta_[k].used = start[k];
     TypePtr else_type = check(*i.else_branch, premise(d));
     std::vector<std::string> then_only, else_only, then_set, else_set;
     for (std::size_t k = 0; k < delta_.size(); ++k) {
-      bool in_then = after_then[k].used && !start[k];
+      bool in_then = after_then[k] && !start[k];
       bool in_else = delta_[k].used && !start[k];
       if (in_then) then_set.push_back(delta_[k].name);
       if (in_else) else_set.push_back(delta_[k].name);

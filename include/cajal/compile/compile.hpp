@@ -11,6 +11,7 @@
 
 #include <optional>
 
+#include "cajal/compile/mutant.hpp"
 #include "cajal/driver/driver.hpp"
 #include "cajal/network/network.hpp"
 
@@ -21,6 +22,10 @@ struct CompileOptions {
   // How many of main's arguments become network inputs; the rest of main's type is the output
   // (materialized as a matrix when it is a function). Default: main's leading `fun` binders.
   std::optional<std::size_t> inputs;
+  Mutant mutant = Mutant::None;
+  // Label every neuron with its source text and position (for --show and the JSON); off in the
+  // test oracle, where nobody reads them and printing them is most of the compile time.
+  bool annotate = true;
 };
 
 inline constexpr int kMaxDepth = 100000;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cajal/eval/eval.hpp"
+#include "cajal/compile/mutant.hpp"
 #include "cajal/network/engine.hpp"
 #include "cajal/network/network.hpp"
 #include "cajal/syntax/ast.hpp"
@@ -36,6 +37,7 @@ struct RunRequest {
   std::vector<std::pair<std::string, SourcePtr>> params;   // NAME, TERM
   EvalOptions eval;
   int depth = 9;  // D, for the network
+  Mutant mutant = Mutant::None;  // for the network: a deliberately wrong compiler (oracle testing only)
 };
 
 struct RunResult {

@@ -11,6 +11,8 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
+#include <vector>
 #include <string>
 
 #include "cajal/eval/value.hpp"
@@ -44,6 +46,10 @@ class Evaluator {
   std::uint64_t steps() const { return steps_; }
   // The largest natural any rule has produced so far (the depth a network needs for this run).
   std::uint64_t max_natural() const { return max_natural_; }
+  // An input given to the network as its table (an argument or param): what its body computes
+  // internally is not the network's concern, so applying it (and the functions it returns) does
+  // not count towards max_natural.
+  void mark_opaque(const ValuePtr& value);
 
  private:
   const Program& program_;
@@ -53,6 +59,9 @@ class Evaluator {
   std::uint64_t steps_ = 0;
   std::size_t depth_ = 0;
   std::uint64_t max_natural_ = 0;
+  std::set<const Value*> opaque_;
+  std::vector<ValuePtr> opaque_values_;  // keeps marked values alive while their address is in opaque_
+  int uncounted_ = 0;                    // > 0 while an opaque function runs
 
   friend struct EvalRules;
 };

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <map>
+#include <random>
 #include <ostream>
 #include <rapidcheck.h>
 #include <string>
@@ -20,11 +21,42 @@ namespace cajal::testing {
 
 using Context = std::vector<std::pair<std::string, TypePtr>>;  // Δ (linear) or Θ (unrestricted)
 
+// Where the generator's choices come from. The constructions below take any source: RapidCheck
+// (the gen_* generators, with RapidCheck's shrinking), or a recorded sequence (RecordedChoices:
+// fast, replayable, and shrinkable by editing the sequence, as `cajal fuzz` does).
+class Choices {
+ public:
+  virtual ~Choices() = default;
+  virtual int pick(int lo, int hi) = 0;  // uniform in [lo, hi)
+  bool coin() { return pick(0, 2) == 1; }
+  template <class T>
+  const T& pick_of(const std::vector<T>& v) {
+    return v[static_cast<std::size_t>(pick(0, static_cast<int>(v.size())))];
+  }
+};
+
+// Choices from a PRNG, recorded; or a given sequence replayed (values clamped into the range
+// asked for, and the smallest value past its end), so any sequence builds a well-typed program.
+class RecordedChoices final : public Choices {
+ public:
+  explicit RecordedChoices(std::mt19937_64& random) : random_(&random) {}
+  explicit RecordedChoices(std::vector<int> replay) : choices_(std::move(replay)) {}
+  int pick(int lo, int hi) override;
+  const std::vector<int>& choices() const { return choices_; }
+
+ private:
+  std::mt19937_64* random_ = nullptr;
+  std::vector<int> choices_;
+  std::size_t next_ = 0;
+};
+
 // Types of at most `depth` nested arrows.
+TypePtr make_type(Choices& ch, int depth = 2);
 rc::Gen<TypePtr> gen_type(int depth = 2);
 
 // A term of type `type` that uses each variable of `delta` exactly once and may use `theta`
 // freely. `size` bounds the number of constructors (roughly).
+TermPtr make_term(Choices& ch, const TypePtr& type, const Context& delta, const Context& theta, int size);
 rc::Gen<TermPtr> gen_term(TypePtr type, Context delta, Context theta, int size);
 
 // A closed term of type `type` over `theta`, sized by RapidCheck's size parameter.
@@ -37,6 +69,7 @@ struct GeneratedProgram {
 };
 
 // A whole program: a few params (each with a value), a few defs, and `main`.
+GeneratedProgram make_program(Choices& ch, int size);
 rc::Gen<GeneratedProgram> gen_program();
 
 // The program as a `.cj` file, with its param values as a comment.

@@ -1,0 +1,106 @@
+// The test oracle: the reference interpreter against the neuron compiler on random programs.
+//
+// A Case is a generated program whose `main` takes its inputs as leading `fun` binders, with a
+// value for every input and param. cross_check runs the interpreter once and the compiled network
+// at several depths, and demands that the network's output is bit for bit the encoding of the
+// interpreter's value whenever the run stays within the depth, and that the engine reports lost
+// mass whenever it does not. Used by tests/property and by `cajal fuzz`.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <rapidcheck.h>
+#include <string>
+#include <vector>
+
+#include "cajal/compile/compile.hpp"
+#include "cajal/eval/eval.hpp"
+#include "cajal/testing/generators.hpp"
+
+namespace cajal::testing {
+
+struct Case {
+  GeneratedProgram program;            // main = fun x1 : A1 => ... => body
+  std::vector<TermPtr> args;           // a closed value term per input
+  std::vector<TypePtr> arg_types;
+};
+
+// Types whose values the interpreter can encode: Bool, Nat, and functions from Bool or Nat to such.
+TypePtr make_encodable_type(Choices& ch, int depth = 2);
+rc::Gen<TypePtr> gen_encodable_type(int depth = 2);
+
+// A program with 0 to 3 inputs of encodable types, an encodable result, params and defs.
+Case make_case(Choices& ch, int size);
+rc::Gen<Case> gen_case();
+
+struct OracleOptions {
+  std::vector<int> depths{2, 5, 9};
+  Mutant mutant = Mutant::None;
+  EvalOptions eval{200'000, 4'000};
+};
+
+struct Verdict {
+  bool ok = true;
+  std::string failure;             // what went wrong, with the depth
+  int failing_depth = -1;
+  std::size_t depths_checked = 0;  // depths where the run stayed within D and outputs were compared
+  std::size_t overflows_seen = 0;  // depths where the engine (rightly) reported lost mass
+  bool skipped = false;            // the interpreter hit a resource limit: nothing to compare
+};
+
+Verdict cross_check(const Case& c, const OracleOptions& options = {});
+
+// The case as a `.cj` file whose header comments give the commands that reproduce it.
+std::string reproduction(const Case& c, int depth, const std::string& file_name, Mutant mutant = Mutant::None);
+
+// RapidCheck tags for the distribution report: each construct with the kind of its type.
+std::vector<std::string> construct_tags(const Program& program);
+
+}  // namespace cajal::testing
+
+namespace rc {
+template <>
+struct Arbitrary<cajal::testing::Case> {
+  static Gen<cajal::testing::Case> arbitrary() { return cajal::testing::gen_case(); }
+};
+}  // namespace rc
+
+namespace cajal::testing {
+void showValue(const Case& c, std::ostream& os);
+}  // namespace cajal::testing
+
+namespace cajal::testing {
+
+// ---- campaigns (`cajal fuzz`) ---------------------------------------------------------------------
+
+struct FuzzOptions {
+  std::uint64_t count = 10000;
+  std::uint64_t seed = 0;
+  int max_depth = 9;     // depths checked: 1, about D/3, about 2D/3, D
+  int max_size = 50;     // program i is generated at size i mod (max_size + 1)
+  Mutant mutant = Mutant::None;
+  std::size_t max_failures = 20;  // stop after this many (each is shrunk, which takes a while)
+};
+
+struct FuzzFailure {
+  std::uint64_t index;  // program number in the campaign (regenerated from the seed and this)
+  Case shrunk;          // the smallest failing case the shrinker found
+  Verdict verdict;      // of the shrunk case
+  std::size_t shrink_steps;
+};
+
+struct FuzzReport {
+  std::uint64_t checked = 0, skipped = 0, compared = 0, overflows = 0;
+  double seconds = 0;
+  std::vector<FuzzFailure> failures;
+};
+
+// Program i of a campaign is built from choices drawn from a PRNG seeded with (seed, i), so any
+// failure can be regenerated from the printed seed alone. A failing case is shrunk by editing its
+// recorded choices (zeroing, halving, truncating) while it still fails; every edit still builds a
+// well-typed program.
+FuzzReport fuzz(const FuzzOptions& options, const std::function<void(const FuzzFailure&)>& on_failure = {});
+
+std::vector<int> fuzz_depths(int max_depth);
+
+}  // namespace cajal::testing

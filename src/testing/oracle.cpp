@@ -1,0 +1,305 @@
+#include "cajal/testing/oracle.hpp"
+
+#include <chrono>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "cajal/network/encode.hpp"
+#include "cajal/network/engine.hpp"
+#include "cajal/syntax/print.hpp"
+#include "cajal/typecheck/typecheck.hpp"
+
+namespace cajal::testing {
+
+namespace {
+
+Verdict fail(std::string message, int depth = -1) {
+  Verdict v;
+  v.ok = false;
+  v.failure = std::move(message);
+  v.failing_depth = depth;
+  return v;
+}
+
+bool resource_limit(const std::vector<Diagnostic>& ds) {
+  const std::string& m = ds.front().message;
+  return m.find("budget exceeded") != std::string::npos || m.find("overflow") != std::string::npos ||
+         m.find("nested too deeply") != std::string::npos;
+}
+
+std::string vector_text(const Eigen::VectorXd& v) {
+  std::string s = "[";
+  for (Eigen::Index k = 0; k < v.size(); ++k) {
+    std::ostringstream ss;
+    ss << v(k);
+    s += (k ? " " : "") + ss.str();
+  }
+  return s + "]";
+}
+
+}  // namespace
+
+Verdict cross_check(const Case& c, const OracleOptions& options) {
+  const Program& program = c.program.program;
+  Result<CheckedProgram> checked = check_program(program);
+  if (!checked) return fail("the generated program does not type-check: " + checked.diagnostics.front().message);
+  LoadedProgram loaded{program, std::move(*checked)};
+  // The loaded copy shares the AST nodes, so its type table (keyed by node) describes `program` too.
+
+  // Values of the params and arguments, from a separate run: the naturals met while computing
+  // them are not the network's concern, only the values are.
+  Program empty;
+  Evaluator values(empty, {}, options.eval);
+  std::map<std::string, ValuePtr> params;
+  for (const auto& [name, term] : c.program.param_values) {
+    Result<ValuePtr> v = values.eval(*term);
+    if (!v) return resource_limit(v.diagnostics) ? Verdict{true, "", -1, 0, 0, true} : fail(v.diagnostics.front().message);
+    params.emplace(name, *v);
+  }
+  std::vector<ValuePtr> args;
+  for (const TermPtr& a : c.args) {
+    Result<ValuePtr> v = values.eval(*a);
+    if (!v) return resource_limit(v.diagnostics) ? Verdict{true, "", -1, 0, 0, true} : fail(v.diagnostics.front().message);
+    args.push_back(*v);
+  }
+
+  // The interpreter: main applied to the arguments.
+  Evaluator interpreter(loaded.program, params, options.eval);
+  for (const ValuePtr& a : args) interpreter.mark_opaque(a);  // inputs reach the network as tables
+  for (const auto& [name, v] : params) interpreter.mark_opaque(v);
+  Result<ValuePtr> result = interpreter.def_value("main");
+  for (std::size_t i = 0; result && i < args.size(); ++i) result = interpreter.apply(*result, args[i]);
+  if (!result) {
+    if (resource_limit(result.diagnostics)) return Verdict{true, "", -1, 0, 0, true};
+    return fail("the interpreter failed: " + result.diagnostics.front().message);
+  }
+  TypePtr result_type = c.program.main_type;
+  for (std::size_t i = 0; i < args.size(); ++i) result_type = result_type->to;
+  const std::uint64_t main_naturals = interpreter.max_natural();
+
+  Verdict verdict;
+  for (int depth : options.depths) {
+    CompileOptions compile;
+    compile.depth = depth;
+    compile.inputs = args.size();
+    compile.mutant = options.mutant;
+    compile.annotate = false;
+    Result<Network> net = compile_program(loaded, compile);
+    if (!net) {
+      // A numeral above the depth is a compile-time rejection: the program is outside this depth.
+      if (net.diagnostics.front().message.find("exceeds the depth") != std::string::npos) continue;
+      return fail("the compiler failed: " + net.diagnostics.front().message, depth);
+    }
+    // Encode the inputs; an input that does not fit is outside this depth.
+    NetworkArgs inputs;
+    bool fits = true;
+    for (std::size_t i = 0; i < args.size() && fits; ++i) {
+      Result<Eigen::VectorXd> x = encode_value(args[i], *c.arg_types[i], depth, values);
+      fits = x.ok();
+      if (fits) inputs.inputs.push_back(*x);
+    }
+    for (const auto& [name, v] : params) {
+      if (!fits) break;
+      Result<Eigen::VectorXd> x = encode_value(v, *program.find_param(name)->type, depth, values);
+      fits = x.ok();
+      if (fits) inputs.params.emplace(name, *x);
+    }
+    if (!fits) continue;
+    Result<NetworkRun> run = run_network(*net, inputs);
+    if (!run) return fail("the engine failed: " + run.diagnostics.front().message, depth);
+    Eigen::VectorXd output = run->output.col(0);
+
+    // The interpreter's value as a vector (a function's table applies it to every argument ≤ D,
+    // and the naturals met there count too).
+    Evaluator table(loaded.program, params, options.eval);
+    for (const ValuePtr& a : args) table.mark_opaque(a);
+    for (const auto& [name, v] : params) table.mark_opaque(v);
+    Result<Eigen::VectorXd> expected = encode_value(*result, *result_type, depth, table);
+    std::uint64_t needed = std::max(main_naturals, table.max_natural());
+    bool within = expected.ok() && needed <= static_cast<std::uint64_t>(depth);
+    if (!expected.ok() && !expected.diagnostics.front().message.starts_with("the natural") &&
+        !resource_limit(expected.diagnostics))
+      return fail("the interpreter's value cannot be encoded: " + expected.diagnostics.front().message, depth);
+    if (within) {
+      if (output != *expected)
+        return fail("at depth " + std::to_string(depth) + " the network gives " + vector_text(output) +
+                        " but the interpreter's value " + print_term(*interpreter.readback(*result).value) +
+                        " encodes as " + vector_text(*expected),
+                    depth);
+      ++verdict.depths_checked;
+    } else {
+      if (run->mass_lost.cwiseAbs().maxCoeff() <= 1e-9)
+        return fail("at depth " + std::to_string(depth) + " the run needs naturals up to " + std::to_string(needed) +
+                        " but the engine reported no lost mass (output " + vector_text(output) + ")",
+                    depth);
+      ++verdict.overflows_seen;
+    }
+  }
+  return verdict;
+}
+
+std::string reproduction(const Case& c, int depth, const std::string& file_name, Mutant mutant) {
+  std::string args;
+  for (const TermPtr& a : c.args) args += " --arg '" + print_term(*a) + "'";
+  std::string params;
+  for (const auto& [name, value] : c.program.param_values) params += " --param '" + name + "=" + print_term(*value) + "'";
+  std::string out = "-- A case where the compiled network and the interpreter disagree (found by cajal fuzz).\n";
+  out += "-- The interpreter:   cajal run " + file_name + args + params + "\n";
+  out += "-- The network:       cajal run " + file_name + args + params + " --engine network --depth " +
+         std::to_string(depth) + (mutant != Mutant::None ? std::string(" --mutant ") + mutant_name(mutant) : "") + "\n";
+  out += "-- The network's tensor: cajal compile " + file_name + params + " --depth " + std::to_string(depth) + " --show\n\n";
+  return out + format_program(c.program.program);
+}
+
+std::vector<std::string> construct_tags(const Program& program) {
+  Result<CheckedProgram> checked = check_program(program);
+  std::vector<std::string> tags;
+  if (!checked) return tags;
+  auto kind = [](const TypePtr& t) -> std::string {
+    if (!t) return "?";
+    if (!t->is_arrow()) return t->kind == Type::Kind::Bool ? "Bool" : "Nat";
+    return t->from->is_arrow() || t->to->is_arrow() ? "higher-order" : "function";
+  };
+  std::set<std::string> seen;
+  std::vector<const Term*> todo;
+  for (const Decl& d : program.decls)
+    if (const Def* def = std::get_if<Def>(&d)) todo.push_back(def->body.get());
+  while (!todo.empty()) {
+    const Term* t = todo.back();
+    todo.pop_back();
+    TypePtr type = checked->types.of(*t);
+    std::string name;
+    if (const Var* v = t->as<Var>()) name = program.find_param(v->name) ? "param" : program.find_def(v->name) ? "def" : "var";
+    if (t->is<Lam>()) name = "fun";
+    if (const App* a = t->as<App>()) name = a->fn->is<Var>() ? "apply-variable" : a->fn->is<Lam>() ? "apply-fun" : "apply";
+    if (t->is<If>()) name = "if";
+    if (t->is<Let>()) name = "let";
+    if (t->is<Succ>()) name = "succ";
+    if (t->is<NatLit>()) name = "numeral";
+    if (t->is<BoolLit>()) name = "bool";
+    if (const Iter* it = t->as<Iter>()) {
+      name = "iter";
+      std::vector<const Term*> step{it->step.get()};
+      while (!step.empty()) {  // params used inside an iteration step
+        const Term* s = step.back();
+        step.pop_back();
+        if (const Var* v = s->as<Var>(); v && program.find_param(v->name)) seen.insert("param inside iter step");
+        if (const App* a = s->as<App>()) step.insert(step.end(), {a->fn.get(), a->arg.get()});
+        if (const Lam* l = s->as<Lam>()) step.push_back(l->body.get());
+        if (const If* i = s->as<If>()) step.insert(step.end(), {i->cond.get(), i->then_branch.get(), i->else_branch.get()});
+        if (const Let* l = s->as<Let>()) step.insert(step.end(), {l->bound.get(), l->body.get()});
+        if (const Succ* u = s->as<Succ>()) step.push_back(u->arg.get());
+        if (const Iter* i = s->as<Iter>()) step.insert(step.end(), {i->base.get(), i->step.get(), i->count.get()});
+      }
+    }
+    seen.insert(name + " : " + kind(type));
+    if (const Lam* l = t->as<Lam>()) todo.push_back(l->body.get());
+    if (const App* a = t->as<App>()) todo.insert(todo.end(), {a->fn.get(), a->arg.get()});
+    if (const If* i = t->as<If>()) todo.insert(todo.end(), {i->cond.get(), i->then_branch.get(), i->else_branch.get()});
+    if (const Let* l = t->as<Let>()) todo.insert(todo.end(), {l->bound.get(), l->body.get()});
+    if (const Succ* u = t->as<Succ>()) todo.push_back(u->arg.get());
+    if (const Iter* i = t->as<Iter>()) todo.insert(todo.end(), {i->base.get(), i->step.get(), i->count.get()});
+  }
+  tags.assign(seen.begin(), seen.end());
+  return tags;
+}
+
+void showValue(const Case& c, std::ostream& os) { os << "\n" << reproduction(c, 9, "case.cj", Mutant::None); }
+
+}  // namespace cajal::testing
+
+namespace cajal::testing {
+
+std::vector<int> fuzz_depths(int max_depth) {
+  std::vector<int> depths;
+  for (int d : {1, (max_depth + 2) / 3, (2 * max_depth + 2) / 3, max_depth})
+    if (d >= 1 && (depths.empty() || depths.back() < d)) depths.push_back(d);
+  if (depths.empty()) depths.push_back(std::max(max_depth, 0));
+  return depths;
+}
+
+namespace {
+
+std::uint64_t mix(std::uint64_t seed, std::uint64_t i) {  // splitmix64 of the pair
+  std::uint64_t z = seed + 0x9E3779B97F4A7C15ULL * (i + 1);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+// Greedy shrinking over the recorded choices.
+std::pair<Case, std::size_t> shrink(std::vector<int> choices, int size, const OracleOptions& oracle) {
+  auto build = [&](const std::vector<int>& cs, int sz) {
+    RecordedChoices replay(cs);
+    return make_case(replay, sz);
+  };
+  auto fails = [&](const std::vector<int>& cs, int sz) { return !cross_check(build(cs, sz), oracle).ok; };
+  std::size_t steps = 0, attempts = 0;
+  bool improved = true;
+  while (improved && attempts < 4000) {
+    improved = false;
+    for (int sz : {size / 2, size - 1}) {  // a smaller size first
+      if (sz >= 0 && sz < size && ++attempts && fails(choices, sz)) {
+        size = sz;
+        ++steps;
+        improved = true;
+        break;
+      }
+    }
+    for (std::size_t cut = choices.size() / 2; cut > 0 && !improved; cut /= 2) {  // drop the tail
+      std::vector<int> shorter(choices.begin(), choices.end() - static_cast<long>(cut));
+      if (++attempts && fails(shorter, size)) {
+        choices = std::move(shorter);
+        ++steps;
+        improved = true;
+      }
+    }
+    for (std::size_t p = 0; p < choices.size() && attempts < 4000; ++p) {
+      for (int v : {0, choices[p] / 2, choices[p] - 1}) {
+        if (v < 0 || v >= choices[p]) continue;
+        std::vector<int> smaller = choices;
+        smaller[p] = v;
+        if (++attempts && fails(smaller, size)) {
+          choices = std::move(smaller);
+          ++steps;
+          improved = true;
+          break;
+        }
+      }
+    }
+  }
+  return {build(choices, size), steps};
+}
+
+}  // namespace
+
+FuzzReport fuzz(const FuzzOptions& options, const std::function<void(const FuzzFailure&)>& on_failure) {
+  OracleOptions oracle;
+  oracle.depths = fuzz_depths(options.max_depth);
+  oracle.mutant = options.mutant;
+  FuzzReport report;
+  auto start = std::chrono::steady_clock::now();
+  for (std::uint64_t i = 0; i < options.count && report.failures.size() < options.max_failures; ++i) {
+    std::mt19937_64 random(mix(options.seed, i));
+    RecordedChoices choices(random);
+    int size = static_cast<int>(i % static_cast<std::uint64_t>(options.max_size + 1));
+    Case c = make_case(choices, size);
+    Verdict v = cross_check(c, oracle);
+    ++report.checked;
+    report.skipped += v.skipped;
+    report.compared += v.depths_checked > 0;
+    report.overflows += v.overflows_seen > 0;
+    if (!v.ok) {
+      auto [small, steps] = shrink(choices.choices(), size, oracle);
+      FuzzFailure failure{i, small, cross_check(small, oracle), steps};
+      if (failure.verdict.ok) failure = FuzzFailure{i, c, v, 0};  // (cannot happen: shrinking keeps failures)
+      if (on_failure) on_failure(failure);
+      report.failures.push_back(std::move(failure));
+    }
+  }
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return report;
+}
+
+}  // namespace cajal::testing

@@ -1,0 +1,171 @@
+// The oracle suite: interpreter ≡ compiler on random well-typed programs, and the network's
+// algebraic properties. RapidCheck prints the seed of every run; reproduce a failure with
+// RC_PARAMS="seed=N". Set CAJAL_MUTANT to a mutant's name (see cajal/compile/compile.hpp) to run
+// the suite against a deliberately broken compiler: it must fail.
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include <cstdlib>
+#include <map>
+
+#include "cajal/network/engine.hpp"
+#include "cajal/testing/oracle.hpp"
+
+namespace cajal {
+namespace {
+
+using Eigen::MatrixXd;
+using Eigen::VectorXd;
+using testing::Case;
+
+Mutant mutant_from_environment() {
+  const char* name = std::getenv("CAJAL_MUTANT");
+  if (!name || !*name) return Mutant::None;
+  std::optional<Mutant> m = mutant_from_name(name);
+  if (!m) throw std::runtime_error(std::string("CAJAL_MUTANT: unknown mutant ") + name);
+  return *m;
+}
+
+RC_GTEST_PROP(Oracle, CompilerAgreesWithInterpreter, (const Case& c)) {
+  testing::OracleOptions options;
+  options.depths = {1, 3, 6, 9};
+  options.mutant = mutant_from_environment();
+  testing::Verdict v = testing::cross_check(c, options);
+  if (!v.ok) RC_FAIL(v.failure);
+  RC_CLASSIFY(v.skipped, "interpreter hit a resource limit");
+  RC_CLASSIFY(v.depths_checked > 0, "compared at some depth");
+  RC_CLASSIFY(v.overflows_seen > 0, "overflow reported at some depth");
+  RC_CLASSIFY(!c.args.empty(), "open program");
+}
+
+// Random real inputs and params for a network (no encodings: any real values).
+NetworkArgs random_args(const Network& net, Eigen::Index batch) {
+  NetworkArgs args;
+  for (const NetworkInput& in : net.inputs)
+    args.inputs.push_back(MatrixXd::Random(static_cast<Eigen::Index>(dimension(*in.type, net.depth)), batch));
+  for (const NetworkInput& p : net.params)
+    args.params[p.name] = VectorXd::Random(static_cast<Eigen::Index>(dimension(*p.type, net.depth)));
+  return args;
+}
+
+std::optional<Network> compile_case(const Case& c, int depth) {
+  Result<CheckedProgram> checked = check_program(c.program.program);
+  RC_ASSERT(checked.ok());
+  LoadedProgram loaded{c.program.program, std::move(*checked)};
+  CompileOptions options;
+  options.depth = depth;
+  options.inputs = c.args.size();
+  Result<Network> net = compile_program(loaded, options);
+  if (!net) return std::nullopt;  // a numeral above the depth
+  return std::move(*net);
+}
+
+RC_GTEST_PROP(Network, IsLinearInEachLinearInput, (const Case& c)) {
+  RC_PRE(!c.args.empty());
+  std::optional<Network> net = compile_case(c, 4);
+  RC_PRE(net.has_value());
+  std::srand(*rc::gen::inRange(0, 1 << 30));
+  NetworkArgs args = random_args(*net, 1);
+  std::size_t i = static_cast<std::size_t>(*rc::gen::inRange<int>(0, static_cast<int>(args.inputs.size())));
+  MatrixXd x = args.inputs[i], y = MatrixXd::Random(x.rows(), 1);
+  double a = 0.75, b = -1.5;
+  auto at = [&](const MatrixXd& v) {
+    NetworkArgs with = args;
+    with.inputs[i] = v;
+    return MatrixXd(run_network(*net, with)->output);
+  };
+  MatrixXd lhs = at(a * x + b * y), rhs = a * at(x) + b * at(y);
+  double scale = 1.0 + lhs.cwiseAbs().maxCoeff() + rhs.cwiseAbs().maxCoeff();
+  RC_ASSERT((lhs - rhs).cwiseAbs().maxCoeff() <= 1e-9 * scale);
+}
+
+RC_GTEST_PROP(Network, GradientsMatchFiniteDifferences, (const Case& c)) {
+  std::optional<Network> net = compile_case(c, 3);
+  RC_PRE(net.has_value());
+  std::srand(*rc::gen::inRange(0, 1 << 30));
+  NetworkArgs args = random_args(*net, 2);
+  Result<NetworkRun> base = run_network(*net, args);
+  RC_ASSERT(base.ok());
+  MatrixXd cot = MatrixXd::Random(base->output.rows(), base->output.cols());
+  Result<NetworkGradients> g = gradient(*net, args, cot);
+  RC_ASSERT(g.ok());
+  auto loss = [&](const NetworkArgs& a) { return run_network(*net, a)->output.cwiseProduct(cot).sum(); };
+  const double h = 1e-6;
+  auto check = [&](double analytic, double fd) {
+    RC_ASSERT(std::abs(analytic - fd) <= 1e-5 * (1.0 + std::abs(fd) + std::abs(analytic)));
+  };
+  for (std::size_t i = 0; i < args.inputs.size(); ++i)
+    for (Eigen::Index k = 0; k < args.inputs[i].size(); ++k) {
+      NetworkArgs plus = args, minus = args;
+      plus.inputs[i].data()[k] += h;
+      minus.inputs[i].data()[k] -= h;
+      check(g->inputs[i].data()[k], (loss(plus) - loss(minus)) / (2 * h));
+    }
+  for (auto& [name, v] : args.params)
+    for (Eigen::Index k = 0; k < v.size(); ++k) {
+      NetworkArgs plus = args, minus = args;
+      plus.params[name](k) += h;
+      minus.params[name](k) -= h;
+      check(g->params.at(name)(k), (loss(plus) - loss(minus)) / (2 * h));
+    }
+}
+
+RC_GTEST_PROP(Network, SerializedNetworksRunIdentically, (const Case& c)) {
+  std::optional<Network> net = compile_case(c, 5);
+  RC_PRE(net.has_value());
+  Result<Network> back = network_from_json(to_json(*net));
+  RC_ASSERT(back.ok());
+  std::srand(*rc::gen::inRange(0, 1 << 30));
+  NetworkArgs args = random_args(*net, 3);
+  RC_ASSERT(run_network(*net, args)->output == run_network(*back, args)->output);
+}
+
+TEST(Generator, ShrinkingKeepsProgramsWellTyped) {
+  // The first two levels of shrinks of many generated cases all type-check at their type.
+  std::size_t checked = 0;
+  for (int seed = 0; seed < 40; ++seed) {
+    rc::Shrinkable<Case> root = testing::gen_case()(rc::Random(static_cast<std::uint64_t>(seed)), 40);
+    std::vector<rc::Shrinkable<Case>> level{root};
+    for (int depth = 0; depth < 2; ++depth) {
+      std::vector<rc::Shrinkable<Case>> next;
+      for (const auto& s : level) {
+        auto shrinks = s.shrinks();
+        for (int k = 0; k < 8; ++k) {
+          auto child = shrinks.next();
+          if (!child) break;
+          Case value = child->value();
+          Result<CheckedProgram> r = check_program(value.program.program);
+          ASSERT_TRUE(r.ok()) << testing::to_source(value.program) << render(r.diagnostics);
+          ASSERT_TRUE(same_type(r->globals.find("main")->type, value.program.main_type));
+          ++checked;
+          next.push_back(*child);
+        }
+      }
+      level = std::move(next);
+    }
+  }
+  EXPECT_GT(checked, 100u);
+}
+
+TEST(Generator, EveryConstructAppearsAtEveryType) {
+  // The distribution of constructs by the kind of their type, over 2000 generated cases.
+  std::map<std::string, int> counts;
+  const int n = 2000;
+  for (int seed = 0; seed < n; ++seed) {
+    Case c = testing::gen_case()(rc::Random(static_cast<std::uint64_t>(seed) * 7919 + 1), 60).value();
+    for (const std::string& tag : testing::construct_tags(c.program.program)) ++counts[tag];
+    if (!c.args.empty()) ++counts["(open program)"];
+  }
+  std::cout << "constructs by type, % of " << n << " generated cases:\n";
+  for (const auto& [tag, count] : counts) std::cout << "  " << tag << ": " << 100.0 * count / n << "%\n";
+  for (const char* construct : {"fun", "if", "iter", "let", "apply-variable", "apply-fun", "var"})
+    for (const char* kind : {"Bool", "Nat", "function", "higher-order"}) {
+      if (std::string(construct) == "fun" && (std::string(kind) == "Bool" || std::string(kind) == "Nat")) continue;
+      EXPECT_GT(counts[std::string(construct) + " : " + kind], 0) << construct << " at " << kind;
+    }
+  for (const char* tag : {"succ : Nat", "numeral : Nat", "param inside iter step", "(open program)"})
+    EXPECT_GT(counts[tag], 0) << tag;
+}
+
+}  // namespace
+}  // namespace cajal
