@@ -218,11 +218,13 @@ class Engine {
     const MatrixXd& r = body->at(graph(n.sub).output);
     MatrixXd& out = tape.owned[i];
     out.resize(rows * a, outer);
-    for (Index b = 0; b < outer; ++b)
-      for (Index j = 0; j < a; ++j) {
-        auto result = r.col(r.cols() == 1 ? 0 : b * a + j);
-        for (Index row = 0; row < rows; ++row) out(row * a + j, b) = result(row);
-      }
+    for (Index b = 0; b < outer; ++b) {  // column b of out is R_b (rows × a), stored row-major
+      Eigen::Map<RowMajor> dest(out.col(b).data(), rows, a);
+      if (r.cols() == 1)
+        dest = r.col(0).replicate(1, a);
+      else
+        dest = r.middleCols(b * a, a);
+    }
     aux.outer_batch = outer;
     if (record_) aux.body = std::move(body);
     else owned.clear();
@@ -347,8 +349,7 @@ class Engine {
     Index a = static_cast<Index>(n.cols), rows = static_cast<Index>(n.rows), outer = aux.outer_batch;
     MatrixXd dr(rows, outer * a);
     for (Index b = 0; b < outer; ++b)
-      for (Index j = 0; j < a; ++j)
-        for (Index row = 0; row < rows; ++row) dr(row, b * a + j) = dout(row * a + j, dout.cols() == 1 ? 0 : b);
+      dr.middleCols(b * a, a) = Eigen::Map<const RowMajor>(dout.col(dout.cols() == 1 ? 0 : b).data(), rows, a);
     std::vector<MatrixXd> d = backward(n.sub, *aux.body, dr);
     for (std::size_t k = 0; k < n.args.size(); ++k) {
       const MatrixXd& dc = d[k + 1];
