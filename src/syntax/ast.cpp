@@ -97,6 +97,8 @@ std::size_t term_size(const Term& t) {
   return n;
 }
 
+void append_children(const Term& t, std::vector<const Term*>& out) { std::visit(Children{out}, t.node); }
+
 const std::string& decl_name(const Decl& d) {
   return std::visit([](const auto& x) -> const std::string& { return x.name; }, d);
 }

@@ -185,21 +185,11 @@ std::vector<std::string> construct_tags(const Program& program) {
         const Term* s = step.back();
         step.pop_back();
         if (const Var* v = s->as<Var>(); v && program.find_param(v->name)) seen.insert("param inside iter step");
-        if (const App* a = s->as<App>()) step.insert(step.end(), {a->fn.get(), a->arg.get()});
-        if (const Lam* l = s->as<Lam>()) step.push_back(l->body.get());
-        if (const If* i = s->as<If>()) step.insert(step.end(), {i->cond.get(), i->then_branch.get(), i->else_branch.get()});
-        if (const Let* l = s->as<Let>()) step.insert(step.end(), {l->bound.get(), l->body.get()});
-        if (const Succ* u = s->as<Succ>()) step.push_back(u->arg.get());
-        if (const Iter* i = s->as<Iter>()) step.insert(step.end(), {i->base.get(), i->step.get(), i->count.get()});
+        append_children(*s, step);
       }
     }
     seen.insert(name + " : " + kind(type));
-    if (const Lam* l = t->as<Lam>()) todo.push_back(l->body.get());
-    if (const App* a = t->as<App>()) todo.insert(todo.end(), {a->fn.get(), a->arg.get()});
-    if (const If* i = t->as<If>()) todo.insert(todo.end(), {i->cond.get(), i->then_branch.get(), i->else_branch.get()});
-    if (const Let* l = t->as<Let>()) todo.insert(todo.end(), {l->bound.get(), l->body.get()});
-    if (const Succ* u = t->as<Succ>()) todo.push_back(u->arg.get());
-    if (const Iter* i = t->as<Iter>()) todo.insert(todo.end(), {i->base.get(), i->step.get(), i->count.get()});
+    append_children(*t, todo);
   }
   tags.assign(seen.begin(), seen.end());
   return tags;

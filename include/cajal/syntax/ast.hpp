@@ -71,6 +71,8 @@ bool same_term(const TermPtr& a, const TermPtr& b);
 
 // The number of nodes of a term (iteratively computed; safe on any depth).
 std::size_t term_size(const Term& t);
+// Appends t's immediate subterms to `out`, in source order.
+void append_children(const Term& t, std::vector<const Term*>& out);
 
 // ---------------------------------------------------------------------------------------------
 // Declarations and programs.
