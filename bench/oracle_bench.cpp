@@ -13,7 +13,7 @@ void BM_CrossCheck(benchmark::State& state) {
   options.depths = testing::fuzz_depths(static_cast<int>(state.range(0)));
   const int max_size = 50;
   std::uint64_t i = 0;
-  std::mt19937_64 random(12345);
+  testing::SplitMix64 random(12345);
   for (auto _ : state) {
     testing::RecordedChoices choices(random);
     testing::Case c = testing::make_case(choices, static_cast<int>(i++ % (max_size + 1)));
@@ -27,7 +27,7 @@ BENCHMARK(BM_CrossCheck)->Arg(3)->Arg(9)->Unit(benchmark::kMicrosecond);
 
 void BM_GenerateOnly(benchmark::State& state) {
   std::uint64_t i = 0;
-  std::mt19937_64 random(12345);
+  testing::SplitMix64 random(12345);
   for (auto _ : state) {
     testing::RecordedChoices choices(random);
     benchmark::DoNotOptimize(testing::make_case(choices, static_cast<int>(i++ % 51)));

@@ -13,6 +13,7 @@ packages=(
   libz3-dev           # Z3 4.8.12 (found with pkg-config)
   libbenchmark-dev    # Google Benchmark (bench/)
   nlohmann-json3-dev  # JSON output and network serialization
+  libtcmalloc-minimal4  # a faster malloc for `cajal fuzz` and the benchmarks
 )
 
 missing=()

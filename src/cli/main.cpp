@@ -491,8 +491,10 @@ int cmd_fuzz(int argc, char** argv) {
   rate << report.checked << " programs in " << report.seconds << " s ("
        << (report.seconds > 0 ? static_cast<double>(report.checked) / report.seconds : 0.0) << " programs/s)";
   std::cout << report.compared << " compared with the interpreter, " << report.overflows
-            << " with an overflow reported, " << report.skipped << " skipped (interpreter resource limit); "
+            << " with an overflow reported, " << report.skipped << " skipped (interpreter resource limit), "
+            << report.too_large << " with a network too large to run at some depth; "
             << report.failures.size() << " failure" << (report.failures.size() == 1 ? "" : "s") << "\n";
+  std::cout << "slowest: program " << report.slowest_index << " (" << report.slowest_seconds << " s)\n";
   std::cout << "checked " << rate.str() << "\n";
   return report.failures.empty() ? kSuccess : kNegative;
 }

@@ -168,10 +168,7 @@ class Engine {
         } else {
           step_storage = forward(n.sub, step_inputs, std::move(step_storage));
           const MatrixXd& next = step_storage->at(graph(n.sub).output);
-          if (&next != &state) {
-            MatrixXd copy = next;  // (next may read from `state`: copy before overwriting it)
-            state.swap(copy);
-          }
+          if (&next != &state) state = next;  // same shape from the second step on: no allocation
           h = &state;
         }
       }
@@ -202,7 +199,9 @@ class Engine {
     std::vector<MatrixXd>& owned = aux.inputs;  // the basis batch and expanded captures
     owned.assign(1 + n.args.size(), MatrixXd());
     std::vector<const MatrixXd*> inputs(1 + n.args.size());
-    owned[0] = MatrixXd::Identity(a, a).replicate(1, outer);
+    owned[0] = MatrixXd::Zero(a, a * outer);  // the basis e_0 .. e_{a-1}, once per capture column
+    for (Index b = 0; b < outer; ++b)
+      for (Index j = 0; j < a; ++j) owned[0](j, b * a + j) = 1.0;
     inputs[0] = &owned[0];
     for (std::size_t k = 0; k < n.args.size(); ++k) {
       const MatrixXd& c = tape.at(n.args[k]);

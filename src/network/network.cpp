@@ -38,6 +38,17 @@ std::size_t Network::node_count() const {
 
 namespace {
 
+double graph_work(const Network& net, int gi) {
+  double total = 0;
+  for (const Node& n : net.graphs[static_cast<std::size_t>(gi)].nodes) {
+    total += static_cast<double>(n.dim);
+    if (n.op == Op::Apply) total += static_cast<double>(n.rows * n.cols);
+    if (n.op == Op::Iterate) total += static_cast<double>(net.depth) * graph_work(net, n.sub);
+    if (n.op == Op::Abstract) total += static_cast<double>(n.cols) * graph_work(net, n.sub);
+  }
+  return total;
+}
+
 void show_graph(const Network& net, int gi, const std::string& indent, std::string& out) {
   const Graph& g = net.graphs[static_cast<std::size_t>(gi)];
   for (std::size_t i = 0; i < g.nodes.size(); ++i) {
@@ -73,6 +84,8 @@ void show_graph(const Network& net, int gi, const std::string& indent, std::stri
 }
 
 }  // namespace
+
+double Network::work() const { return graphs.empty() ? 0.0 : graph_work(*this, 0); }
 
 std::string show(const Network& net) {
   std::string out = "network at depth " + std::to_string(net.depth) + ": " + std::to_string(net.node_count()) +

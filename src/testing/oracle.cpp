@@ -38,6 +38,12 @@ std::string vector_text(const Eigen::VectorXd& v) {
   return s + "]";
 }
 
+Verdict skipped_verdict() {
+  Verdict v;
+  v.skipped = true;
+  return v;
+}
+
 }  // namespace
 
 Verdict cross_check(const Case& c, const OracleOptions& options) {
@@ -54,13 +60,13 @@ Verdict cross_check(const Case& c, const OracleOptions& options) {
   std::map<std::string, ValuePtr> params;
   for (const auto& [name, term] : c.program.param_values) {
     Result<ValuePtr> v = values.eval(*term);
-    if (!v) return resource_limit(v.diagnostics) ? Verdict{true, "", -1, 0, 0, true} : fail(v.diagnostics.front().message);
+    if (!v) return resource_limit(v.diagnostics) ? skipped_verdict() : fail(v.diagnostics.front().message);
     params.emplace(name, *v);
   }
   std::vector<ValuePtr> args;
   for (const TermPtr& a : c.args) {
     Result<ValuePtr> v = values.eval(*a);
-    if (!v) return resource_limit(v.diagnostics) ? Verdict{true, "", -1, 0, 0, true} : fail(v.diagnostics.front().message);
+    if (!v) return resource_limit(v.diagnostics) ? skipped_verdict() : fail(v.diagnostics.front().message);
     args.push_back(*v);
   }
 
@@ -71,7 +77,7 @@ Verdict cross_check(const Case& c, const OracleOptions& options) {
   Result<ValuePtr> result = interpreter.def_value("main");
   for (std::size_t i = 0; result && i < args.size(); ++i) result = interpreter.apply(*result, args[i]);
   if (!result) {
-    if (resource_limit(result.diagnostics)) return Verdict{true, "", -1, 0, 0, true};
+    if (resource_limit(result.diagnostics)) return skipped_verdict();
     return fail("the interpreter failed: " + result.diagnostics.front().message);
   }
   TypePtr result_type = c.program.main_type;
@@ -90,6 +96,10 @@ Verdict cross_check(const Case& c, const OracleOptions& options) {
       // A numeral above the depth is a compile-time rejection: the program is outside this depth.
       if (net.diagnostics.front().message.find("exceeds the depth") != std::string::npos) continue;
       return fail("the compiler failed: " + net.diagnostics.front().message, depth);
+    }
+    if (net->work() > options.max_network_work) {
+      ++verdict.too_large;
+      continue;
     }
     // Encode the inputs; an input that does not fit is outside this depth.
     NetworkArgs inputs;
@@ -264,6 +274,12 @@ std::pair<Case, std::size_t> shrink(std::vector<int> choices, int size, const Or
 
 }  // namespace
 
+Case campaign_case(const FuzzOptions& options, std::uint64_t i) {
+  SplitMix64 random(mix(options.seed, i));
+  RecordedChoices choices(random);
+  return make_case(choices, static_cast<int>(i % static_cast<std::uint64_t>(options.max_size + 1)));
+}
+
 FuzzReport fuzz(const FuzzOptions& options, const std::function<void(const FuzzFailure&)>& on_failure) {
   OracleOptions oracle;
   oracle.depths = fuzz_depths(options.max_depth);
@@ -271,15 +287,22 @@ FuzzReport fuzz(const FuzzOptions& options, const std::function<void(const FuzzF
   FuzzReport report;
   auto start = std::chrono::steady_clock::now();
   for (std::uint64_t i = 0; i < options.count && report.failures.size() < options.max_failures; ++i) {
-    std::mt19937_64 random(mix(options.seed, i));
+    auto program_start = std::chrono::steady_clock::now();
+    SplitMix64 random(mix(options.seed, i));
     RecordedChoices choices(random);
     int size = static_cast<int>(i % static_cast<std::uint64_t>(options.max_size + 1));
     Case c = make_case(choices, size);
     Verdict v = cross_check(c, oracle);
+    double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - program_start).count();
+    if (took > report.slowest_seconds) {
+      report.slowest_seconds = took;
+      report.slowest_index = i;
+    }
     ++report.checked;
     report.skipped += v.skipped;
     report.compared += v.depths_checked > 0;
     report.overflows += v.overflows_seen > 0;
+    report.too_large += v.too_large > 0;
     if (!v.ok) {
       auto [small, steps] = shrink(choices.choices(), size, oracle);
       FuzzFailure failure{i, small, cross_check(small, oracle), steps};

@@ -71,6 +71,10 @@ struct Network {
   TypePtr output_type;
 
   std::size_t node_count() const;
+  // An estimate of the numbers one forward run computes per batch column: every neuron's
+  // dimension, times the basis batch of each materialized abstraction and the D steps of each
+  // recurrent neuron around it (plus a matrix's size for each matrix–vector product).
+  double work() const;
 };
 
 // `cajal compile --show`: one line a node, subgraphs indented under their neuron.

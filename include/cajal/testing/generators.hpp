@@ -35,17 +35,35 @@ class Choices {
   }
 };
 
+// A small, fast PRNG (SplitMix64): a campaign seeds one per program.
+class SplitMix64 {
+ public:
+  using result_type = std::uint64_t;
+  explicit SplitMix64(std::uint64_t seed) : state_(seed) {}
+  static constexpr result_type min() { return 0; }
+  static constexpr result_type max() { return ~result_type{0}; }
+  result_type operator()() {
+    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+  }
+
+ private:
+  std::uint64_t state_;
+};
+
 // Choices from a PRNG, recorded; or a given sequence replayed (values clamped into the range
 // asked for, and the smallest value past its end), so any sequence builds a well-typed program.
 class RecordedChoices final : public Choices {
  public:
-  explicit RecordedChoices(std::mt19937_64& random) : random_(&random) {}
+  explicit RecordedChoices(SplitMix64& random) : random_(&random) {}
   explicit RecordedChoices(std::vector<int> replay) : choices_(std::move(replay)) {}
   int pick(int lo, int hi) override;
   const std::vector<int>& choices() const { return choices_; }
 
  private:
-  std::mt19937_64* random_ = nullptr;
+  SplitMix64* random_ = nullptr;
   std::vector<int> choices_;
   std::size_t next_ = 0;
 };

@@ -37,6 +37,10 @@ struct OracleOptions {
   std::vector<int> depths{2, 5, 9};
   Mutant mutant = Mutant::None;
   EvalOptions eval{200'000, 4'000};
+  // Networks whose estimated work (Network::work) exceeds this are not run at that depth, as the
+  // interpreter's step budget bounds its side: a few random programs have types whose tensors
+  // are huge at the larger depths (e.g. (Nat -o Nat) -o (Nat -o Nat) -o Bool at D = 9).
+  double max_network_work = 2e6;
 };
 
 struct Verdict {
@@ -45,6 +49,7 @@ struct Verdict {
   int failing_depth = -1;
   std::size_t depths_checked = 0;  // depths where the run stayed within D and outputs were compared
   std::size_t overflows_seen = 0;  // depths where the engine (rightly) reported lost mass
+  std::size_t too_large = 0;       // depths skipped because the network exceeded max_network_work
   bool skipped = false;            // the interpreter hit a resource limit: nothing to compare
 };
 
@@ -90,10 +95,15 @@ struct FuzzFailure {
 };
 
 struct FuzzReport {
-  std::uint64_t checked = 0, skipped = 0, compared = 0, overflows = 0;
+  std::uint64_t checked = 0, skipped = 0, compared = 0, overflows = 0, too_large = 0;
   double seconds = 0;
+  std::uint64_t slowest_index = 0;  // the program that took longest to check, and how long
+  double slowest_seconds = 0;
   std::vector<FuzzFailure> failures;
 };
+
+// Program i of a campaign, regenerated (for inspecting a slow or failing program).
+Case campaign_case(const FuzzOptions& options, std::uint64_t i);
 
 // Program i of a campaign is built from choices drawn from a PRNG seeded with (seed, i), so any
 // failure can be regenerated from the printed seed alone. A failing case is shrunk by editing its
