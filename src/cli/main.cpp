@@ -487,7 +487,7 @@ int cmd_fuzz(int argc, char** argv) {
   });
   std::ostringstream rate;
   rate.setf(std::ios::fixed);
-  rate.precision(1);
+  rate.precision(report.seconds < 10 ? 3 : 1);
   rate << report.checked << " programs in " << report.seconds << " s ("
        << (report.seconds > 0 ? static_cast<double>(report.checked) / report.seconds : 0.0) << " programs/s)";
   std::cout << report.compared << " compared with the interpreter, " << report.overflows

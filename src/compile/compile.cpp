@@ -30,6 +30,7 @@ struct CVal {
   const Lam* lam = nullptr;    // closure: the abstraction...
   CEnvPtr env;                 // ...and its environment
   TypePtr type;
+  const Term* source = nullptr;  // closure: the `fun` term (for labels)
   bool is_closure() const { return lam != nullptr; }
 };
 struct CEnv {
@@ -189,13 +190,15 @@ class Compiler {
       CVal body = compile(*l.body, extend(closure.env, l.param, CVal{Ref{g, x}, nullptr, nullptr, closure.type->from}));
       return dense(body, *l.body).node;
     });
-    Node n = made_by("C-Abs", at, Op::Abstract, dim(to) * dim(from));
+    Node n = made_by("C-Abs", closure.source ? *closure.source : at, Op::Abstract, dim(to) * dim(from));
     n.rows = dim(to);
     n.cols = dim(from);
     n.sub = sub;
     for (int c : captures) n.args.push_back(c);
     int matrix = add(std::move(n));
-    if (mutant_ != Mutant::TransposedMatrix || dim(to) == 1 || dim(from) == 1) return matrix;
+    // (Only for matrices of at most 256 numbers: its dense permutation has the square of that.)
+    if (mutant_ != Mutant::TransposedMatrix || dim(to) == 1 || dim(from) == 1 || dim(to) * dim(from) > 256)
+      return matrix;
     // The mutant: a constant permutation reorders the row-major matrix into column-major.
     const std::size_t r = dim(to), c = dim(from), size = r * c;
     Node perm = made_by("C-Abs (mutant)", at, Op::Const, size * size);
@@ -281,7 +284,7 @@ class Compiler {
   }
 
   // ---- C-Abs (kept symbolic until its use is known) -------------------------------------------
-  CVal rule(const Term& t, const Lam& l, const CEnvPtr& env) { return CVal{{}, &l, env, type_of(t)}; }
+  CVal rule(const Term& t, const Lam& l, const CEnvPtr& env) { return CVal{{}, &l, env, type_of(t), &t}; }
 
   // ---- C-App ----------------------------------------------------------------------------------
   CVal rule(const Term& t, const App& a, const CEnvPtr& env) {

@@ -143,7 +143,25 @@ Result<RunResult> run_main(const LoadedProgram& loaded, const RunRequest& reques
 }
 
 namespace {
-// The largest natural in a value's encoding at `depth` (a function's, in its table).
+// Whether x is a distribution over encodings of type t (a mix of values, so that the mass check
+// applies): non-negative with mass one for Bool and Nat; for a function on Bool or Nat, every
+// column (the image of one basis value) a distribution over the result type.
+bool is_distribution(const Eigen::VectorXd& x, const Type& t, int depth) {
+  if (x.size() == 0 || x.minCoeff() < 0.0) return false;
+  if (!t.is_arrow()) return std::abs(x.sum() - 1.0) <= 1e-9;
+  if (t.from->is_arrow()) return false;  // no notion of a distribution over higher-order tables here
+  const Eigen::Index cols = static_cast<Eigen::Index>(dimension(*t.from, depth));
+  const Eigen::Index rows = x.size() / cols;
+  for (Eigen::Index j = 0; j < cols; ++j) {
+    Eigen::VectorXd column(rows);
+    for (Eigen::Index r = 0; r < rows; ++r) column(r) = x(r * cols + j);
+    if (!is_distribution(column, *t.to, depth)) return false;
+  }
+  return true;
+}
+
+// The largest natural in a value's encoding at `depth` (for a function, over its whole table:
+// every column is computed, also past the first one that overflows).
 std::uint64_t largest_natural(const ValuePtr& v, const Type& t, int depth, Evaluator& ev) {
   if (const NatValue* n = v->as<NatValue>()) return n->value;
   if (!v->as<Closure>() || !t.is_arrow() || t.from->is_arrow()) return 0;
@@ -155,14 +173,19 @@ std::uint64_t largest_natural(const ValuePtr& v, const Type& t, int depth, Evalu
   return most;
 }
 
-// The interpreter on the same inputs, for the depth a network would need: main applied to the
-// arguments (and, for a function result, to every argument of its table at `depth`). Returns the
-// largest natural met, or nullopt when the interpreter itself fails.
+// The interpreter on the same inputs, for the depth a network would need: the naturals of the
+// inputs' encodings (arguments and params, whose functions reach the network as tables), and
+// those main's run meets (for a function result, over its whole table). Returns nullopt when
+// the interpreter itself fails.
 std::optional<std::uint64_t> interpreter_depth(const LoadedProgram& loaded, const Prepared& prepared,
                                                const RunRequest& request, const TypePtr& result, int depth) {
   Evaluator probe(loaded.program, prepared.params, request.eval);
-  for (const auto& [name, v] : prepared.params) probe.mark_opaque(v);  // params reach the network as tables
-  std::uint64_t inputs = 0;  // the largest natural in the inputs' values (their tables, for functions)
+  std::uint64_t inputs = 0;
+  for (const auto& [name, v] : prepared.params) {
+    Evaluator values(loaded.program, prepared.params, request.eval);
+    inputs = std::max(inputs, largest_natural(v, *loaded.program.find_param(name)->type, depth, values));
+    probe.mark_opaque(v);
+  }
   Result<ValuePtr> m = probe.def_value("main");
   for (std::size_t i = 0; m && i < prepared.args.size(); ++i) {
     if (!prepared.args[i]) return std::nullopt;  // a vector argument: no interpreter run
@@ -174,12 +197,15 @@ std::optional<std::uint64_t> interpreter_depth(const LoadedProgram& loaded, cons
     m = probe.apply(*m, *a);
   }
   if (!m) return std::nullopt;
-  if (result->is_arrow()) (void)encode_value(*m, *result, depth, probe);
-  return std::max(inputs, probe.max_natural());
+  std::uint64_t table = result->is_arrow() ? largest_natural(*m, *result, depth, probe) : 0;
+  return std::max({inputs, table, probe.max_natural()});
 }
 
 std::string depth_hint(std::optional<std::uint64_t> needed, const Type& result, int depth) {
   if (!needed || *needed <= static_cast<std::uint64_t>(depth)) return "";
+  if (*needed > static_cast<std::uint64_t>(kMaxDepth))
+    return "; the interpreter meets naturals up to " + std::to_string(*needed) + " on these inputs, more than any depth (at most " +
+           std::to_string(kMaxDepth) + ") can represent";
   if (result.is_arrow())
     return "; the output is a function whose table at this depth needs naturals up to " + std::to_string(*needed) +
            " (its table covers every argument up to D, so a larger depth may need larger naturals still: apply it to "
@@ -223,8 +249,7 @@ Result<NetworkRunResult> run_main_on_network(const LoadedProgram& loaded, const 
       // A vector that is a distribution over encodings (non-negative, with an encoding's total
       // mass) keeps the mass check exact; any other real vector turns it off.
       out.inputs.inputs.push_back(*x);
-      double mass = encoded_mass(*prepared->arg_types[i], depth);
-      encoded = encoded && x->minCoeff() >= 0.0 && std::abs(x->sum() - mass) <= 1e-9 * mass;
+      encoded = encoded && is_distribution(*x, *prepared->arg_types[i], depth);
       continue;
     }
     Result<ValuePtr> v = evaluator.eval(*prepared->args[i]);

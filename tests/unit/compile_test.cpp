@@ -400,3 +400,44 @@ TEST(Network, MissingParamsSayHowToGiveThem) {
 
 }  // namespace
 }  // namespace cajal::test
+
+namespace cajal::test {
+namespace {
+
+TEST(Overflow, HintsCountTheParamsTables) {
+  Loaded l = load("param f : Bool -o Nat\ndef main : Nat = succ (f true)");
+  Result<NetworkRunResult> r =
+      run_main_on_network(*l.result, request_for({}, {{"f", "fun b : Bool => if b then 9 else 12"}}));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.diagnostics.front().message.find("rerun with --depth 12"), std::string::npos)
+      << r.diagnostics.front().message;
+}
+
+TEST(Overflow, FunctionResultHintsCoverTheWholeTable) {
+  Loaded l = load("def main = fun m : Nat => fun n : Nat => iter { n | y => succ y } (m)");
+  Result<NetworkRunResult> r = run_main_on_network(*l.result, request_for({"3"}, {}));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.diagnostics.front().message.find("needs naturals up to 12"), std::string::npos)
+      << r.diagnostics.front().message;
+}
+
+TEST(Overflow, HintsBeyondTheLargestDepthSaySo) {
+  Loaded l = load("def main = fun n : Nat => succ n");
+  Result<NetworkRunResult> r = run_main_on_network(*l.result, request_for({"200000"}, {}));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.diagnostics.front().message.find("more than any depth (at most 100000) can represent"),
+            std::string::npos)
+      << r.diagnostics.front().message;
+}
+
+TEST(Overflow, FunctionVectorsAreChecked_OnlyWhenEveryColumnIsADistribution) {
+  Loaded l = load("def main = fun f : Bool -o Bool => f true");
+  // [0, 1, 0, 1] is the 2×2 matrix with rows (0 1) and (0 1): column 0 is (0, 0), not a value.
+  EXPECT_TRUE(run_main_on_network(*l.result, request_for({"[0, 1, 0, 1]"}, {})).ok());
+  // [0.5, 0, 0.5, 1] has columns (0.5, 0.5) and (0, 1): a distribution over tables, no mass lost.
+  Result<NetworkRunResult> r = run_main_on_network(*l.result, request_for({"[0.5, 0, 0.5, 1]"}, {}));
+  ASSERT_TRUE(r.ok()) << render(r.diagnostics);
+}
+
+}  // namespace
+}  // namespace cajal::test
