@@ -84,8 +84,21 @@ Verdict cross_check(const Case& c, const OracleOptions& options) {
   for (std::size_t i = 0; i < args.size(); ++i) result_type = result_type->to;
   const std::uint64_t main_naturals = interpreter.max_natural();
 
+  // The largest numeral in the program: below it a depth cannot compile it (C-Num rejects it).
+  std::uint64_t largest_numeral = 0;
+  std::vector<const Term*> todo;
+  for (const Decl& d : program.decls)
+    if (const Def* def = std::get_if<Def>(&d)) todo.push_back(def->body.get());
+  while (!todo.empty()) {
+    const Term* t = todo.back();
+    todo.pop_back();
+    if (const NatLit* n = t->as<NatLit>()) largest_numeral = std::max(largest_numeral, n->value);
+    append_children(*t, todo);
+  }
+
   Verdict verdict;
   for (int depth : options.depths) {
+    if (largest_numeral > static_cast<std::uint64_t>(depth)) continue;  // outside this depth
     CompileOptions compile;
     compile.depth = depth;
     compile.inputs = args.size();
