@@ -4,6 +4,8 @@
 // (usage, parse, type or evaluation error), 3 inconclusive, 4 internal error.
 #include <pthread.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -20,6 +22,7 @@
 #include "cajal/compile/compile.hpp"
 #include "cajal/driver/driver.hpp"
 #include "cajal/network/engine.hpp"
+#include "cajal/prove/lemmas.hpp"
 #include "cajal/parse/parse.hpp"
 #include "cajal/syntax/print.hpp"
 #include "cajal/testing/oracle.hpp"
@@ -47,6 +50,8 @@ commands:
                  evaluate main with the compiled network instead of the interpreter
   grad FILE [--arg TERM]... [--param NAME=TERM]... [--depth D] [--json]
                  gradients of the summed output w.r.t. every input and param
+  lemmas [--out DIR] [--check DIR] [--depth D]
+                 write the compiler's rule lemmas as SMT-LIB2 files, or re-check them with Z3
   fuzz [--count N] [--seed S] [--depth D] [--max-size K] [--save-failures DIR] [--mutant NAME]
                  cross-check the network against the interpreter on random programs
 
@@ -499,6 +504,52 @@ int cmd_fuzz(int argc, char** argv) {
   return report.failures.empty() ? kSuccess : kNegative;
 }
 
+int cmd_lemmas(int argc, char** argv) {
+  Args args = parse_args(argc, argv, 2, {}, {"--out", "--check", "--depth", "--max-dim"});
+  if (!args.positional.empty()) throw UsageError{"`cajal lemmas` takes no FILE"};
+  std::optional<std::string> out = args.one("--out"), check = args.one("--check");
+  if (!out && !check) throw UsageError{"give --out DIR (write the lemmas) or --check DIR (re-check them)"};
+  LemmaBounds bounds;
+  if (args.has("--depth")) bounds.max_depth = std::min(parse_depth(args), 64);
+  if (args.has("--max-dim")) bounds.max_dim = static_cast<int>(std::clamp<std::uint64_t>(parse_count(args, "--max-dim", 4), 1, 8));
+  if (out) {
+    std::error_code ec;
+    std::filesystem::create_directories(*out, ec);
+    if (ec) throw UsageError{"cannot create " + *out + ": " + ec.message()};
+    for (const Lemma& lemma : rule_lemmas(bounds)) {
+      std::filesystem::path path = std::filesystem::path(*out) / lemma_file_name(lemma);
+      std::ofstream file(path, std::ios::binary);
+      if (!(file << lemma.smtlib)) throw UsageError{"cannot write " + path.string()};
+      std::cout << "wrote " << path.string() << " (" << lemma.queries << " queries)\n";
+    }
+  }
+  if (!check) return kSuccess;
+  std::vector<std::filesystem::path> files;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(*check, ec))
+    if (entry.path().extension() == ".smt2") files.push_back(entry.path());
+  if (ec || files.empty()) throw UsageError{"no .smt2 files in " + *check};
+  std::sort(files.begin(), files.end());
+  int verdict = kSuccess;
+  for (const auto& path : files) {
+    std::string error;
+    std::optional<std::string> text = read_file(path.string(), error);
+    if (!text) throw UsageError{error};
+    auto start = std::chrono::steady_clock::now();
+    Result<std::vector<std::string>> answers = run_smtlib(*text);
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (!answers) return report(answers.diagnostics, false);
+    std::size_t unsat = std::count(answers->begin(), answers->end(), "unsat");
+    std::size_t sat = std::count(answers->begin(), answers->end(), "sat");
+    const char* status = sat > 0 ? "REFUTED" : unsat == answers->size() ? "proved" : "unknown";
+    if (sat > 0) verdict = kNegative;
+    else if (unsat != answers->size() && verdict == kSuccess) verdict = kInconclusive;
+    std::cout << path.filename().string() << ": " << status << " (" << unsat << " of " << answers->size()
+              << " queries unsat, " << seconds << " s)\n";
+  }
+  return verdict;
+}
+
 int dispatch(int argc, char** argv) {
   try {
     if (argc < 2) {
@@ -520,6 +571,7 @@ int dispatch(int argc, char** argv) {
     if (command == "compile") return cmd_compile(argc, argv);
     if (command == "grad") return cmd_grad(argc, argv);
     if (command == "fuzz") return cmd_fuzz(argc, argv);
+    if (command == "lemmas") return cmd_lemmas(argc, argv);
     throw UsageError{"unknown command `" + command + "`"};
   } catch (const UsageError& e) {
     std::cerr << "cajal: error: " << e.message << "\n" << "(run `cajal --help` for usage)\n";
