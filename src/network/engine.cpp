@@ -61,7 +61,6 @@ struct Tape {
   std::vector<MatrixXd> owned;
   std::vector<const MatrixXd*> values;
   std::vector<Aux> aux;
-  const MatrixXd& operator[](std::size_t i) const { return *values[i]; }
   const MatrixXd& at(int i) const { return *values[static_cast<std::size_t>(i)]; }
 };
 
