@@ -81,6 +81,17 @@ struct Printer {
       return "if " + laid_out(*i->cond, kTerm, indent + 3) + "\n" + pad + "then " +
              laid_out(*i->then_branch, kTerm, indent + 5) + "\n" + pad + "else " +
              laid_out(*i->else_branch, kTerm, indent + 5);
+    if (t.is<App>()) {  // f a1 ... an: the arguments one per line, under the function
+      std::vector<const Term*> args;
+      const Term* head = &t;
+      while (const App* a = head->as<App>()) {
+        args.push_back(a->arg.get());
+        head = a->fn.get();
+      }
+      std::string out = laid_out(*head, kAtom, indent);
+      for (std::size_t k = args.size(); k-- > 0;) out += "\n" + pad + "  " + laid_out(*args[k], kAtom, indent + 2);
+      return out;
+    }
     if (const Iter* it = t.as<Iter>())
       return "iter { " + laid_out(*it->base, kTerm, indent + 7) + "\n" + pad + "     | " + it->state + " => " +
              laid_out(*it->step, kTerm, indent + 11 + it->state.size()) + "\n" + pad + "     } (" +

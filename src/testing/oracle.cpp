@@ -241,6 +241,28 @@ std::uint64_t mix(std::uint64_t seed, std::uint64_t i) {  // splitmix64 of the p
   return z ^ (z >> 31);
 }
 
+// Drops the params and defs that main does not mention (directly or through the defs it uses):
+// they cannot change its value, and a counterexample reads better without them.
+Case without_unused_globals(Case c) {
+  std::set<std::string> used;
+  std::vector<const Term*> todo;
+  Program& program = c.program.program;
+  if (const Def* main = program.find_def("main")) todo.push_back(main->body.get());
+  while (!todo.empty()) {
+    const Term* t = todo.back();
+    todo.pop_back();
+    if (const Var* v = t->as<Var>(); v && used.insert(v->name).second)
+      if (const Def* d = program.find_def(v->name); d && v->name != "main") todo.push_back(d->body.get());
+    append_children(*t, todo);
+  }
+  std::vector<Decl> kept;
+  for (Decl& d : program.decls)
+    if (decl_name(d) == "main" || used.count(decl_name(d))) kept.push_back(std::move(d));
+  program.decls = std::move(kept);
+  std::erase_if(c.program.param_values, [&](const auto& p) { return !used.count(p.first); });
+  return c;
+}
+
 // Greedy shrinking over the recorded choices.
 std::pair<Case, std::size_t> shrink(std::vector<int> choices, int size, const OracleOptions& oracle) {
   auto build = [&](const std::vector<int>& cs, int sz) {
@@ -318,6 +340,7 @@ FuzzReport fuzz(const FuzzOptions& options, const std::function<void(const FuzzF
     report.too_large += v.too_large > 0;
     if (!v.ok) {
       auto [small, steps] = shrink(choices.choices(), size, oracle);
+      if (Case pruned = without_unused_globals(small); !cross_check(pruned, oracle).ok) small = std::move(pruned);
       FuzzFailure failure{i, small, cross_check(small, oracle), steps};
       if (failure.verdict.ok) failure = FuzzFailure{i, c, v, 0};  // (cannot happen: shrinking keeps failures)
       if (on_failure) on_failure(failure);

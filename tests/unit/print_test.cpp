@@ -64,3 +64,25 @@ TEST(Print, LongTermsBreakAcrossLines) {
 
 }  // namespace
 }  // namespace cajal
+
+namespace cajal {
+namespace {
+
+TEST(Print, LongApplicationsBreakOneArgumentPerLine) {
+  std::string arg = "(fun x : Bool => if x then false else true)";
+  std::string text = "def main = fun g : (Bool -o Bool) -o (Bool -o Bool) -o Bool -o Bool => g " + arg + " " + arg + " true";
+  auto s = std::make_shared<const Source>("t.cj", text);
+  Result<Program> p = parse_program(s);
+  ASSERT_TRUE(p.ok()) << render(p.diagnostics);
+  std::string out = format_program(*p, 60);
+  // Every argument on a line of its own, under the function (a `fun` header cannot break).
+  EXPECT_NE(out.find("\n    g\n      (fun x : Bool => if x then false else true)\n      (fun x"), std::string::npos) << out;
+  EXPECT_NE(out.find("\n      true\n"), std::string::npos) << out;
+  auto s2 = std::make_shared<const Source>("t2.cj", out);
+  Result<Program> back = parse_program(s2);
+  ASSERT_TRUE(back.ok()) << out;
+  EXPECT_TRUE(*p == *back) << out;
+}
+
+}  // namespace
+}  // namespace cajal
