@@ -86,15 +86,9 @@ Verdict cross_check(const Case& c, const OracleOptions& options) {
 
   // The largest numeral in the program: below it a depth cannot compile it (C-Num rejects it).
   std::uint64_t largest_numeral = 0;
-  std::vector<const Term*> todo;
-  for (const Decl& d : program.decls)
-    if (const Def* def = std::get_if<Def>(&d)) todo.push_back(def->body.get());
-  while (!todo.empty()) {
-    const Term* t = todo.back();
-    todo.pop_back();
-    if (const NatLit* n = t->as<NatLit>()) largest_numeral = std::max(largest_numeral, n->value);
-    append_children(*t, todo);
-  }
+  for_each_subterm(program, [&](const Term& t) {
+    if (const NatLit* n = t.as<NatLit>()) largest_numeral = std::max(largest_numeral, n->value);
+  });
 
   Verdict verdict;
   for (int depth : options.depths) {
@@ -185,12 +179,8 @@ std::vector<std::string> construct_tags(const Program& program) {
     return t->from->is_arrow() || t->to->is_arrow() ? "higher-order" : "function";
   };
   std::set<std::string> seen;
-  std::vector<const Term*> todo;
-  for (const Decl& d : program.decls)
-    if (const Def* def = std::get_if<Def>(&d)) todo.push_back(def->body.get());
-  while (!todo.empty()) {
-    const Term* t = todo.back();
-    todo.pop_back();
+  for_each_subterm(program, [&](const Term& term) {
+    const Term* t = &term;
     TypePtr type = checked->types.of(*t);
     std::string name;
     if (const Var* v = t->as<Var>()) name = program.find_param(v->name) ? "param" : program.find_def(v->name) ? "def" : "var";
@@ -212,8 +202,7 @@ std::vector<std::string> construct_tags(const Program& program) {
       }
     }
     seen.insert(name + " : " + kind(type));
-    append_children(*t, todo);
-  }
+  });
   tags.assign(seen.begin(), seen.end());
   return tags;
 }

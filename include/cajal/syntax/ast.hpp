@@ -112,4 +112,18 @@ Span decl_span(const Decl& d);
 
 bool operator==(const Program& a, const Program& b);  // decls only; spans and comments ignored
 
+// Calls f(const Term&) on every subterm of every def of p (iteratively; no particular order).
+template <class F>
+void for_each_subterm(const Program& p, F f) {
+  std::vector<const Term*> todo;
+  for (const Decl& d : p.decls)
+    if (const Def* def = std::get_if<Def>(&d)) todo.push_back(def->body.get());
+  while (!todo.empty()) {
+    const Term* t = todo.back();
+    todo.pop_back();
+    f(*t);
+    append_children(*t, todo);
+  }
+}
+
 }  // namespace cajal
