@@ -23,6 +23,7 @@
 #include "cajal/driver/driver.hpp"
 #include "cajal/network/engine.hpp"
 #include "cajal/prove/lemmas.hpp"
+#include "cajal/prove/prove.hpp"
 #include "cajal/parse/parse.hpp"
 #include "cajal/syntax/print.hpp"
 #include "cajal/testing/oracle.hpp"
@@ -50,6 +51,8 @@ commands:
                  evaluate main with the compiled network instead of the interpreter
   grad FILE [--arg TERM]... [--param NAME=TERM]... [--depth D] [--json]
                  gradients of the summed output w.r.t. every input and param
+  prove FILE [--depth D] [--timeout S] [--seed N] [--smt-dump DIR] [--json] [--mutant NAME]
+                 ask Z3 whether some input makes the compiled network differ from the program
   lemmas [--out DIR] [--check DIR] [--depth D]
                  write the compiler's rule lemmas as SMT-LIB2 files, or re-check them with Z3
   fuzz [--count N] [--seed S] [--depth D] [--max-size K] [--save-failures DIR] [--mutant NAME]
@@ -504,6 +507,55 @@ int cmd_fuzz(int argc, char** argv) {
   return report.failures.empty() ? kSuccess : kNegative;
 }
 
+int cmd_prove(int argc, char** argv) {
+  Args args = parse_args(argc, argv, 2, {"--json"}, {"--depth", "--timeout", "--seed", "--smt-dump", "--mutant", "-e"});
+  bool as_json = args.has("--json");
+  ProveOptions options;
+  options.depth = parse_depth(args);
+  if (options.depth > 64) throw UsageError{"`cajal prove` handles depths up to 64"};
+  options.timeout_seconds = static_cast<double>(std::max<std::uint64_t>(parse_count(args, "--timeout", 60), 1));
+  options.seed = static_cast<unsigned>(parse_count(args, "--seed", 0));
+  options.smt_dump_dir = args.one("--smt-dump");
+  if (auto m = args.one("--mutant")) {
+    std::optional<Mutant> mutant = mutant_from_name(*m);
+    if (!mutant) throw UsageError{"unknown mutant `" + *m + "`"};
+    options.mutant = *mutant;
+  }
+  RunSetup setup = run_setup(args, "prove");
+  Result<LoadedProgram> loaded = setup.inline_term ? load_inline(setup.source) : load_program(setup.source);
+  if (!loaded) return report(loaded.diagnostics, as_json);
+  Result<ProveResult> r = prove_program(*loaded, options);
+  if (!r) return report(r.diagnostics, as_json);
+  const char* verdict = verdict_name(r->verdict);
+  if (as_json) {
+    json j{{"verdict", verdict}, {"depth", r->depth}, {"seconds", r->seconds}, {"warnings", r->warnings}};
+    if (r->verdict == ProveResult::Verdict::Unknown) j["reason"] = r->reason;
+    if (r->verdict == ProveResult::Verdict::Refuted) {
+      json inputs = json::object();
+      for (const auto& [name, value] : r->inputs) inputs[name] = value;
+      j["counterexample"] = {{"inputs", inputs}, {"interpreter", r->interpreter_value}, {"network", r->network_value}};
+    }
+    std::cout << j.dump() << "\n";
+  } else {
+    std::cout << verdict << " at depth " << r->depth << " (" << r->seconds << " s)";
+    if (r->verdict == ProveResult::Verdict::Unknown) std::cout << ": " << r->reason;
+    std::cout << "\n";
+    if (r->verdict == ProveResult::Verdict::Refuted) {
+      std::cout << "counterexample:\n";
+      for (const auto& [name, value] : r->inputs) std::cout << "  " << name << " = " << value << "\n";
+      std::cout << "  the program's value: " << r->interpreter_value << "\n"
+                << "  the network's output: " << r->network_value << "\n";
+    }
+    for (const std::string& w : r->warnings) std::cerr << "cajal: warning: " << w << "\n";
+  }
+  switch (r->verdict) {
+    case ProveResult::Verdict::Proved: return kSuccess;
+    case ProveResult::Verdict::Refuted: return kNegative;
+    case ProveResult::Verdict::Unknown: return kInconclusive;
+  }
+  return kInternal;
+}
+
 int cmd_lemmas(int argc, char** argv) {
   Args args = parse_args(argc, argv, 2, {}, {"--out", "--check", "--depth", "--max-dim"});
   if (!args.positional.empty()) throw UsageError{"`cajal lemmas` takes no FILE"};
@@ -572,6 +624,7 @@ int dispatch(int argc, char** argv) {
     if (command == "grad") return cmd_grad(argc, argv);
     if (command == "fuzz") return cmd_fuzz(argc, argv);
     if (command == "lemmas") return cmd_lemmas(argc, argv);
+    if (command == "prove") return cmd_prove(argc, argv);
     throw UsageError{"unknown command `" + command + "`"};
   } catch (const UsageError& e) {
     std::cerr << "cajal: error: " << e.message << "\n" << "(run `cajal --help` for usage)\n";

@@ -1,0 +1,48 @@
+// Per-program translation validation (`cajal prove`): Z3 decides whether some input makes the
+// compiled network differ from the program's meaning, at depth D.
+//
+// Both sides are encoded symbolically. The source side follows the big-step rules over symbolic
+// values (booleans, naturals with an "exceeds D" flag, `iter` unrolled to D, functions inlined);
+// the network side is the compiled network's arithmetic on the symbolic one-hot encodings of the
+// inputs. The query asks for inputs whose run stays within D and whose encodings differ.
+//
+// Supported so far: inputs and params of type Bool and Nat, results of type Bool, Nat, or
+// functions from Bool or Nat to those; `if` and `iter` on those types. Anything else is reported
+// as unknown with the reason (never as proved).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cajal/compile/mutant.hpp"
+#include "cajal/driver/driver.hpp"
+
+namespace cajal {
+
+struct ProveOptions {
+  int depth = 9;
+  double timeout_seconds = 60;      // wall clock; Z3's own resource limit backs it up
+  unsigned seed = 0;
+  std::optional<std::string> smt_dump_dir;  // every query as SMT-LIB2, with a header
+  Mutant mutant = Mutant::None;     // prove a deliberately wrong compiler (to see it refuted)
+};
+
+struct ProveResult {
+  enum class Verdict { Proved, Refuted, Unknown };
+  Verdict verdict = Verdict::Unknown;
+  std::string reason;                                       // for Unknown
+  int depth = 9;
+  double seconds = 0;
+  std::vector<std::pair<std::string, std::string>> inputs;  // counterexample: name, value in source syntax
+  std::string interpreter_value;                            // counterexample: the program's value
+  std::string network_value;                                // counterexample: the network's decoded output
+  std::vector<std::string> warnings;                        // e.g. inputs needing naturals beyond D
+};
+
+const char* verdict_name(ProveResult::Verdict v);
+
+// Fails (diagnostics) only for invalid input: no main, a numeral above D.
+Result<ProveResult> prove_program(const LoadedProgram& program, const ProveOptions& options = {});
+
+}  // namespace cajal

@@ -1,0 +1,66 @@
+// Translation validation with Z3: proved for the compiler, refuted for its mutants, honest about
+// what it does not support.
+#include "cajal/prove/prove.hpp"
+#include "support.hpp"
+
+namespace cajal::test {
+namespace {
+
+ProveResult prove(const std::string& text, Mutant mutant = Mutant::None, int depth = 9) {
+  Loaded l = load(text);
+  EXPECT_TRUE(l.result.ok()) << render(l.result.diagnostics);
+  ProveOptions options;
+  options.depth = depth;
+  options.mutant = mutant;
+  options.timeout_seconds = 30;
+  Result<ProveResult> r = prove_program(*l.result, options);
+  EXPECT_TRUE(r.ok()) << render(r.diagnostics);
+  return r ? *r : ProveResult{};
+}
+
+const char* kEven =
+    "def not = fun b : Bool => if b then false else true\n"
+    "def main = fun n : Nat => iter { true | y => not y } (n)";
+const char* kAdd = "def main = fun m : Nat => fun n : Nat => iter { n | y => succ y } (m)";
+
+TEST(Prove, CorrectCompilationIsProved) {
+  EXPECT_EQ(prove(kEven).verdict, ProveResult::Verdict::Proved);
+  EXPECT_EQ(prove(kAdd).verdict, ProveResult::Verdict::Proved);
+  EXPECT_EQ(prove("param m : Nat\ndef main = fun n : Nat => iter { 0 | y => iter { y | z => succ z } (m) } (n)").verdict,
+            ProveResult::Verdict::Proved);
+  EXPECT_EQ(prove("def main = fun a : Bool => fun b : Bool => if a then b else if b then false else false", Mutant::None, 0).verdict,
+            ProveResult::Verdict::Proved);
+}
+
+TEST(Prove, WarnsAboutInputsOutsideTheDepth) {
+  ProveResult r = prove(kAdd);
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_NE(r.warnings[0].find("some inputs need naturals above D = 9"), std::string::npos) << r.warnings[0];
+  EXPECT_TRUE(prove(kEven).warnings.empty());
+}
+
+TEST(Prove, MutantsAreRefutedWithACounterexample) {
+  ProveResult swap = prove(kEven, Mutant::SwapIfBranches);
+  ASSERT_EQ(swap.verdict, ProveResult::Verdict::Refuted);
+  ASSERT_EQ(swap.inputs.size(), 1u);
+  EXPECT_EQ(swap.inputs[0].first, "n");
+  EXPECT_NE(swap.interpreter_value, swap.network_value);
+  EXPECT_EQ(prove(kAdd, Mutant::SuccBackwards).verdict, ProveResult::Verdict::Refuted);
+  EXPECT_EQ(prove(kEven, Mutant::IterExtraStep).verdict, ProveResult::Verdict::Refuted);
+  EXPECT_EQ(prove("param m : Nat\ndef mul = fun n : Nat => iter { 0 | y => iter { y | z => succ z } (m) } (n)\n"
+                  "def main = mul",
+                  Mutant::TransposedMatrix)
+                .verdict,
+            ProveResult::Verdict::Refuted);
+}
+
+TEST(Prove, UnsupportedProgramsAreUnknownNeverProved) {
+  ProveResult f = prove("def main = fun f : Bool -o Bool => f true");
+  EXPECT_EQ(f.verdict, ProveResult::Verdict::Unknown);
+  EXPECT_NE(f.reason.find("not supported yet"), std::string::npos);
+  ProveResult it = prove("def main = fun n : Nat => iter { fun x : Bool => x | g => fun x : Bool => g x } (n)");
+  EXPECT_EQ(it.verdict, ProveResult::Verdict::Unknown);
+}
+
+}  // namespace
+}  // namespace cajal::test
