@@ -4,6 +4,7 @@
 #include <z3++.h>
 
 #include <chrono>
+#include <functional>
 #include <condition_variable>
 #include <filesystem>
 #include <fstream>
@@ -33,14 +34,21 @@ struct Unsupported {
 };
 
 // ---- the source side: big-step rules over symbolic values ------------------------------------
+// A value is a boolean, a natural (an integer with a flag "a natural above D was involved"), a
+// closure (applied by substitution, E-App), or a table: a function on Bool or Nat given by its
+// value at every argument up to D (function inputs and params, and functions that an `if` or an
+// `iter` state must merge).
 struct SEnv;
 using SEnvPtr = std::shared_ptr<const SEnv>;
 struct SVal {
-  enum class Kind { Bool, Nat, Fun } kind = Kind::Bool;
+  enum class Kind { Bool, Nat, Fun, Table } kind = Kind::Bool;
   std::optional<z3::expr> value;  // Bool: a boolean; Nat: an integer
   std::optional<z3::expr> over;   // the value depends on a natural above D on this path
-  const Lam* lam = nullptr;       // Fun: a closure
+  const Lam* lam = nullptr;       // Fun: a closure...
+  const Term* term = nullptr;     // ...its `fun` term (for its type)
   SEnvPtr env;
+  std::vector<SVal> entries;      // Table: the value at each basis argument
+  TypePtr type;                   // Table: its function type
 };
 struct SEnv {
   std::string name;
@@ -61,7 +69,10 @@ class SourceSemantics {
       if (const Def* d = program_.program.find_def(v->name)) return eval(*d->body, nullptr);  // E-Def
       throw Unsupported{"unbound variable " + v->name};
     }
-    if (const Lam* l = t.as<Lam>()) return SVal{SVal::Kind::Fun, std::nullopt, ctx_.bool_val(false), l, env};
+    if (const Lam* l = t.as<Lam>()) {
+      SVal f{SVal::Kind::Fun, std::nullopt, ctx_.bool_val(false), l, &t, env, {}, nullptr};
+      return f;
+    }
     if (const App* a = t.as<App>()) return apply(eval(*a->fn, env), eval(*a->arg, env));
     if (const BoolLit* b = t.as<BoolLit>()) return boolean(ctx_.bool_val(b->value), ctx_.bool_val(false));
     if (const NatLit* n = t.as<NatLit>())
@@ -73,33 +84,57 @@ class SourceSemantics {
     }
     if (const If* i = t.as<If>()) {  // E-IfTrue / E-IfFalse, as one ite
       SVal c = eval(*i->cond, env);
-      return merge(*c.value, *c.over, eval(*i->then_branch, env), eval(*i->else_branch, env));
+      return merge(*c.value, *c.over, eval(*i->then_branch, env), eval(*i->else_branch, env), type_of(t));
     }
     if (const Let* l = t.as<Let>()) return eval(*l->body, extend(env, l->name, eval(*l->bound, env)));
     if (const Iter* it = t.as<Iter>()) {  // E-IterZero / E-IterSucc, unrolled to D
-      SVal h = eval(*it->base, env);
+      TypePtr state = type_of(t);
       SVal n = eval(*it->count, env);
-      if (h.kind == SVal::Kind::Fun) throw Unsupported{"an `iter` whose state is a function"};
-      std::vector<SVal> states{h};
-      for (int k = 1; k <= depth_; ++k) states.push_back(eval(*it->step, extend(env, it->state, states.back())));
+      std::vector<SVal> states{settle(eval(*it->base, env), state)};
+      for (int k = 1; k <= depth_; ++k)
+        states.push_back(settle(eval(*it->step, extend(env, it->state, states.back())), state));
       SVal result = states[static_cast<std::size_t>(depth_)];
       for (int k = depth_ - 1; k >= 0; --k)
-        result = merge(*n.value == ctx_.int_val(k), ctx_.bool_val(false), states[static_cast<std::size_t>(k)], result);
-      result.over = *n.over || *result.over;
-      return result;
+        result = merge(*n.value == ctx_.int_val(k), ctx_.bool_val(false), states[static_cast<std::size_t>(k)], result, state);
+      return with_over(result, *n.over);
     }
     throw Unsupported{"an unknown term"};
   }
 
-  SVal apply(const SVal& f, const SVal& x) {  // E-App by substitution into the closure's body
-    if (f.kind != SVal::Kind::Fun) throw Unsupported{"applying a value that is not a known function"};
-    SVal r = eval(*f.lam->body, extend(f.env, f.lam->param, x));
-    r.over = *r.over || *f.over;
-    return r;
+  SVal apply(const SVal& f, const SVal& x) {
+    if (f.kind == SVal::Kind::Fun) {  // E-App by substitution into the closure's body
+      SVal r = eval(*f.lam->body, extend(f.env, f.lam->param, x));
+      return with_over(r, *f.over);
+    }
+    if (f.kind != SVal::Kind::Table) throw Unsupported{"applying a value that is not a function"};
+    if (x.kind != SVal::Kind::Bool && x.kind != SVal::Kind::Nat) throw Unsupported{"a table applied to a function"};
+    // The entry selected by x: an ite over the basis values.
+    SVal result = f.entries.back();
+    for (std::size_t j = f.entries.size() - 1; j-- > 0;) {
+      z3::expr is_j = x.kind == SVal::Kind::Bool ? (j == 0 ? *x.value : !*x.value)
+                                                 : *x.value == ctx_.int_val(static_cast<int>(j));
+      result = merge(is_j, ctx_.bool_val(false), f.entries[j], result, f.type->to);
+    }
+    return with_over(result, *f.over || *x.over);
   }
 
-  SVal boolean(z3::expr v, z3::expr over) { return SVal{SVal::Kind::Bool, v, over, nullptr, nullptr}; }
-  SVal natural(z3::expr v, z3::expr over) { return SVal{SVal::Kind::Nat, v, over, nullptr, nullptr}; }
+  // A function value as a table over its domain (which must be Bool or Nat).
+  SVal table(const SVal& f, const TypePtr& type) {
+    if (f.kind == SVal::Kind::Table) return f;
+    if (!type->is_arrow() || type->from->is_arrow())
+      throw Unsupported{"a function of a function where its table is needed"};
+    SVal t{SVal::Kind::Table, std::nullopt, ctx_.bool_val(false), nullptr, nullptr, nullptr, {}, type};
+    for (std::size_t j = 0; j < dimension(*type->from, depth_); ++j)
+      t.entries.push_back(settle(apply(f, basis(*type->from, j)), type->to));
+    return t;
+  }
+
+  SVal basis(const Type& t, std::size_t j) {
+    return t.kind == Type::Kind::Bool ? boolean(ctx_.bool_val(j == 0), ctx_.bool_val(false))
+                                      : natural(ctx_.int_val(static_cast<int>(j)), ctx_.bool_val(false));
+  }
+  SVal boolean(z3::expr v, z3::expr over) { return SVal{SVal::Kind::Bool, v, over, nullptr, nullptr, nullptr, {}, nullptr}; }
+  SVal natural(z3::expr v, z3::expr over) { return SVal{SVal::Kind::Nat, v, over, nullptr, nullptr, nullptr, {}, nullptr}; }
 
  private:
   z3::context& ctx_;
@@ -110,10 +145,27 @@ class SourceSemantics {
   static SEnvPtr extend(const SEnvPtr& env, const std::string& name, SVal v) {
     return std::make_shared<const SEnv>(SEnv{name, std::move(v), env});
   }
+  TypePtr type_of(const Term& t) const {
+    TypePtr type = program_.checked.types.of(t);
+    if (!type) throw Unsupported{"a term without a type"};
+    return type;
+  }
+  SVal with_over(SVal v, const z3::expr& more) {
+    v.over = *v.over || more;
+    return v;
+  }
+  // Functions become tables where values must be merged (if branches, iter states).
+  SVal settle(const SVal& v, const TypePtr& type) { return v.kind == SVal::Kind::Fun ? table(v, type) : v; }
 
-  SVal merge(const z3::expr& c, const z3::expr& c_over, const SVal& t, const SVal& u) {
-    if (t.kind == SVal::Kind::Fun || u.kind == SVal::Kind::Fun) throw Unsupported{"an `if` whose branches are functions"};
-    return SVal{t.kind, z3::ite(c, *t.value, *u.value), c_over || z3::ite(c, *t.over, *u.over), nullptr, nullptr};
+  SVal merge(const z3::expr& c, const z3::expr& c_over, const SVal& t, const SVal& u, const TypePtr& type) {
+    if (type->is_arrow()) {
+      SVal a = table(t, type), b = table(u, type);
+      SVal m{SVal::Kind::Table, std::nullopt, c_over || z3::ite(c, *a.over, *b.over), nullptr, nullptr, nullptr, {}, type};
+      for (std::size_t j = 0; j < a.entries.size(); ++j)
+        m.entries.push_back(merge(c, ctx_.bool_val(false), a.entries[j], b.entries[j], type->to));
+      return m;
+    }
+    return SVal{t.kind, z3::ite(c, *t.value, *u.value), c_over || z3::ite(c, *t.over, *u.over), nullptr, nullptr, nullptr, {}, nullptr};
   }
 };
 
@@ -235,12 +287,22 @@ class SymbolicEngine {
   }
 };
 
-// The symbolic encoding of a base value (a one-hot vector of reals).
+// The symbolic encoding of a value: one-hot for Bool and Nat; a table's matrix, row-major.
 SVec encode(z3::context& ctx, const SVal& v, int depth) {
   if (v.kind == SVal::Kind::Bool)
     return {z3::ite(*v.value, ctx.real_val(1), ctx.real_val(0)), z3::ite(*v.value, ctx.real_val(0), ctx.real_val(1))};
+  if (v.kind == SVal::Kind::Nat) {
+    SVec out;
+    for (int k = 0; k <= depth; ++k) out.push_back(z3::ite(*v.value == ctx.int_val(k), ctx.real_val(1), ctx.real_val(0)));
+    return out;
+  }
+  if (v.kind != SVal::Kind::Table) throw Unsupported{"encoding a closure"};
+  const std::size_t cols = v.entries.size();
+  std::vector<SVec> columns;
+  for (const SVal& e : v.entries) columns.push_back(encode(ctx, e, depth));
   SVec out;
-  for (int k = 0; k <= depth; ++k) out.push_back(z3::ite(*v.value == ctx.int_val(k), ctx.real_val(1), ctx.real_val(0)));
+  for (std::size_t r = 0; r < columns[0].size(); ++r)
+    for (std::size_t j = 0; j < cols; ++j) out.push_back(columns[j][r]);
   return out;
 }
 
@@ -257,11 +319,9 @@ z3::expr differs(z3::context& ctx, SourceSemantics& src, const SVal& v, const SV
   const std::size_t cols = dimension(*t.from, depth), rows = dimension(*t.to, depth);
   z3::expr_vector any(ctx);
   for (std::size_t j = 0; j < cols; ++j) {
-    SVal x = t.from->kind == Type::Kind::Bool ? src.boolean(ctx.bool_val(j == 0), ctx.bool_val(false))
-                                              : src.natural(ctx.int_val(static_cast<int>(j)), ctx.bool_val(false));
     SVec column;
     for (std::size_t r = 0; r < rows; ++r) column.push_back(net[r * cols + j]);
-    any.push_back(differs(ctx, src, src.apply(v, x), column, *t.to, depth));
+    any.push_back(differs(ctx, src, src.apply(v, src.basis(*t.from, j)), column, *t.to, depth));
   }
   return z3::mk_or(any);
 }
@@ -313,42 +373,46 @@ Result<ProveResult> prove_program(const LoadedProgram& program, const ProveOptio
 
   z3::context ctx;
   try {
-    // Symbolic inputs and params: Bool and Nat only (for now).
-    std::vector<z3::expr> unknowns;
-    std::vector<std::pair<std::string, TypePtr>> named;
-    auto symbol = [&](const std::string& name, const TypePtr& type, z3::solver& s) -> SVal {
-      if (type->kind == Type::Kind::Bool) {
-        z3::expr b = ctx.bool_const(name.c_str());
-        unknowns.push_back(b);
-        return SVal{SVal::Kind::Bool, b, ctx.bool_val(false), nullptr, nullptr};
-      }
-      if (type->kind == Type::Kind::Nat) {
-        z3::expr n = ctx.int_const(name.c_str());
-        s.add(n >= 0 && n <= options.depth);
-        unknowns.push_back(n);
-        return SVal{SVal::Kind::Nat, n, ctx.bool_val(false), nullptr, nullptr};
-      }
-      throw Unsupported{"`" + name + "` has type " + print_type(type) + " (only Bool and Nat inputs and params so far)"};
-    };
     z3::solver solver(ctx);
     solver.set("random_seed", options.seed);
+    // Symbolic inputs and params: booleans, naturals ≤ D, and tables of functions on Bool or Nat.
+    std::vector<std::pair<std::string, SVal>> unknowns;  // name, symbolic value (for the model)
+    std::function<SVal(const std::string&, const TypePtr&)> symbol = [&](const std::string& name, const TypePtr& type) -> SVal {
+      SVal v;
+      v.over = ctx.bool_val(false);
+      if (type->kind == Type::Kind::Bool) {
+        v.kind = SVal::Kind::Bool;
+        v.value = ctx.bool_const(name.c_str());
+      } else if (type->kind == Type::Kind::Nat) {
+        v.kind = SVal::Kind::Nat;
+        v.value = ctx.int_const(name.c_str());
+        solver.add(*v.value >= 0 && *v.value <= options.depth);
+      } else if (!type->from->is_arrow()) {
+        v.kind = SVal::Kind::Table;
+        v.type = type;
+        for (std::size_t j = 0; j < dimension(*type->from, options.depth); ++j)
+          v.entries.push_back(symbol(name + "[" + std::to_string(j) + "]", type->to));
+      } else {
+        throw Unsupported{"`" + name + "` has type " + print_type(type) + " (functions of functions as inputs)"};
+      }
+      return v;
+    };
     std::map<std::string, SVal> params;
     std::map<std::string, SVec> param_vectors;
     for (const NetworkInput& p : net->params) {
-      params.emplace(p.name, symbol(p.name, p.type, solver));
+      params.emplace(p.name, symbol(p.name, p.type));
       param_vectors.emplace(p.name, encode(ctx, params.at(p.name), options.depth));
-      named.emplace_back(p.name, p.type);
+      unknowns.emplace_back(p.name, params.at(p.name));
     }
     SourceSemantics source(ctx, program, options.depth, params);
-    std::vector<SVal> inputs;
     std::vector<SVec> input_vectors;
-    for (const NetworkInput& in : net->inputs) {
-      inputs.push_back(symbol(in.name, in.type, solver));
-      input_vectors.push_back(encode(ctx, inputs.back(), options.depth));
-      named.emplace_back(in.name, in.type);
-    }
     SVal value = source.eval(*program.program.find_def("main")->body, nullptr);
-    for (const SVal& x : inputs) value = source.apply(value, x);
+    for (const NetworkInput& in : net->inputs) {
+      SVal x = symbol(in.name, in.type);
+      input_vectors.push_back(encode(ctx, x, options.depth));
+      unknowns.emplace_back(in.name, x);
+      value = source.apply(value, x);
+    }
     SymbolicEngine engine(ctx, *net, param_vectors);
     SVec output = engine.run(0, input_vectors);
 
@@ -359,13 +423,28 @@ Result<ProveResult> prove_program(const LoadedProgram& program, const ProveOptio
       f << "; cajal prove, depth " << options.depth << ": " << question << "\n; sat = yes (with a model), unsat = no\n"
         << solver.to_smt2();
     };
+    // A symbolic value under a model, in source syntax (functions as tables {a ↦ b, ...}).
+    std::function<std::string(const z3::model&, const SVal&, const TypePtr&)> show =
+        [&](const z3::model& m, const SVal& v, const TypePtr& type) -> std::string {
+      if (v.kind == SVal::Kind::Bool) return m.eval(*v.value, true).is_true() ? "true" : "false";
+      if (v.kind == SVal::Kind::Nat) return m.eval(*v.value, true).to_string();
+      SVal t = source.table(v, type);
+      std::string out = "{";
+      for (std::size_t j = 0; j < t.entries.size(); ++j)
+        out += std::string(j ? ", " : "") + (type->from->kind == Type::Kind::Bool ? (j == 0 ? "true" : "false") : std::to_string(j)) +
+               " ↦ " + show(m, t.entries[j], type->to);
+      return out + "}";
+    };
+    auto type_of_unknown = [&](const std::string& name) {
+      for (const NetworkInput& p : net->params)
+        if (p.name == name) return p.type;
+      for (const NetworkInput& in : net->inputs)
+        if (in.name == name) return in.type;
+      return TypePtr{};
+    };
     auto model_inputs = [&](const z3::model& m) {
       std::vector<std::pair<std::string, std::string>> values;
-      for (std::size_t k = 0; k < named.size(); ++k) {
-        z3::expr v = m.eval(unknowns[k], true);
-        values.emplace_back(named[k].first, named[k].second->kind == Type::Kind::Bool ? (v.is_true() ? "true" : "false")
-                                                                                      : v.to_string());
-      }
+      for (const auto& [name, v] : unknowns) values.emplace_back(name, show(m, v, type_of_unknown(name)));
       return values;
     };
 
@@ -374,9 +453,8 @@ Result<ProveResult> prove_program(const LoadedProgram& program, const ProveOptio
     solver.add(*value.over);
     dump("outside.smt2", "is there an input whose run needs a natural above D?");
     if (check_with_watchdog(ctx, solver, options.timeout_seconds) == z3::sat) {
-      auto example = model_inputs(solver.get_model());
       std::string e;
-      for (const auto& [n, v] : example) e += (e.empty() ? "" : ", ") + n + " = " + v;
+      for (const auto& [n, v] : model_inputs(solver.get_model())) e += (e.empty() ? "" : ", ") + n + " = " + v;
       out.warnings.push_back("some inputs need naturals above D = " + std::to_string(options.depth) +
                              " and are outside this claim" + (e.empty() ? "" : ", e.g. " + e));
     }
@@ -390,28 +468,37 @@ Result<ProveResult> prove_program(const LoadedProgram& program, const ProveOptio
     if (r == z3::unknown)
       return finish(ProveResult::Verdict::Unknown,
                     "Z3 answered unknown (" + solver.reason_unknown() + ", timeout " + std::to_string(options.timeout_seconds) + " s)");
-    out.inputs = model_inputs(solver.get_model());
+
+    // A counterexample: the program's value under the model (the big-step rules), and the network
+    // run concretely on the inputs' encodings.
+    z3::model m = solver.get_model();
+    out.inputs = model_inputs(m);
+    out.interpreter_value = show(m, value, net->output_type);
+    NetworkArgs args;
+    auto concrete = [&](const SVec& symbolic) {
+      Eigen::VectorXd x(static_cast<Eigen::Index>(symbolic.size()));
+      for (std::size_t k = 0; k < symbolic.size(); ++k) {
+        int64_t entry = 0;  // encodings are 0/1
+        (void)m.eval(symbolic[k], true).is_numeral_i64(entry);
+        x(static_cast<Eigen::Index>(k)) = static_cast<double>(entry);
+      }
+      return x;
+    };
+    for (const SVec& v : input_vectors) args.inputs.push_back(concrete(v));
+    for (const auto& [name, v] : param_vectors) args.params.emplace(name, concrete(v));
+    Result<NetworkRun> run = run_network(*net, args);
+    if (run) {
+      Eigen::VectorXd y = run->output.col(0);
+      std::optional<std::string> decoded = decode(y, *net->output_type, options.depth);
+      out.network_value = decoded ? *decoded : std::string("(not an exact encoding)");
+    } else {
+      out.network_value = render(run.diagnostics);
+    }
   } catch (const Unsupported& u) {
     return finish(ProveResult::Verdict::Unknown, "not supported yet: " + u.why);
   } catch (const z3::exception& e) {
     return finish(ProveResult::Verdict::Unknown, std::string("Z3: ") + e.msg());
   }
-
-  // A counterexample: both sides run concretely on it, to show the difference.
-  RunRequest request;
-  request.depth = options.depth;
-  request.mutant = options.mutant;
-  for (const auto& [name, value] : out.inputs) {
-    if (program.program.find_param(name))
-      request.params.emplace_back(name, std::make_shared<const Source>("<param " + name + ">", value));
-    else
-      request.args.push_back(std::make_shared<const Source>("<input " + name + ">", value));
-  }
-  Result<RunResult> reference = run_main(program, request);
-  out.interpreter_value = reference ? print_term(*reference->value_term) : render(reference.diagnostics);
-  Result<NetworkRunResult> network = run_main_on_network(program, request);
-  out.network_value = network ? (network->value ? *network->value : std::string("(not an exact encoding)"))
-                              : render(network.diagnostics);
   return finish(ProveResult::Verdict::Refuted);
 }
 

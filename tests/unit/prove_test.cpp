@@ -1,5 +1,8 @@
 // Translation validation with Z3: proved for the compiler, refuted for its mutants, honest about
 // what it does not support.
+#include <filesystem>
+#include <fstream>
+
 #include "cajal/prove/prove.hpp"
 #include "support.hpp"
 
@@ -54,12 +57,33 @@ TEST(Prove, MutantsAreRefutedWithACounterexample) {
             ProveResult::Verdict::Refuted);
 }
 
+TEST(Prove, FunctionInputsAndStatesAsTables) {
+  EXPECT_EQ(prove("def main = fun f : Bool -o Bool => f true").verdict, ProveResult::Verdict::Proved);
+  EXPECT_EQ(prove("def main = fun n : Nat => iter { fun x : Bool => x | g => fun x : Bool => g x } (n)").verdict,
+            ProveResult::Verdict::Proved);
+  EXPECT_EQ(prove("param s : Nat -o Bool\ndef main = fun c : Bool => fun n : Nat => if c then s n else s (succ n)").verdict,
+            ProveResult::Verdict::Proved);
+  ProveResult r = prove("def main = fun f : Bool -o Nat => fun b : Bool => succ (f b)", Mutant::SuccBackwards);
+  ASSERT_EQ(r.verdict, ProveResult::Verdict::Refuted);
+  EXPECT_EQ(r.inputs[0].first, "f");
+  EXPECT_EQ(r.inputs[0].second.front(), '{');  // a table, e.g. {true ↦ 0, false ↦ 0}
+}
+
 TEST(Prove, UnsupportedProgramsAreUnknownNeverProved) {
-  ProveResult f = prove("def main = fun f : Bool -o Bool => f true");
+  ProveResult f = prove("def main = fun g : (Bool -o Bool) -o Bool => g (fun x : Bool => x)");
   EXPECT_EQ(f.verdict, ProveResult::Verdict::Unknown);
   EXPECT_NE(f.reason.find("not supported yet"), std::string::npos);
-  ProveResult it = prove("def main = fun n : Nat => iter { fun x : Bool => x | g => fun x : Bool => g x } (n)");
-  EXPECT_EQ(it.verdict, ProveResult::Verdict::Unknown);
+}
+
+TEST(Prove, EverySpecExampleIsProvedAtDepthNine) {
+  for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(CAJAL_SOURCE_DIR) / "spec/examples")) {
+    if (entry.path().extension() != ".cj") continue;
+    std::ifstream in(entry.path());
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    ProveResult r = prove(text);
+    EXPECT_EQ(r.verdict, ProveResult::Verdict::Proved) << entry.path() << ": " << r.reason;
+    EXPECT_LT(r.seconds, 5.0) << entry.path();
+  }
 }
 
 }  // namespace

@@ -6,9 +6,10 @@
 // the network side is the compiled network's arithmetic on the symbolic one-hot encodings of the
 // inputs. The query asks for inputs whose run stays within D and whose encodings differ.
 //
-// Supported so far: inputs and params of type Bool and Nat, results of type Bool, Nat, or
-// functions from Bool or Nat to those; `if` and `iter` on those types. Anything else is reported
-// as unknown with the reason (never as proved).
+// Supported so far: inputs, params and results of type Bool, Nat, and functions on Bool or Nat
+// (curried too), given to both sides as symbolic tables; `if` and `iter` at any of those types.
+// Functions of functions as inputs or results are reported as unknown with the reason (never as
+// proved).
 #pragma once
 
 #include <optional>
@@ -35,7 +36,7 @@ struct ProveResult {
   int depth = 9;
   double seconds = 0;
   std::vector<std::pair<std::string, std::string>> inputs;  // counterexample: name, value in source syntax
-  std::string interpreter_value;                            // counterexample: the program's value
+  std::string interpreter_value;                            // counterexample: the program's value (big-step rules)
   std::string network_value;                                // counterexample: the network's decoded output
   std::vector<std::string> warnings;                        // e.g. inputs needing naturals beyond D
 };
