@@ -377,16 +377,19 @@ Result<ProveResult> prove_program(const LoadedProgram& program, const ProveOptio
     solver.set("random_seed", options.seed);
     // Symbolic inputs and params: booleans, naturals ≤ D, and tables of functions on Bool or Nat.
     std::vector<std::pair<std::string, SVal>> unknowns;  // name, symbolic value (for the model)
+    z3::expr_vector leaves(ctx);                         // every boolean and integer unknown
     std::function<SVal(const std::string&, const TypePtr&)> symbol = [&](const std::string& name, const TypePtr& type) -> SVal {
       SVal v;
       v.over = ctx.bool_val(false);
       if (type->kind == Type::Kind::Bool) {
         v.kind = SVal::Kind::Bool;
         v.value = ctx.bool_const(name.c_str());
+        leaves.push_back(*v.value);
       } else if (type->kind == Type::Kind::Nat) {
         v.kind = SVal::Kind::Nat;
         v.value = ctx.int_const(name.c_str());
         solver.add(*v.value >= 0 && *v.value <= options.depth);
+        leaves.push_back(*v.value);
       } else if (!type->from->is_arrow()) {
         v.kind = SVal::Kind::Table;
         v.type = type;
@@ -455,8 +458,24 @@ Result<ProveResult> prove_program(const LoadedProgram& program, const ProveOptio
     if (check_with_watchdog(ctx, solver, options.timeout_seconds) == z3::sat) {
       std::string e;
       for (const auto& [n, v] : model_inputs(solver.get_model())) e += (e.empty() ? "" : ", ") + n + " = " + v;
-      out.warnings.push_back("some inputs need naturals above D = " + std::to_string(options.depth) +
-                             " and are outside this claim" + (e.empty() ? "" : ", e.g. " + e));
+      // How many: enumerate the inputs outside, each blocked once found, up to a cap.
+      constexpr std::size_t kCap = 1000;
+      std::size_t count = 0;
+      auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(options.timeout_seconds);
+      z3::check_result more = z3::sat;
+      while (more == z3::sat && count < kCap && std::chrono::steady_clock::now() < deadline) {
+        ++count;
+        if (leaves.empty()) break;
+        z3::model m = solver.get_model();
+        z3::expr_vector differ(ctx);
+        for (unsigned k = 0; k < leaves.size(); ++k) differ.push_back(leaves[k] != m.eval(leaves[k], true));
+        solver.add(z3::mk_or(differ));
+        more = solver.check();
+      }
+      bool exact = more == z3::unsat || leaves.empty();
+      out.warnings.push_back(std::string(exact ? "" : "at least ") + std::to_string(count) + " input" +
+                             (count == 1 ? " needs" : "s need") + " naturals above D = " + std::to_string(options.depth) +
+                             " and " + (count == 1 ? "is" : "are") + " outside this claim" + (e.empty() ? "" : ", e.g. " + e));
     }
     solver.pop();
 
