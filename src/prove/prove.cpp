@@ -522,3 +522,75 @@ Result<ProveResult> prove_program(const LoadedProgram& program, const ProveOptio
 }
 
 }  // namespace cajal
+
+namespace cajal {
+
+namespace {
+// A concrete value as a symbolic constant (a function, as the table of its values up to D).
+SVal constant(z3::context& ctx, SourceSemantics& src, const ValuePtr& v, const Type& type, int depth, Evaluator& values) {
+  if (const BoolValue* b = v->as<BoolValue>()) return src.boolean(ctx.bool_val(b->value), ctx.bool_val(false));
+  if (const NatValue* n = v->as<NatValue>())
+    return src.natural(ctx.int_val(static_cast<std::uint64_t>(n->value)), ctx.bool_val(false));
+  if (!type.is_arrow() || type.from->is_arrow()) throw Unsupported{"a function of a function as an input"};
+  SVal t;
+  t.kind = SVal::Kind::Table;
+  t.over = ctx.bool_val(false);
+  t.type = std::make_shared<const Type>(type);
+  for (std::size_t j = 0; j < dimension(*type.from, depth); ++j) {
+    Result<ValuePtr> image = values.apply(v, basis_value(*type.from, j));
+    if (!image) throw Unsupported{"an input function that fails: " + image.diagnostics.front().message};
+    t.entries.push_back(constant(ctx, src, *image, *type.to, depth, values));
+  }
+  return t;
+}
+
+std::string shown(z3::context& ctx, SourceSemantics& src, const SVal& v, const TypePtr& type) {
+  if (v.kind == SVal::Kind::Bool) return v.value->simplify().is_true() ? "true" : "false";
+  if (v.kind == SVal::Kind::Nat) return v.value->simplify().to_string();
+  SVal t = src.table(v, type);
+  std::string out = "{";
+  for (std::size_t j = 0; j < t.entries.size(); ++j)
+    out += std::string(j ? ", " : "") + (type->from->kind == Type::Kind::Bool ? (j == 0 ? "true" : "false") : std::to_string(j)) +
+           " ↦ " + shown(ctx, src, t.entries[j], type->to);
+  (void)ctx;
+  return out + "}";
+}
+
+// Whether some part of a value needed a natural above D (for a function: some entry of its table).
+bool exceeded(SourceSemantics& src, const SVal& v, const TypePtr& type) {
+  if (v.over->simplify().is_true()) return true;
+  if (!type->is_arrow()) return false;
+  SVal t = src.table(v, type);
+  for (const SVal& e : t.entries)
+    if (exceeded(src, e, type->to)) return true;
+  return false;
+}
+}  // namespace
+
+Result<SymbolicRun> symbolic_run(const LoadedProgram& program, const std::vector<std::pair<ValuePtr, TypePtr>>& args,
+                                 const std::map<std::string, ValuePtr>& params, int depth, Evaluator& values) {
+  using R = Result<SymbolicRun>;
+  z3::context ctx;
+  try {
+    std::map<std::string, SVal> symbolic_params;
+    SourceSemantics bootstrap(ctx, program, depth, {});
+    for (const auto& [name, v] : params)
+      symbolic_params.emplace(name, constant(ctx, bootstrap, v, *program.program.find_param(name)->type, depth, values));
+    SourceSemantics source(ctx, program, depth, symbolic_params);
+    const Def* main = program.program.find_def("main");
+    if (!main) return R::failure(error_at(Span{}, "no `def main`"));
+    SVal value = source.eval(*main->body, nullptr);
+    TypePtr type = program.checked.globals.find("main")->type;
+    for (const auto& [v, t] : args) {
+      value = source.apply(value, constant(ctx, source, v, *t, depth, values));
+      type = type->to;
+    }
+    return R::success(SymbolicRun{shown(ctx, source, value, type), exceeded(source, value, type)});
+  } catch (const Unsupported& u) {
+    return R::failure(error_at(Span{}, "not supported: " + u.why));
+  } catch (const z3::exception& e) {
+    return R::failure(error_at(Span{}, std::string("Z3: ") + e.msg()));
+  }
+}
+
+}  // namespace cajal

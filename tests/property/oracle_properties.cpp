@@ -169,3 +169,71 @@ TEST(Generator, EveryConstructAppearsAtEveryType) {
 
 }  // namespace
 }  // namespace cajal
+
+#include "cajal/network/encode.hpp"
+#include "cajal/prove/prove.hpp"
+
+namespace cajal {
+namespace {
+
+// `cajal prove`'s symbolic rules and the interpreter are two implementations of the same big-step
+// semantics: on concrete inputs they give the same value, and agree on whether the run needed a
+// natural above the depth.
+RC_GTEST_PROP(Prove, SymbolicRulesAgreeWithTheInterpreter, (const Case& c)) {
+  const int depth = 4;
+  Result<CheckedProgram> checked = check_program(c.program.program);
+  RC_ASSERT(checked.ok());
+  LoadedProgram loaded{c.program.program, std::move(*checked)};
+  EvalOptions limits{200'000, 4'000};
+  Program empty;
+  Evaluator values(empty, {}, limits);
+  std::map<std::string, ValuePtr> params;
+  for (const auto& [name, term] : c.program.param_values) {
+    Result<ValuePtr> v = values.eval(*term);
+    RC_PRE(v.ok());
+    params.emplace(name, *v);
+  }
+  std::vector<std::pair<ValuePtr, TypePtr>> args;
+  for (std::size_t i = 0; i < c.args.size(); ++i) {
+    Result<ValuePtr> v = values.eval(*c.args[i]);
+    RC_PRE(v.ok());
+    args.emplace_back(*v, c.arg_types[i]);
+  }
+  // The interpreter (inputs given as tables: their inner naturals do not count).
+  Evaluator interpreter(loaded.program, params, limits);
+  for (const auto& [v, t] : args) interpreter.mark_opaque(v);
+  for (const auto& [n, v] : params) interpreter.mark_opaque(v);
+  Result<ValuePtr> result = interpreter.def_value("main");
+  for (std::size_t i = 0; result && i < args.size(); ++i) result = interpreter.apply(*result, args[i].first);
+  RC_PRE(result.ok());  // resource limits
+  TypePtr type = c.program.main_type;
+  for (std::size_t i = 0; i < args.size(); ++i) type = type->to;
+  Evaluator table(loaded.program, params, limits);
+  for (const auto& [v, t] : args) table.mark_opaque(v);
+  for (const auto& [n, v] : params) table.mark_opaque(v);
+  Result<Eigen::VectorXd> encoded = encode_value(*result, *type, depth, table);
+  bool within = encoded.ok() && std::max(interpreter.max_natural(), table.max_natural()) <= static_cast<std::uint64_t>(depth);
+
+  // Inputs above the depth cannot become tables: those cases are outside the symbolic rules too.
+  bool inputs_fit = true;
+  for (const auto& [v, t] : args) inputs_fit = inputs_fit && encode_value(v, *t, depth, values).ok();
+  for (const auto& [n, v] : params) inputs_fit = inputs_fit && encode_value(v, *c.program.program.find_param(n)->type, depth, values).ok();
+  RC_PRE(inputs_fit);
+
+  Result<SymbolicRun> symbolic = symbolic_run(loaded, args, params, depth, values);
+  if (!symbolic) {  // functions of functions: `prove` says unknown for these
+    RC_ASSERT(symbolic.diagnostics.front().message.rfind("not supported", 0) == 0);
+    RC_CLASSIFY(true, "not supported by the symbolic rules");
+    return;
+  }
+  if (within) {
+    RC_ASSERT(!symbolic->exceeded_depth);
+    RC_ASSERT(symbolic->value == *decode(*encoded, *type, depth));
+  } else {
+    RC_ASSERT(symbolic->exceeded_depth);
+  }
+  RC_CLASSIFY(within, "within the depth");
+}
+
+}  // namespace
+}  // namespace cajal

@@ -46,4 +46,16 @@ const char* verdict_name(ProveResult::Verdict v);
 // Fails (diagnostics) only for invalid input: no main, a numeral above D.
 Result<ProveResult> prove_program(const LoadedProgram& program, const ProveOptions& options = {});
 
+// The symbolic semantics that `prove` uses, run on concrete inputs: main applied to `args` (and
+// with `params`), simplified by Z3 to a value in source syntax (functions as tables over the
+// arguments up to D), and whether the run needed a natural above D. For checking the symbolic
+// rules against the interpreter (tests/property); function values among the inputs are turned
+// into tables by applying them with `values`.
+struct SymbolicRun {
+  std::string value;
+  bool exceeded_depth = false;
+};
+Result<SymbolicRun> symbolic_run(const LoadedProgram& program, const std::vector<std::pair<ValuePtr, TypePtr>>& args,
+                                 const std::map<std::string, ValuePtr>& params, int depth, Evaluator& values);
+
 }  // namespace cajal
