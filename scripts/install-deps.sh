@@ -11,6 +11,7 @@ packages=(
   librapidcheck-dev   # RapidCheck (+ its GoogleTest integration)
   libgtest-dev        # GoogleTest 1.12
   libz3-dev           # Z3 4.8.12 (found with pkg-config)
+  libssl-dev          # SHA-256 (OpenSSL's libcrypto) for certificates
   libbenchmark-dev    # Google Benchmark (bench/)
   nlohmann-json3-dev  # JSON output and network serialization
   libtcmalloc-minimal4  # a faster malloc for `cajal fuzz` and the benchmarks

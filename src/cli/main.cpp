@@ -22,6 +22,7 @@
 #include "cajal/compile/compile.hpp"
 #include "cajal/driver/driver.hpp"
 #include "cajal/network/engine.hpp"
+#include "cajal/prove/certificate.hpp"
 #include "cajal/prove/lemmas.hpp"
 #include "cajal/prove/prove.hpp"
 #include "cajal/parse/parse.hpp"
@@ -44,7 +45,7 @@ commands:
   type FILE [--json] [--derivation]
                  print the type of every def and param (and how each was derived)
   fmt FILE       print the program in canonical layout
-  compile FILE [--depth D] [--json] [--show] [--emit json [--out F]] [--param NAME=TERM]...
+  compile FILE [--depth D] [--json] [--show] [--emit json [--out F]] [--param NAME=TERM]... [--certify DIR]
                  compile main to neurons: --json prints main's materialized tensor,
                  --show the network, --emit json the serialized network
   run FILE --engine network [--depth D] ...
@@ -53,6 +54,7 @@ commands:
                  gradients of the summed output w.r.t. every input and param
   prove FILE [--depth D] [--timeout S] [--seed N] [--smt-dump DIR] [--json] [--mutant NAME]
                  ask Z3 whether some input makes the compiled network differ from the program
+  verify DIR     re-check a certificate written by `compile --certify DIR`
   lemmas [--out DIR] [--check DIR] [--depth D]
                  write the compiler's rule lemmas as SMT-LIB2 files, or re-check them with Z3
   fuzz [--count N] [--seed S] [--depth D] [--max-size K] [--save-failures DIR] [--mutant NAME]
@@ -354,7 +356,7 @@ int cmd_fmt(int argc, char** argv) {
 }
 
 int cmd_compile(int argc, char** argv) {
-  Args args = parse_args(argc, argv, 2, {"--json", "--show"}, {"--depth", "--emit", "--out", "--param", "-e"});
+  Args args = parse_args(argc, argv, 2, {"--json", "--show"}, {"--depth", "--emit", "--out", "--param", "-e", "--certify"});
   bool as_json = args.has("--json");
   int depth = parse_depth(args);
   std::optional<std::string> emit = args.one("--emit");
@@ -366,6 +368,19 @@ int cmd_compile(int argc, char** argv) {
   Result<LoadedProgram> loaded = setup.inline_term ? load_inline(setup.source) : load_program(setup.source);
   if (!loaded) return report(loaded.diagnostics, as_json);
 
+  if (auto dir = args.one("--certify")) {  // the network with its proof obligation, checked by Z3
+    ProveOptions prove;
+    prove.depth = depth;
+    Result<ProveResult> r = write_certificate(*loaded, setup.source->text(), prove, *dir);
+    if (!r) return report(r.diagnostics, as_json);
+    std::cout << "certificate in " << *dir << ": " << verdict_name(r->verdict) << " at depth " << depth;
+    if (r->verdict == ProveResult::Verdict::Unknown) std::cout << " (" << r->reason << ")";
+    std::cout << "\n";
+    for (const std::string& w : r->warnings) std::cerr << "cajal: warning: " << w << "\n";
+    return r->verdict == ProveResult::Verdict::Proved ? kSuccess
+           : r->verdict == ProveResult::Verdict::Refuted ? kNegative
+                                                          : kInconclusive;
+  }
   CompileOptions options;
   options.depth = depth;
   Result<Network> net = compile_program(*loaded, options);
@@ -556,6 +571,22 @@ int cmd_prove(int argc, char** argv) {
   return kInternal;
 }
 
+int cmd_verify(int argc, char** argv) {
+  Args args = parse_args(argc, argv, 2, {}, {"--timeout"});
+  if (args.positional.size() != 1) throw UsageError{"`cajal verify` takes exactly one certificate DIR"};
+  std::error_code ec;
+  if (!std::filesystem::is_directory(args.positional[0], ec)) throw UsageError{args.positional[0] + " is not a directory"};
+  double timeout = static_cast<double>(std::max<std::uint64_t>(parse_count(args, "--timeout", 60), 1));
+  Result<CertifiedNetwork> r = verify_certificate(args.positional[0], timeout);
+  if (!r) {
+    std::cerr << "cajal: certificate rejected: " << r.diagnostics.front().message << "\n";
+    return kNegative;
+  }
+  std::cout << "verified: the network in " << args.positional[0] << " computes its source's main for every input"
+            << " within depth " << r->depth() << "\n";
+  return kSuccess;
+}
+
 int cmd_lemmas(int argc, char** argv) {
   Args args = parse_args(argc, argv, 2, {}, {"--out", "--check", "--depth", "--max-dim"});
   if (!args.positional.empty()) throw UsageError{"`cajal lemmas` takes no FILE"};
@@ -625,6 +656,7 @@ int dispatch(int argc, char** argv) {
     if (command == "fuzz") return cmd_fuzz(argc, argv);
     if (command == "lemmas") return cmd_lemmas(argc, argv);
     if (command == "prove") return cmd_prove(argc, argv);
+    if (command == "verify") return cmd_verify(argc, argv);
     throw UsageError{"unknown command `" + command + "`"};
   } catch (const UsageError& e) {
     std::cerr << "cajal: error: " << e.message << "\n" << "(run `cajal --help` for usage)\n";

@@ -353,14 +353,22 @@ z3::check_result check_with_watchdog(z3::context& ctx, z3::solver& s, double sec
 }  // namespace
 
 Result<ProveResult> prove_program(const LoadedProgram& program, const ProveOptions& options) {
-  using R = Result<ProveResult>;
-  auto start = std::chrono::steady_clock::now();
   CompileOptions compile;
   compile.depth = options.depth;
   compile.mutant = options.mutant;
   compile.annotate = false;
   Result<Network> net = compile_program(program, compile);
-  if (!net) return R::failure(std::move(net.diagnostics));
+  if (!net) return Result<ProveResult>::failure(std::move(net.diagnostics));
+  return prove_network(program, *net, options);
+}
+
+Result<ProveResult> prove_network(const LoadedProgram& program, const Network& network, const ProveOptions& options) {
+  using R = Result<ProveResult>;
+  auto start = std::chrono::steady_clock::now();
+  if (network.depth != options.depth)
+    return R::failure(error_at(Span{}, "the network is at depth " + std::to_string(network.depth) + ", not " +
+                                           std::to_string(options.depth)));
+  const Network* net = &network;
 
   ProveResult out;
   out.depth = options.depth;
@@ -482,6 +490,10 @@ Result<ProveResult> prove_program(const LoadedProgram& program, const ProveOptio
     // The question: does some input within D make the network differ from the program?
     solver.add(differs(ctx, source, value, output, *net->output_type, options.depth));
     dump("differ.smt2", "is there an input, within D, on which the network's output differs from the program's value?");
+    out.obligation = "; cajal obligation, depth " + std::to_string(options.depth) +
+                     ": is there an input, within D, on which the network's output differs from the program's value?\n"
+                     "; unsat = no: the network is correct for every input within D\n" +
+                     solver.to_smt2();
     z3::check_result r = check_with_watchdog(ctx, solver, options.timeout_seconds);
     if (r == z3::unsat) return finish(ProveResult::Verdict::Proved);
     if (r == z3::unknown)

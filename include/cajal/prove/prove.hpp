@@ -39,12 +39,16 @@ struct ProveResult {
   std::string interpreter_value;                            // counterexample: the program's value (big-step rules)
   std::string network_value;                                // counterexample: the network's decoded output
   std::vector<std::string> warnings;                        // e.g. inputs needing naturals beyond D
+  std::string obligation;  // the question put to Z3, as a self-contained SMT-LIB2 script
 };
 
 const char* verdict_name(ProveResult::Verdict v);
 
 // Fails (diagnostics) only for invalid input: no main, a numeral above D.
 Result<ProveResult> prove_program(const LoadedProgram& program, const ProveOptions& options = {});
+// The same for a given network (e.g. read from a file): the network must compute main with one
+// input per leading `fun` of main, at options.depth.
+Result<ProveResult> prove_network(const LoadedProgram& program, const Network& network, const ProveOptions& options);
 
 // The symbolic semantics that `prove` uses, run on concrete inputs: main applied to `args` (and
 // with `params`), simplified by Z3 to a value in source syntax (functions as tables over the
