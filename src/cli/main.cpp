@@ -548,7 +548,10 @@ int cmd_prove(int argc, char** argv) {
     if (r->verdict == ProveResult::Verdict::Refuted) {
       json inputs = json::object();
       for (const auto& [name, value] : r->inputs) inputs[name] = value;
-      j["counterexample"] = {{"inputs", inputs}, {"interpreter", r->interpreter_value}, {"network", r->network_value}};
+      j["counterexample"] = {{"inputs", inputs},
+                             {"interpreter", r->interpreter_value},
+                             {"network", r->network_value},
+                             {"first_disagreement", r->first_disagreement}};
     }
     std::cout << j.dump() << "\n";
   } else {
@@ -560,6 +563,7 @@ int cmd_prove(int argc, char** argv) {
       for (const auto& [name, value] : r->inputs) std::cout << "  " << name << " = " << value << "\n";
       std::cout << "  the program's value: " << r->interpreter_value << "\n"
                 << "  the network's output: " << r->network_value << "\n";
+      if (!r->first_disagreement.empty()) std::cout << "  first disagreeing subterm: " << r->first_disagreement << "\n";
     }
     for (const std::string& w : r->warnings) std::cerr << "cajal: warning: " << w << "\n";
   }

@@ -112,6 +112,7 @@ class Compiler {
     n.op = op;
     n.dim = d;
     n.rule = rule;
+    n.term = &t;
     if (!annotate_) return n;
     n.source = print_term_brief(t, 60);
     if (t.span.known()) {

@@ -230,6 +230,10 @@ Result<ValuePtr> Evaluator::eval(const Term& term) {
   return guarded([&] { return EvalRules{*this}.eval(term, Env{}); });
 }
 
+Result<ValuePtr> Evaluator::eval(const Term& term, const Env& env) {
+  return guarded([&] { return EvalRules{*this}.eval(term, env); });
+}
+
 Result<ValuePtr> Evaluator::def_value(const std::string& name) {
   return guarded([&] { return EvalRules{*this}.global(name, Span{}); });
 }

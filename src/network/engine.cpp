@@ -444,6 +444,20 @@ Result<NetworkRun> run_network(const Network& net, const NetworkArgs& args) {
   }
 }
 
+Result<std::vector<MatrixXd>> top_level_values(const Network& net, const NetworkArgs& args) {
+  using R = Result<std::vector<MatrixXd>>;
+  if (auto problem = check_args(net, args)) return R::failure(error_at(Span{}, *problem));
+  try {
+    Engine engine(net, args.params, false);
+    std::unique_ptr<Tape> tape = engine.forward(0, pointers(args.inputs));
+    std::vector<MatrixXd> out;
+    for (const MatrixXd* v : tape->values) out.push_back(*v);
+    return R::success(std::move(out));
+  } catch (const EngineError& e) {
+    return R::failure(error_at(Span{}, e.message));
+  }
+}
+
 Result<NetworkGradients> gradient(const Network& net, const NetworkArgs& args, const MatrixXd& cotangent) {
   using R = Result<NetworkGradients>;
   if (auto problem = check_args(net, args)) return R::failure(error_at(Span{}, *problem));

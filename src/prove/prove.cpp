@@ -10,10 +10,13 @@
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <set>
+#include <sstream>
 #include <thread>
 
 #include "cajal/compile/compile.hpp"
 #include "cajal/network/encode.hpp"
+#include "cajal/network/engine.hpp"
 #include "cajal/syntax/print.hpp"
 
 namespace cajal {
@@ -326,6 +329,69 @@ z3::expr differs(z3::context& ctx, SourceSemantics& src, const SVal& v, const SV
   return z3::mk_or(any);
 }
 
+// The first neuron of the top-level graph, in evaluation order, whose value is not the encoding of
+// its term's value on the counterexample. Only terms directly in main's body (not under a binder
+// other than main's own parameters) are compared, with booleans and naturals as inputs; "" when
+// none can be located that way.
+std::string first_disagreement(const LoadedProgram& program, const Network& net, const NetworkArgs& args,
+                               const std::vector<std::pair<std::string, SVal>>& unknowns, const z3::model& m, int depth) {
+  const Def* main = program.program.find_def("main");
+  std::set<const Term*> top;
+  const Term* body = main->body.get();
+  for (std::size_t k = 0; k < net.inputs.size() && body->is<Lam>(); ++k) body = body->as<Lam>()->body.get();
+  std::vector<const Term*> todo{body};
+  while (!todo.empty()) {
+    const Term* t = todo.back();
+    todo.pop_back();
+    top.insert(t);
+    if (const App* a = t->as<App>()) todo.insert(todo.end(), {a->fn.get(), a->arg.get()});
+    if (const If* i = t->as<If>()) todo.insert(todo.end(), {i->cond.get(), i->then_branch.get(), i->else_branch.get()});
+    if (const Succ* s = t->as<Succ>()) todo.push_back(s->arg.get());
+    if (const Iter* it = t->as<Iter>()) todo.insert(todo.end(), {it->base.get(), it->count.get()});
+    if (const Let* l = t->as<Let>()) todo.push_back(l->bound.get());
+  }
+  Env env;
+  std::map<std::string, ValuePtr> params;
+  for (const auto& [name, v] : unknowns) {
+    ValuePtr value;
+    if (v.kind == SVal::Kind::Bool) value = make_bool(m.eval(*v.value, true).is_true());
+    else if (v.kind == SVal::Kind::Nat) value = make_nat(m.eval(*v.value, true).get_numeral_uint64());
+    else return "";  // a function input: the interpreter cannot take its table
+    if (program.program.find_param(name)) params.emplace(name, value);
+    else env = env.bind(name, value);
+  }
+  Evaluator ev(program.program, params);
+  Result<std::vector<Eigen::MatrixXd>> values = top_level_values(net, args);
+  if (!values) return "";
+  const Graph& g = net.graphs[0];
+  std::map<const Term*, std::size_t> value_node;  // a term's value is its last neuron (helpers come first)
+  for (std::size_t i = 0; i < g.nodes.size(); ++i)
+    if (g.nodes[i].term) value_node[g.nodes[i].term] = i;
+  for (std::size_t i = 0; i < g.nodes.size(); ++i) {
+    const Node& n = g.nodes[i];
+    if (!n.term || !top.count(n.term) || value_node[n.term] != i || n.op == Op::Input || n.op == Op::Param) continue;
+    TypePtr type = program.checked.types.of(*n.term);
+    if (!type || (type->is_arrow() && type->from->is_arrow())) continue;
+    Result<ValuePtr> v = ev.eval(*n.term, env);
+    if (!v) continue;
+    Result<Eigen::VectorXd> want = encode_value(*v, *type, depth, ev);
+    if (!want) continue;
+    Eigen::VectorXd got = (*values)[i].col(0);
+    if (got.size() != want->size() || got == *want) continue;
+    std::string where = n.term->span.known() ? " at " + n.term->span.line_col() : "";
+    auto shown = [&](const Eigen::VectorXd& x) {
+      std::optional<std::string> d = decode(x, *type, depth);
+      if (d) return *d;
+      std::ostringstream ss;
+      ss << x.transpose();
+      return "[" + ss.str() + "]";
+    };
+    return "`" + print_term_brief(*n.term, 60) + "`" + where + " (" + n.rule + "): the program gives " + shown(*want) +
+           ", its neuron " + shown(got);
+  }
+  return "";
+}
+
 // Runs a check under a wall-clock watchdog (Z3's own timeouts are not reliable in 4.8.12).
 z3::check_result check_with_watchdog(z3::context& ctx, z3::solver& s, double seconds) {
   std::mutex m;
@@ -525,6 +591,7 @@ Result<ProveResult> prove_network(const LoadedProgram& program, const Network& n
     } else {
       out.network_value = render(run.diagnostics);
     }
+    out.first_disagreement = first_disagreement(program, *net, args, unknowns, m, options.depth);
   } catch (const Unsupported& u) {
     return finish(ProveResult::Verdict::Unknown, "not supported yet: " + u.why);
   } catch (const z3::exception& e) {

@@ -50,6 +50,11 @@ TEST(Prove, MutantsAreRefutedWithACounterexample) {
   ASSERT_EQ(swap.inputs.size(), 1u);
   EXPECT_EQ(swap.inputs[0].first, "n");
   EXPECT_NE(swap.interpreter_value, swap.network_value);
+  EXPECT_NE(swap.first_disagreement.find("(C-Iter)"), std::string::npos) << swap.first_disagreement;
+  ProveResult local = prove("def main = fun b : Bool => fun n : Nat => if b then n else succ n", Mutant::SwapIfBranches);
+  ASSERT_EQ(local.verdict, ProveResult::Verdict::Refuted);
+  EXPECT_NE(local.first_disagreement.find("`if b then n else succ n` at 1:43 (C-If): the program gives"), std::string::npos)
+      << local.first_disagreement;
   EXPECT_EQ(prove(kAdd, Mutant::SuccBackwards).verdict, ProveResult::Verdict::Refuted);
   EXPECT_EQ(prove(kEven, Mutant::IterExtraStep).verdict, ProveResult::Verdict::Refuted);
   EXPECT_EQ(prove("param m : Nat\ndef mul = fun n : Nat => iter { 0 | y => iter { y | z => succ z } (m) } (n)\n"

@@ -34,6 +34,8 @@ class Evaluator {
 
   // Evaluates a closed term (Θ may be referenced) in the empty environment.
   Result<ValuePtr> eval(const Term& term);
+  // Evaluates a term in an environment (its free variables bound there or in Θ).
+  Result<ValuePtr> eval(const Term& term, const Env& env);
   // The value of a def (evaluated once, on first use).
   Result<ValuePtr> def_value(const std::string& name);
   // Applies a function value to an argument (E-App after its premises).

@@ -31,6 +31,10 @@ struct NetworkRun {
 // Forward evaluation. Fails (diagnostics, no throw) when the arguments do not fit the network.
 Result<NetworkRun> run_network(const Network& net, const NetworkArgs& args);
 
+// The values of every neuron of the top-level graph (graphs[0]), in node order: for locating the
+// first neuron that disagrees with the program.
+Result<std::vector<Eigen::MatrixXd>> top_level_values(const Network& net, const NetworkArgs& args);
+
 struct NetworkGradients {
   NetworkRun run;
   std::vector<Eigen::MatrixXd> inputs;            // ∂(output · cotangent)/∂ input k, dim_k × B

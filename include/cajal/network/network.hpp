@@ -47,6 +47,7 @@ struct Node {
   int sub = -1;               // Iterate / Abstract: index of the subgraph
   std::string rule;           // the compilation rule that made it (C-If, C-Iter, ...)
   std::string source;         // the source text it came from (for --show)
+  const Term* term = nullptr; // the term it came from, while the compiled program lives (not serialized)
   std::uint32_t line = 0, column = 0;  // where that text starts (0 when made by the compiler)
 };
 

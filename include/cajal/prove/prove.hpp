@@ -38,6 +38,7 @@ struct ProveResult {
   std::vector<std::pair<std::string, std::string>> inputs;  // counterexample: name, value in source syntax
   std::string interpreter_value;                            // counterexample: the program's value (big-step rules)
   std::string network_value;                                // counterexample: the network's decoded output
+  std::string first_disagreement;  // counterexample: the first top-level neuron whose value is not its term's
   std::vector<std::string> warnings;                        // e.g. inputs needing naturals beyond D
   std::string obligation;  // the question put to Z3, as a self-contained SMT-LIB2 script
 };
