@@ -100,6 +100,22 @@ Lemma constants(const LemmaBounds& b) {
   return f.finish();
 }
 
+// ---- L-Var: a variable's neuron passes its value on ----------------------------------------
+Lemma var(const LemmaBounds& b) {
+  File f("L-Var", "C-Var, C-Def, C-Param and C-Let",
+         "for every dimension n and every vector v in R^n, the neuron a variable compiles to (an input, a "
+         "param, a def's shared node, or a let-bound node, read where the variable is used) has the value v of "
+         "the node it names: binding moves no numbers, so a correct encoding stays correct.");
+  for (int n = 1; n <= b.max_dim * b.max_dim; ++n) {
+    std::vector<std::string> differ;
+    for (int i = 0; i < n; ++i) differ.push_back("(not (= x" + nat(i) + " v" + nat(i) + "))");
+    std::string decls = declare_reals("v", n);
+    for (int i = 0; i < n; ++i) decls += "(define-fun x" + nat(i) + " () Real v" + nat(i) + ")\n";  // the input reads v
+    f.query("dimension " + nat(n), decls, any(differ));
+  }
+  return f.finish();
+}
+
 // ---- L-Succ: the shift moves e_k to e_{k+1}, and e_D falls off ------------------------------
 Lemma succ(const LemmaBounds& b) {
   File f("L-Succ", "C-Succ",
@@ -251,7 +267,7 @@ Lemma iter(const LemmaBounds& b) {
 }  // namespace
 
 std::vector<Lemma> rule_lemmas(const LemmaBounds& bounds) {
-  return {constants(bounds), succ(bounds), mix(bounds), app(bounds), abs(bounds), iter(bounds)};
+  return {var(bounds), constants(bounds), succ(bounds), mix(bounds), app(bounds), abs(bounds), iter(bounds)};
 }
 
 std::string lemma_file_name(const Lemma& lemma) { return lemma.name + ".smt2"; }
