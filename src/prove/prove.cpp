@@ -392,6 +392,20 @@ std::string first_disagreement(const LoadedProgram& program, const Network& net,
   return "";
 }
 
+// A symbolic value in source syntax, its booleans and integers read by `concrete` (a model's
+// evaluation, or simplification when the value is already constant); functions as tables.
+std::string value_text(SourceSemantics& src, const SVal& v, const TypePtr& type,
+                       const std::function<z3::expr(const z3::expr&)>& concrete) {
+  if (v.kind == SVal::Kind::Bool) return concrete(*v.value).is_true() ? "true" : "false";
+  if (v.kind == SVal::Kind::Nat) return concrete(*v.value).to_string();
+  SVal t = src.table(v, type);
+  std::string out = "{";
+  for (std::size_t j = 0; j < t.entries.size(); ++j)
+    out += std::string(j ? ", " : "") + (type->from->kind == Type::Kind::Bool ? (j == 0 ? "true" : "false") : std::to_string(j)) +
+           " ↦ " + value_text(src, t.entries[j], type->to, concrete);
+  return out + "}";
+}
+
 // Runs a check under a wall-clock watchdog (Z3's own timeouts are not reliable in 4.8.12).
 z3::check_result check_with_watchdog(z3::context& ctx, z3::solver& s, double seconds) {
   std::mutex m;
@@ -501,16 +515,8 @@ Result<ProveResult> prove_network(const LoadedProgram& program, const Network& n
         << solver.to_smt2();
     };
     // A symbolic value under a model, in source syntax (functions as tables {a ↦ b, ...}).
-    std::function<std::string(const z3::model&, const SVal&, const TypePtr&)> show =
-        [&](const z3::model& m, const SVal& v, const TypePtr& type) -> std::string {
-      if (v.kind == SVal::Kind::Bool) return m.eval(*v.value, true).is_true() ? "true" : "false";
-      if (v.kind == SVal::Kind::Nat) return m.eval(*v.value, true).to_string();
-      SVal t = source.table(v, type);
-      std::string out = "{";
-      for (std::size_t j = 0; j < t.entries.size(); ++j)
-        out += std::string(j ? ", " : "") + (type->from->kind == Type::Kind::Bool ? (j == 0 ? "true" : "false") : std::to_string(j)) +
-               " ↦ " + show(m, t.entries[j], type->to);
-      return out + "}";
+    auto show = [&](const z3::model& m, const SVal& v, const TypePtr& type) {
+      return value_text(source, v, type, [&](const z3::expr& e) { return m.eval(e, true); });
     };
     auto type_of_unknown = [&](const std::string& name) {
       for (const NetworkInput& p : net->params)
@@ -623,17 +629,6 @@ SVal constant(z3::context& ctx, SourceSemantics& src, const ValuePtr& v, const T
   return t;
 }
 
-std::string shown(z3::context& ctx, SourceSemantics& src, const SVal& v, const TypePtr& type) {
-  if (v.kind == SVal::Kind::Bool) return v.value->simplify().is_true() ? "true" : "false";
-  if (v.kind == SVal::Kind::Nat) return v.value->simplify().to_string();
-  SVal t = src.table(v, type);
-  std::string out = "{";
-  for (std::size_t j = 0; j < t.entries.size(); ++j)
-    out += std::string(j ? ", " : "") + (type->from->kind == Type::Kind::Bool ? (j == 0 ? "true" : "false") : std::to_string(j)) +
-           " ↦ " + shown(ctx, src, t.entries[j], type->to);
-  (void)ctx;
-  return out + "}";
-}
 
 // Whether some part of a value needed a natural above D (for a function: some entry of its table).
 bool exceeded(SourceSemantics& src, const SVal& v, const TypePtr& type) {
@@ -664,7 +659,8 @@ Result<SymbolicRun> symbolic_run(const LoadedProgram& program, const std::vector
       value = source.apply(value, constant(ctx, source, v, *t, depth, values));
       type = type->to;
     }
-    return R::success(SymbolicRun{shown(ctx, source, value, type), exceeded(source, value, type)});
+    std::string text = value_text(source, value, type, [](const z3::expr& e) { return e.simplify(); });
+    return R::success(SymbolicRun{text, exceeded(source, value, type)});
   } catch (const Unsupported& u) {
     return R::failure(error_at(Span{}, "not supported: " + u.why));
   } catch (const z3::exception& e) {
