@@ -16,6 +16,14 @@ std::string roundtrip(const std::string& text) {
   return printed;
 }
 
+// `out` (a formatting of p) parses back to the same program.
+void expect_parses_back(const Program& p, const std::string& out) {
+  auto source = std::make_shared<const Source>("formatted.cj", out);
+  Result<Program> back = parse_program(source);
+  ASSERT_TRUE(back.ok()) << out << render(back.diagnostics);
+  EXPECT_TRUE(p == *back) << out;
+}
+
 TEST(Print, MinimalParentheses) {
   EXPECT_EQ(roundtrip("((f a) b)"), "f a b");
   EXPECT_EQ(roundtrip("f (a b)"), "f (a b)");
@@ -41,11 +49,9 @@ TEST(Print, FormatProgramRoundTripsAndKeepsComments) {
   EXPECT_EQ(out,
             "-- header\n-- inside\ndef not : Bool -o Bool = fun x : Bool => if x then false else true\n\n"
             "param w : Nat\n\n-- before main\ndef main = not true\n\n-- trailing\n");
+  expect_parses_back(*p, out);
   auto s2 = std::make_shared<const Source>("t2.cj", out);
-  Result<Program> back = parse_program(s2);
-  ASSERT_TRUE(back.ok());
-  EXPECT_TRUE(*p == *back);
-  EXPECT_EQ(format_program(*back), out);  // idempotent
+  EXPECT_EQ(format_program(*parse_program(s2)), out);  // idempotent
 }
 
 TEST(Print, LongTermsBreakAcrossLines) {
@@ -56,17 +62,8 @@ TEST(Print, LongTermsBreakAcrossLines) {
   ASSERT_TRUE(p.ok());
   std::string out = format_program(*p, 40);
   EXPECT_GT(std::count(out.begin(), out.end(), '\n'), 3);
-  auto s2 = std::make_shared<const Source>("t2.cj", out);
-  Result<Program> back = parse_program(s2);
-  ASSERT_TRUE(back.ok()) << out;
-  EXPECT_TRUE(*p == *back) << out;
+  expect_parses_back(*p, out);
 }
-
-}  // namespace
-}  // namespace cajal
-
-namespace cajal {
-namespace {
 
 TEST(Print, LongApplicationsBreakOneArgumentPerLine) {
   std::string arg = "(fun x : Bool => if x then false else true)";
@@ -78,10 +75,7 @@ TEST(Print, LongApplicationsBreakOneArgumentPerLine) {
   // Every argument on a line of its own, under the function (a `fun` header cannot break).
   EXPECT_NE(out.find("\n    g\n      (fun x : Bool => if x then false else true)\n      (fun x"), std::string::npos) << out;
   EXPECT_NE(out.find("\n      true\n"), std::string::npos) << out;
-  auto s2 = std::make_shared<const Source>("t2.cj", out);
-  Result<Program> back = parse_program(s2);
-  ASSERT_TRUE(back.ok()) << out;
-  EXPECT_TRUE(*p == *back) << out;
+  expect_parses_back(*p, out);
 }
 
 }  // namespace
