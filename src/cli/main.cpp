@@ -10,6 +10,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iomanip>
 #include <iostream>
 #include <iterator>
 #include <nlohmann/json.hpp>
@@ -19,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "cajal/check/check.hpp"
 #include "cajal/compile/compile.hpp"
 #include "cajal/driver/driver.hpp"
 #include "cajal/network/engine.hpp"
@@ -39,7 +41,7 @@ enum Exit : int { kSuccess = 0, kNegative = 1, kInvalidInput = 2, kInconclusive 
 constexpr const char* kUsage = R"(usage: cajal <command> [options]
 
 commands:
-  run FILE [--arg TERM]... [--param NAME=TERM]... [--json] [--max-steps N]
+  run FILE [--arg TERM]... [--param NAME=TERM]... [--def NAME] [--json] [--max-steps N]
   run -e TERM [--arg TERM]... [--json]
                  evaluate `main` applied to the arguments and print the value
   type FILE [--json] [--derivation]
@@ -55,6 +57,10 @@ commands:
   prove FILE [--depth D] [--timeout S] [--seed N] [--smt-dump DIR] [--json] [--mutant NAME]
                  ask Z3 whether some input makes the compiled network differ from the program
   verify DIR     re-check a certificate written by `compile --certify DIR`
+  check A B [--depth D] [--neural] [--timeout S] [--method auto|exhaustive|symbolic] [--json]
+  check FILE --defs F G [...]
+                 decide whether two programs' mains (or two defs) mean the same for every
+                 input up to depth D; a counterexample is printed in source syntax
   lemmas [--out DIR] [--check DIR] [--depth D]
                  write the compiler's rule lemmas as SMT-LIB2 files, or re-check them with Z3
   fuzz [--count N] [--seed S] [--depth D] [--max-size K] [--save-failures DIR] [--mutant NAME]
@@ -271,7 +277,8 @@ std::string shaped_text(const Eigen::VectorXd& v, const Type& t, int depth) {
 }
 
 int cmd_run(int argc, char** argv) {
-  Args args = parse_args(argc, argv, 2, {"--json"}, {"--arg", "--param", "-e", "--max-steps", "--engine", "--depth", "--mutant"});
+  Args args = parse_args(argc, argv, 2, {"--json"},
+                         {"--arg", "--param", "-e", "--max-steps", "--engine", "--depth", "--mutant", "--def"});
   bool as_json = args.has("--json");
   std::string engine = args.one("--engine").value_or("interpreter");
   if (engine != "interpreter" && engine != "network")
@@ -281,6 +288,7 @@ int cmd_run(int argc, char** argv) {
   int depth = parse_depth(args);
   RunSetup setup = run_setup(args, "run");
   setup.request.depth = depth;
+  if (auto def = args.one("--def")) setup.request.entry = *def;
   if (auto m = args.one("--mutant")) {
     std::optional<Mutant> mutant = mutant_from_name(*m);
     if (!mutant) throw UsageError{"unknown mutant `" + *m + "`"};
@@ -575,6 +583,119 @@ int cmd_prove(int argc, char** argv) {
   return kInternal;
 }
 
+std::string duration_text(double seconds) {
+  std::ostringstream ss;
+  if (seconds < 0.001) ss << "< 1 ms";
+  else if (seconds < 1) ss << static_cast<int>(seconds * 1000) << " ms";
+  else ss << std::fixed << std::setprecision(2) << seconds << " s";
+  return ss.str();
+}
+
+// A word for a POSIX shell: single-quoted unless it is plainly safe.
+std::string shell_word(const std::string& w) {
+  bool plain = !w.empty() && std::all_of(w.begin(), w.end(), [](unsigned char c) {
+    return std::isalnum(c) || c == '_' || c == '-' || c == '.' || c == '/' || c == '=';
+  });
+  if (plain) return w;
+  std::string out = "'";
+  for (char c : w) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+int cmd_check(int argc, char** argv) {
+  Args args = parse_args(argc, argv, 2, {"--json", "--neural", "--defs"}, {"--depth", "--timeout", "--method"});
+  bool as_json = args.has("--json");
+  EquivalenceOptions options;
+  options.depth = parse_depth(args);
+  options.neural = args.has("--neural");
+  options.timeout_seconds = static_cast<double>(std::max<std::uint64_t>(parse_count(args, "--timeout", 60), 1));
+  if (auto m = args.one("--method")) {
+    if (*m == "auto") options.method = EquivalenceOptions::Method::Auto;
+    else if (*m == "exhaustive") options.method = EquivalenceOptions::Method::Exhaustive;
+    else if (*m == "symbolic") options.method = EquivalenceOptions::Method::Symbolic;
+    else throw UsageError{"--method is auto, exhaustive or symbolic, got `" + *m + "`"};
+    if (options.neural) throw UsageError{"--method chooses how observational equivalence is decided; not with --neural"};
+  }
+  // Two files (their mains), or one file and two of its defs.
+  std::vector<std::string> files;
+  std::string left_def = "main", right_def = "main";
+  if (args.has("--defs")) {
+    if (args.positional.size() != 3) throw UsageError{"`cajal check FILE --defs F G` takes one FILE and two def names"};
+    files = {args.positional[0]};
+    left_def = args.positional[1];
+    right_def = args.positional[2];
+  } else {
+    if (args.positional.size() != 2) throw UsageError{"`cajal check` takes two FILEs (or FILE --defs F G)"};
+    files = args.positional;
+  }
+  std::vector<SourcePtr> sources;
+  std::vector<LoadedProgram> programs;
+  for (const std::string& f : files) {
+    sources.push_back(load_source(f));
+    Result<LoadedProgram> loaded = load_program(sources.back());
+    if (!loaded) return report(loaded.diagnostics, as_json);
+    programs.push_back(std::move(*loaded));
+  }
+  CheckSide left{&programs.front(), left_def, files.front()};
+  CheckSide right{&programs.back(), right_def, files.back()};
+  Result<EquivalenceResult> r = check_equivalence(left, right, options);
+  if (!r) return report(r.diagnostics, as_json);
+
+  const char* verdict = verdict_name(r->verdict);
+  const bool refuted = r->verdict == EquivalenceResult::Verdict::NotEquivalent;
+  if (as_json) {
+    json j{{"verdict", verdict},   {"depth", r->depth},     {"notion", options.neural ? "neural" : "observational"},
+           {"type", print_type(r->type)}, {"method", r->method}, {"seconds", r->seconds},
+           {"warnings", r->warnings}};
+    if (r->verdict == EquivalenceResult::Verdict::Unknown) j["reason"] = r->reason;
+    if (refuted && r->counterexample) {
+      json inputs = json::object(), params = json::object();
+      for (const auto& in : r->counterexample->inputs) (in.is_param ? params : inputs)[in.name] = in.value;
+      j["counterexample"] = {{"inputs", inputs}, {"left", r->counterexample->left}, {"right", r->counterexample->right}};
+      if (!params.empty()) j["counterexample"]["params"] = params;
+      j["counterexamples"] = {{"count", r->counterexamples}, {"exact", r->counted_all}};
+    }
+    std::cout << j.dump() << "\n";
+  } else {
+    std::cout << verdict << " at depth " << r->depth << " (" << (options.neural ? "neural" : "observational")
+              << "; " << (r->method.empty() ? "" : r->method + "; ") << duration_text(r->seconds) << ")";
+    if (r->verdict == EquivalenceResult::Verdict::Unknown) std::cout << ": " << r->reason;
+    std::cout << "\n";
+    if (refuted && r->counterexample) {
+      const auto& ce = *r->counterexample;
+      std::string which = r->counterexamples == 1 && r->counted_all ? "the only one"
+                          : "the least of " + std::string(r->counted_all ? "" : "at least ") +
+                                std::to_string(r->counterexamples);
+      std::cout << "counterexample (" << which << "):\n";
+      for (const auto& in : ce.inputs) std::cout << "  " << (in.is_param ? "param " : "") << in.name << " = " << in.value << "\n";
+      std::cout << "  left  (" << left.def << " in " << left.label << "): " << ce.left << "\n"
+                << "  right (" << right.def << " in " << right.label << "): " << ce.right << "\n";
+      for (const CheckSide* side : {&left, &right}) {
+        std::string cmd = "cajal run";
+        if (options.neural) cmd += " --engine network --depth " + std::to_string(r->depth);
+        cmd += " " + shell_word(side->label);
+        if (side->def != "main") cmd += " --def " + shell_word(side->def);
+        bool vector_param = false;
+        for (const auto& in : ce.inputs) {
+          if (!in.is_param) cmd += " --arg " + shell_word(in.value);
+          else if (side->program->program.find_param(in.name)) {
+            vector_param = vector_param || options.neural;
+            cmd += " --param " + shell_word(in.name + "=" + in.value);
+          }
+        }
+        if (!vector_param) std::cout << (side == &left ? "reproduce: " : "           ") << cmd << "\n";
+      }
+    }
+    for (const std::string& w : r->warnings) std::cerr << "cajal: warning: " << w << "\n";
+  }
+  switch (r->verdict) {
+    case EquivalenceResult::Verdict::Equivalent: return kSuccess;
+    case EquivalenceResult::Verdict::NotEquivalent: return kNegative;
+    case EquivalenceResult::Verdict::Unknown: return kInconclusive;
+  }
+  return kInternal;
+}
+
 int cmd_verify(int argc, char** argv) {
   Args args = parse_args(argc, argv, 2, {}, {"--timeout"});
   if (args.positional.size() != 1) throw UsageError{"`cajal verify` takes exactly one certificate DIR"};
@@ -661,6 +782,7 @@ int dispatch(int argc, char** argv) {
     if (command == "lemmas") return cmd_lemmas(argc, argv);
     if (command == "prove") return cmd_prove(argc, argv);
     if (command == "verify") return cmd_verify(argc, argv);
+    if (command == "check") return cmd_check(argc, argv);
     throw UsageError{"unknown command `" + command + "`"};
   } catch (const UsageError& e) {
     std::cerr << "cajal: error: " << e.message << "\n" << "(run `cajal --help` for usage)\n";

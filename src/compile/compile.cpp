@@ -68,7 +68,7 @@ class Compiler {
 
   Network finish(const Def& main, std::size_t inputs) {
     CVal m = compile(*main.body, nullptr);
-    TypePtr type = program_.checked.globals.find("main")->type;
+    TypePtr type = program_.checked.globals.find(main.name)->type;
     const Lam* spine = main.body->as<Lam>();
     for (std::size_t i = 0; i < inputs; ++i) {
       std::string name = spine ? spine->param : "arg" + std::to_string(i + 1);
@@ -346,6 +346,39 @@ class Compiler {
     return dense_val(add(std::move(n)), Type::nat());
   }
 
+  // ---- C-Table: the constant matrix whose column j encodes the entry for the j-th key -----------
+  // (a table on Nat has zero columns past its largest key, and keys past D have no column).
+  CVal rule(const Term& t, const Table& table, const CEnvPtr&) {
+    TypePtr type = type_of(t);
+    Node n = made_by("C-Table", t, Op::Const, dim(*type));
+    n.value = table_matrix(table, *type);
+    return dense_val(add(std::move(n)), type);
+  }
+  Eigen::VectorXd table_matrix(const Table& table, const Type& type) {
+    const std::size_t rows = dim(*type.to), cols = dim(*type.from);
+    Eigen::VectorXd m = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(rows * cols));
+    for (const TableEntry& e : table.entries) {
+      const std::size_t j = table_index(*e.key);
+      if (j >= cols) continue;
+      Eigen::VectorXd column = entry_vector(*e.value, *type.to);
+      for (std::size_t r = 0; r < rows; ++r) m(static_cast<Eigen::Index>(r * cols + j)) = column(static_cast<Eigen::Index>(r));
+    }
+    return m;
+  }
+  Eigen::VectorXd entry_vector(const Term& v, const Type& type) {
+    if (const BoolLit* b = v.as<BoolLit>()) return Eigen::Vector2d(b->value ? 1.0 : 0.0, b->value ? 0.0 : 1.0);
+    if (const NatLit* k = v.as<NatLit>()) {
+      if (k->value > static_cast<std::uint64_t>(depth_))
+        throw CompileError{error_at(v.span, "the numeral " + std::to_string(k->value) + " exceeds the depth D = " +
+                                                std::to_string(depth_) + "; compile with --depth " +
+                                                std::to_string(k->value) + " or more")};
+      Eigen::VectorXd e = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(dim(*Type::nat())));
+      e(static_cast<Eigen::Index>(k->value)) = 1.0;
+      return e;
+    }
+    return table_matrix(*v.as<Table>(), type);
+  }
+
   // ---- C-Succ: the shift e_k ↦ e_{k+1} --------------------------------------------------------
   CVal rule(const Term& t, const Succ& s, const CEnvPtr& env) {
     int x = dense(compile(*s.arg, env), *s.arg).node;
@@ -419,19 +452,19 @@ Result<Network> compile_program(const LoadedProgram& program, const CompileOptio
   if (options.depth < 0 || options.depth > kMaxDepth)
     return R::failure(error_at(Span{}, "the depth must be between 0 and " + std::to_string(kMaxDepth) + ", got " +
                                            std::to_string(options.depth)));
-  const Def* main = program.program.find_def("main");
+  const Def* main = program.program.find_def(options.entry);
   if (!main) {
     std::string where = program.program.sources.empty() ? "the program" : program.program.sources.front()->name();
-    return R::failure(error_at(Span{}, "no `def main` in " + where + ": the compiler compiles the def named main"));
+    return R::failure(error_at(Span{}, "no `def " + options.entry + "` in " + where + ": the compiler compiles the def named " + options.entry));
   }
-  TypePtr type = program.checked.globals.find("main")->type;
+  TypePtr type = program.checked.globals.find(options.entry)->type;
   std::size_t arity = 0;
   for (TypePtr t = type; t->is_arrow(); t = t->to) ++arity;
   std::size_t leading = 0;
   for (const Term* t = main->body.get(); t->is<Lam>(); t = t->as<Lam>()->body.get()) ++leading;
   std::size_t inputs = options.inputs.value_or(leading);
   if (inputs > arity)
-    return R::failure(error_at(main->name_span, "main has type " + print_type(type) + ", which takes " +
+    return R::failure(error_at(main->name_span, options.entry + " has type " + print_type(type) + ", which takes " +
                                                     std::to_string(arity) + " argument" + (arity == 1 ? "" : "s") +
                                                     ", but " + std::to_string(inputs) + " were given"));
   try {

@@ -25,10 +25,11 @@ struct Prepared {
 
 Result<Prepared> prepare(const LoadedProgram& loaded, const RunRequest& request) {
   using R = Result<Prepared>;
-  const Global* main = loaded.checked.globals.find("main");
+  const Global* main = loaded.checked.globals.find(request.entry);
   if (!main || main->kind != Global::Kind::Def) {
     std::string where = loaded.program.sources.empty() ? "the program" : loaded.program.sources.front()->name();
-    return R::failure(plain_error("no `def main` in " + where + ": `cajal run` evaluates the def named main"));
+    return R::failure(plain_error("no `def " + request.entry + "` in " + where + ": `cajal run` evaluates the def named " +
+                                  request.entry));
   }
   Prepared out;
   // Params: closed terms of the declared type. They may not mention defs or other params.
@@ -58,7 +59,7 @@ Result<Prepared> prepare(const LoadedProgram& loaded, const RunRequest& request)
     if (std::size_t first = text.find_first_not_of(" \t\n"); first != std::string::npos && text[first] == '[') {
       Span whole{request.args[i].get(), 0, static_cast<std::uint32_t>(text.size())};
       if (!type->is_arrow())
-        return R::failure(error_at(whole, "main has type " + print_type(main->type) + ", which takes " +
+        return R::failure(error_at(whole, request.entry + " has type " + print_type(main->type) + ", which takes " +
                                               std::to_string(i) + " arguments, but " +
                                               std::to_string(request.args.size()) + " were given"));
       nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
@@ -80,7 +81,7 @@ Result<Prepared> prepare(const LoadedProgram& loaded, const RunRequest& request)
     Result<TermPtr> term = parse_term(request.args[i]);
     if (!term) return R::failure(std::move(term.diagnostics));
     if (!type->is_arrow())
-      return R::failure(error_at((*term)->span, "main has type " + print_type(main->type) + ", which takes " +
+      return R::failure(error_at((*term)->span, request.entry + " has type " + print_type(main->type) + ", which takes " +
                                                     std::to_string(i) + " argument" + (i == 1 ? "" : "s") + ", but " +
                                                     std::to_string(request.args.size()) + " were given"));
     TypeTable types;
@@ -128,7 +129,7 @@ Result<RunResult> run_main(const LoadedProgram& loaded, const RunRequest& reques
       return R::failure(error_at(Span{request.args[i].get(), 0, static_cast<std::uint32_t>(request.args[i]->text().size())},
                                  "a vector argument is an input for the network: use --engine network"));
   Evaluator evaluator(loaded.program, prepared->params, request.eval);
-  Result<ValuePtr> value = evaluator.def_value("main");
+  Result<ValuePtr> value = evaluator.def_value(request.entry);
   if (!value) return R::failure(std::move(value.diagnostics));
   for (const TermPtr& arg : prepared->args) {
     Result<ValuePtr> a = evaluator.eval(*arg);
@@ -164,10 +165,11 @@ bool is_distribution(const Eigen::VectorXd& x, const Type& t, int depth) {
 // every column is computed, also past the first one that overflows).
 std::uint64_t largest_natural(const ValuePtr& v, const Type& t, int depth, Evaluator& ev) {
   if (const NatValue* n = v->as<NatValue>()) return n->value;
-  if (!v->as<Closure>() || !t.is_arrow() || t.from->is_arrow()) return 0;
+  if (!is_function(*v) || !t.is_arrow() || t.from->is_arrow()) return 0;
+  const TableValue* table = v->as<TableValue>();
   std::uint64_t most = 0;
   std::size_t basis = dimension(*t.from, depth);
-  for (std::size_t j = 0; j < basis; ++j)
+  for (std::size_t j = 0; j < basis && (!table || j < table->entries.size()); ++j)
     if (Result<ValuePtr> image = ev.apply(v, basis_value(*t.from, j)))
       most = std::max(most, largest_natural(*image, *t.to, depth, ev));
   return most;
@@ -186,7 +188,7 @@ std::optional<std::uint64_t> interpreter_depth(const LoadedProgram& loaded, cons
     inputs = std::max(inputs, largest_natural(v, *loaded.program.find_param(name)->type, depth, values));
     probe.mark_opaque(v);
   }
-  Result<ValuePtr> m = probe.def_value("main");
+  Result<ValuePtr> m = probe.def_value(request.entry);
   for (std::size_t i = 0; m && i < prepared.args.size(); ++i) {
     if (!prepared.args[i]) return std::nullopt;  // a vector argument: no interpreter run
     Evaluator values(loaded.program, prepared.params, request.eval);
@@ -224,6 +226,7 @@ Result<NetworkRunResult> run_main_on_network(const LoadedProgram& loaded, const 
   options.depth = depth;
   options.inputs = prepared->args.size();
   options.mutant = request.mutant;
+  options.entry = request.entry;
   Result<Network> net = compile_program(loaded, options);
   if (!net) return R::failure(std::move(net.diagnostics));
 
@@ -295,6 +298,7 @@ Result<Materialized> materialize_main(const LoadedProgram& loaded, const RunRequ
   CompileOptions options;
   options.depth = depth;
   options.inputs = 0;
+  options.entry = params_only.entry;
   Result<Network> net = compile_program(loaded, options);
   if (!net) return R::failure(std::move(net.diagnostics));
   NetworkArgs args;

@@ -10,9 +10,10 @@ namespace {
 struct EvalFailure {
   Diagnostic diagnostic;
 };
-[[noreturn]] void fail(Span at, std::string message) {
+[[noreturn]] void fail(Span at, std::string message, std::string code = {}) {
   Diagnostic d = error_at(at, std::move(message));
   d.internal = d.message.rfind("internal error", 0) == 0;
+  d.code = std::move(code);
   throw EvalFailure{std::move(d)};
 }
 std::string quoted(const std::string& name) { return "`" + name + "`"; }
@@ -70,6 +71,7 @@ struct EvalRules {
   }
 
   ValuePtr apply(const ValuePtr& fn, const ValuePtr& arg, Span site) {
+    if (const TableValue* table = fn->as<TableValue>()) return apply_table(*table, arg, site);
     const Closure* c = fn->as<Closure>();
     if (!c) fail(site, "internal error: applying a value that is not a function");
     if (!ev.opaque_.count(fn.get())) return eval(*c->body, c->env.bind(c->param, arg));
@@ -81,6 +83,41 @@ struct EvalRules {
     ValuePtr result = eval(*c->body, c->env.bind(c->param, arg));
     if (result->as<Closure>()) ev.mark_opaque(result);
     return result;
+  }
+
+  // E-AppTable: a table applied to a key gives that key's entry; a table on Nat has no entry
+  // beyond its largest key, and applying it there is an error.
+  ValuePtr apply_table(const TableValue& table, const ValuePtr& arg, Span site) {
+    std::size_t j = 0;
+    if (const BoolValue* b = arg->as<BoolValue>()) {
+      j = b->value ? 0 : 1;
+    } else if (const NatValue* n = arg->as<NatValue>()) {
+      if (n->value >= table.entries.size())
+        fail(site, "the table has no entry for " + std::to_string(n->value) + " (its keys are 0 to " +
+                       std::to_string(table.entries.size() - 1) + ")",
+             "eval.table-miss");
+      j = static_cast<std::size_t>(n->value);
+    } else {
+      fail(site, "internal error: a table applied to a function");
+    }
+    return table.entries[j];
+  }
+
+  // E-Table: a table evaluates to its entries, in key order.
+  ValuePtr rule(const Term& t, const Table& table, const Env& env) {
+    TableValue out{nullptr, std::vector<ValuePtr>(table.entries.size())};
+    for (const TableEntry& e : table.entries) out.entries[table_index(*e.key)] = eval(*e.value, env);
+    out.type = table_type(t, table);
+    return make_table(std::move(out));
+  }
+  // A table's type, from its keys and its first entry (the type checker has checked the rest).
+  static TypePtr table_type(const Term& t, const Table& table) {
+    const Term& key = *table.entries.front().key;
+    TypePtr domain = key.is<BoolLit>() ? Type::boolean() : Type::nat();
+    const Term& v = *table.entries.front().value;
+    if (const Table* inner = v.as<Table>()) return Type::arrow(domain, table_type(v, *inner));
+    (void)t;
+    return Type::arrow(domain, v.is<BoolLit>() ? Type::boolean() : Type::nat());
   }
 
   // E-True / E-False.
@@ -146,6 +183,7 @@ struct EvalRules {
   TermPtr readback(const ValuePtr& v) {
     if (const BoolValue* b = v->as<BoolValue>()) return make_term(BoolLit{b->value});
     if (const NatValue* n = v->as<NatValue>()) return make_term(NatLit{n->value});
+    if (const TableValue* table = v->as<TableValue>()) return table_term(*table);
     const Closure& c = std::get<Closure>(v->v);
     try {
       readback_nodes_ = 0;
@@ -161,6 +199,15 @@ struct EvalRules {
       TermPtr if_false = readback(apply(v, make_bool(false), Span{}));
       return make_term(Lam{c.param, {}, c.param_type, make_term(If{make_term(Var{c.param}), if_true, if_false})});
     }
+  }
+
+  TermPtr table_term(const TableValue& table) {
+    Table out;
+    for (std::size_t j = 0; j < table.entries.size(); ++j) {
+      TermPtr key = table.type->from->kind == Type::Kind::Bool ? make_term(BoolLit{j == 0}) : make_term(NatLit{j});
+      out.entries.push_back(TableEntry{key, readback(table.entries[j])});
+    }
+    return make_term(std::move(out));
   }
 
   // Replaces each free variable of `t` (not in `bound`) by the readback of its value.
@@ -186,6 +233,7 @@ struct EvalRules {
       ValuePtr value = captured ? *captured : global(v->name, t->span);
       if (const BoolValue* b = value->as<BoolValue>()) return make_term(BoolLit{b->value});
       if (const NatValue* n = value->as<NatValue>()) return make_term(NatLit{n->value});
+      if (const TableValue* table = value->as<TableValue>()) return table_term(*table);
       const Closure& c = std::get<Closure>(value->v);
       std::vector<std::string> inner{c.param};
       return make_term(Lam{c.param, {}, c.param_type, substitute(c.body, c.env, inner)});

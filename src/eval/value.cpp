@@ -29,5 +29,6 @@ ValuePtr make_nat(std::uint64_t n) {
   return n < small.size() ? small[n] : std::make_shared<const Value>(Value{NatValue{n}});
 }
 ValuePtr make_closure(Closure c) { return std::make_shared<const Value>(Value{std::move(c)}); }
+ValuePtr make_table(TableValue t) { return std::make_shared<const Value>(Value{std::move(t)}); }
 
 }  // namespace cajal

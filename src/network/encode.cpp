@@ -32,13 +32,16 @@ Result<Eigen::VectorXd> encode_value(const ValuePtr& v, const Type& type, int de
       return R::success(out);
     }
     case Type::Kind::Arrow: {
-      if (!v->as<Closure>()) break;
+      if (!is_function(*v)) break;
       if (type.from->is_arrow())
         return R::failure(error_at(Span{}, "a value of type " + print_type(type) +
                                                " cannot be encoded from the interpreter: its argument is a function"));
       const Eigen::Index cols = static_cast<Eigen::Index>(dimension(*type.from, depth));
       const Eigen::Index rows = static_cast<Eigen::Index>(dimension(*type.to, depth));
+      const TableValue* table = v->as<TableValue>();
       for (Eigen::Index j = 0; j < cols; ++j) {
+        // C-Table: a table on Nat has zero columns past its largest key (no value there).
+        if (table && static_cast<std::size_t>(j) >= table->entries.size()) continue;
         Result<ValuePtr> image = ev.apply(v, basis_value(*type.from, static_cast<std::size_t>(j)));
         if (!image) return R::failure(std::move(image.diagnostics));
         Result<Eigen::VectorXd> column = encode_value(*image, *type.to, depth, ev);

@@ -53,8 +53,9 @@ struct Numeral : x3::position_tagged {
 struct SuccExpr;
 struct IterExpr;
 struct Paren;
+struct TableExpr;
 struct Atom : x3::variant<Nil, x3::forward_ast<SuccExpr>, BoolConst, Numeral, x3::forward_ast<IterExpr>, Identifier,
-                          x3::forward_ast<Paren>> {
+                          x3::forward_ast<Paren>, x3::forward_ast<TableExpr>> {
   using base_type::base_type;
   using base_type::operator=;
 };
@@ -89,6 +90,14 @@ struct IterExpr : x3::position_tagged {
   Identifier state;
   Term step;
   Term count;
+};
+
+struct TableEntry : x3::position_tagged {  // key ↦ value
+  Term key;
+  Term value;
+};
+struct TableExpr : x3::position_tagged {  // { entry, ... }: its span includes the braces
+  std::vector<TableEntry> entries;
 };
 
 // ----- declarations -----

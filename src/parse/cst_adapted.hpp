@@ -12,5 +12,6 @@ BOOST_FUSION_ADAPT_STRUCT(cajal::parse::cst::IfExpr, cond, then_branch, else_bra
 BOOST_FUSION_ADAPT_STRUCT(cajal::parse::cst::LetExpr, name, bound, body)
 BOOST_FUSION_ADAPT_STRUCT(cajal::parse::cst::Application, head, args)
 BOOST_FUSION_ADAPT_STRUCT(cajal::parse::cst::IterExpr, base, state, step, count)
+BOOST_FUSION_ADAPT_STRUCT(cajal::parse::cst::TableEntry, key, value)
 BOOST_FUSION_ADAPT_STRUCT(cajal::parse::cst::DefDecl, name, annotation, body)
 BOOST_FUSION_ADAPT_STRUCT(cajal::parse::cst::ParamDecl, name, type)

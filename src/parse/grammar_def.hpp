@@ -88,6 +88,8 @@ const auto lollipop = x3::rule<struct lollipop_class>{"`-o`"} = lit("-o") | lit(
 const auto colon = x3::rule<struct colon_class>{"`:`"} = lit(':');
 const auto equals = x3::rule<struct equals_class>{"`=`"} = lit('=');
 const auto bar = x3::rule<struct bar_class>{"`|`"} = lit('|');
+const auto table_arrow = x3::rule<struct table_arrow_class>{"`↦`"} = lit("↦") | lit("|->");
+const auto comma = x3::rule<struct comma_class>{"`,`"} = lit(',');
 const auto lbrace = x3::rule<struct lbrace_class>{"`{`"} = lit('{');
 const auto rbrace = x3::rule<struct rbrace_class>{"`}`"} = lit('}');
 const auto lparen = x3::rule<struct lparen_class>{"`(`"} = lit('(');
@@ -116,6 +118,8 @@ const auto set_succ = leaf([](auto&, auto&, const std::string&) {});
 const auto set_succ_arg = [](auto& ctx) { x3::_val(ctx).arg = std::move(x3::_attr(ctx)); };
 const auto set_paren = leaf([](auto&, auto&, const std::string&) {});
 const auto set_paren_inner = [](auto& ctx) { x3::_val(ctx).inner = std::move(x3::_attr(ctx)); };
+const auto set_table = leaf([](auto&, auto&, const std::string&) {});
+const auto set_table_entries = [](auto& ctx) { x3::_val(ctx).entries = std::move(x3::_attr(ctx)); };
 
 // ----- rule ids: every node is tagged with its source range ----------------------------------
 struct identifier_class : x3::annotate_on_success {};
@@ -133,6 +137,8 @@ struct numeral_class : x3::annotate_on_success {};
 struct succ_expr_class : x3::annotate_on_success {};
 struct paren_class : x3::annotate_on_success {};
 struct iter_expr_class : x3::annotate_on_success {};
+struct table_expr_class : x3::annotate_on_success {};
+struct table_entry_class : x3::annotate_on_success {};
 struct def_decl_class : x3::annotate_on_success {};
 struct param_decl_class : x3::annotate_on_success {};
 struct decl_class : x3::annotate_on_success {};
@@ -165,6 +171,8 @@ const x3::rule<numeral_class, cst::Numeral> numeral = "numeral";
 const x3::rule<succ_expr_class, cst::SuccExpr> succ_expr = "`succ`";
 const x3::rule<paren_class, cst::Paren> paren = "`(`";
 const x3::rule<iter_expr_class, cst::IterExpr> iter_expr = "`iter`";
+const x3::rule<table_expr_class, cst::TableExpr> table_expr = "`{`";
+const x3::rule<table_entry_class, cst::TableEntry> table_entry = "table entry";
 const x3::rule<def_decl_class, cst::DefDecl> def_decl = "`def`";
 const x3::rule<param_decl_class, cst::ParamDecl> param_decl = "`param`";
 const x3::rule<decl_class, cst::Decl> decl = "declaration";
@@ -188,12 +196,17 @@ const auto let_expr_def = kw_let > identifier > equals > term > kw_in > term;
 const auto application_def = atom >> *atom;
 
 // atom ::= succ atom | true | false | numeral | iter { term | y => term } ( term ) | x | ( term )
+//        | { term ↦ term, ... }
 const auto atom_def =
-    depth_guard[succ_expr | bool_const | numeral | iter_expr | identifier | paren];
+    depth_guard[succ_expr | bool_const | numeral | iter_expr | identifier | paren | table_expr];
 const auto bool_const_def = raw[kw_true | kw_false][set_bool];
 const auto numeral_def = raw[lexeme[+x3::ascii::digit >> !ident_char]][set_digits];
 const auto succ_expr_def = raw[(kw_succ > atom)[set_succ_arg]][set_succ];
 const auto paren_def = raw[(lparen > term > rparen)[set_paren_inner]][set_paren];
+const auto table_entries = x3::rule<struct table_entries_class, std::vector<cst::TableEntry>>{"table entry"} =
+    table_entry % comma;
+const auto table_expr_def = raw[(lbrace > table_entries > rbrace)[set_table_entries]][set_table];
+const auto table_entry_def = term > table_arrow > term;
 const auto iter_expr_def = kw_iter > lbrace > term > bar > identifier > maps_to > term > rbrace > lparen > term > rparen;
 
 // decl ::= def NAME [: type] = term | param NAME : type        file ::= decl*
@@ -204,7 +217,7 @@ const auto file_rule_def = *decl > end_of_decls;
 const auto term_only_rule_def = term > end_of_term;
 
 BOOST_SPIRIT_DEFINE(identifier, base_type, type_atom, type_expr, term, lambda, if_expr, let_expr, application, atom,
-                    bool_const, numeral, succ_expr, paren, iter_expr, def_decl, param_decl, decl, file_rule,
+                    bool_const, numeral, succ_expr, paren, iter_expr, table_expr, table_entry, def_decl, param_decl, decl, file_rule,
                     term_only_rule)
 
 const file_type& file() { return file_rule; }

@@ -152,6 +152,17 @@ class Lowering {
             1 + std::max({b.depth, s.depth, n.depth})};
   }
 
+  Lowered node(const cst::TableExpr& t) {
+    Table table;
+    std::size_t depth = 0;
+    for (const cst::TableEntry& e : t.entries) {
+      Lowered key = term(e.key), value = term(e.value);
+      depth = std::max({depth, key.depth, value.depth});
+      table.entries.push_back(TableEntry{key.term, value.term});
+    }
+    return {make_term(std::move(table), span_of(t)), depth + 1};
+  }
+
   Lowered numeral(const cst::Numeral& n) {
     std::uint64_t value = 0;
     const char* first = n.digits.data();

@@ -28,6 +28,11 @@ bool same_type(const TypePtr& a, const TypePtr& b) {
 
 TermPtr make_term(Term::Node node, Span span) { return std::make_shared<const Term>(Term{std::move(node), span}); }
 
+std::size_t table_index(const Term& key) {
+  if (const BoolLit* b = key.as<BoolLit>()) return b->value ? 0 : 1;
+  return static_cast<std::size_t>(key.as<NatLit>()->value);
+}
+
 namespace {
 struct TermEq {
   const Term& other;
@@ -55,6 +60,13 @@ struct TermEq {
     const Let& b = *other.as<Let>();
     return a.name == b.name && *a.bound == *b.bound && *a.body == *b.body;
   }
+  bool operator()(const Table& a) const {
+    const Table& b = *other.as<Table>();
+    if (a.entries.size() != b.entries.size()) return false;
+    for (std::size_t k = 0; k < a.entries.size(); ++k)
+      if (!(*a.entries[k].key == *b.entries[k].key && *a.entries[k].value == *b.entries[k].value)) return false;
+    return true;
+  }
 };
 
 struct Children {
@@ -72,6 +84,12 @@ struct Children {
     out.push_back(t.base.get()); out.push_back(t.step.get()); out.push_back(t.count.get());
   }
   void operator()(const Let& t) const { out.push_back(t.bound.get()); out.push_back(t.body.get()); }
+  void operator()(const Table& t) const {
+    for (const TableEntry& e : t.entries) {
+      out.push_back(e.key.get());
+      out.push_back(e.value.get());
+    }
+  }
 };
 }  // namespace
 

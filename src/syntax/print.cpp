@@ -66,6 +66,13 @@ struct Printer {
            flat(*it.count, kTerm) + ")";
   }
 
+  std::string flat_node(const Table& t) const {
+    std::string out = "{";
+    for (std::size_t k = 0; k < t.entries.size(); ++k)
+      out += (k ? ", " : "") + flat(*t.entries[k].key, kTerm) + " ↦ " + flat(*t.entries[k].value, kTerm);
+    return out + "}";
+  }
+
   // Multi-line layout starting at column `indent` (the first line is already indented).
   std::string laid_out(const Term& t, Level at, std::size_t indent) const {
     std::string one = flat(t, at);

@@ -8,6 +8,7 @@
 #include "cajal/typecheck/typecheck.hpp"
 
 #include <algorithm>
+#include <map>
 #include <optional>
 
 #include "cajal/syntax/print.hpp"
@@ -247,6 +248,45 @@ class Checker {
     if (count->kind != Type::Kind::Nat)
       fail(it.count->span, "`iter` counts with a Nat, but this has type " + print_type(count));
     return state;
+  }
+
+  // ---- T-Table --------------------------------------------------------------------------------
+  // {k₁ ↦ v₁, ..., kₙ ↦ vₙ} : A ⊸ B when the keys are the values of A (Bool: true and false; Nat:
+  // 0, 1, ..., m, each once, in any order) and every entry is a value of type B (a literal or a
+  // table: the table is a constant, so it uses no linear variable).
+  TypePtr rule(const Term& t, const Table& table, Derivation* d) {
+    name_rule(d, "T-Table", t);
+    TypePtr domain, codomain;
+    std::map<std::size_t, Span> seen;
+    for (const TableEntry& e : table.entries) {
+      TypePtr key = check(*e.key, premise(d));
+      if (!e.key->is<BoolLit>() && !e.key->is<NatLit>())
+        fail(e.key->span, "a table key must be `true`, `false` or a numeral");
+      if (domain && !same_type(key, domain))
+        fail(e.key->span, "table keys must all have one type: this key is " + print_type(key) + ", the first is " +
+                              print_type(domain));
+      domain = key;
+      std::size_t index = table_index(*e.key);
+      if (auto it = seen.find(index); it != seen.end())
+        fail(e.key->span, "the table has two entries for " + print_term(*e.key),
+             {Note{it->second, "the first entry for " + print_term(*e.key) + " is here"}});
+      seen.emplace(index, e.key->span);
+      if (!e.value->is<BoolLit>() && !e.value->is<NatLit>() && !e.value->is<Table>())
+        fail(e.value->span, "a table entry must be a value: `true`, `false`, a numeral or a table");
+      TypePtr value = check(*e.value, premise(d));
+      if (codomain && !same_type(value, codomain))
+        fail(e.value->span, "table entries must all have one type: this entry is " + print_type(value) +
+                                ", the first is " + print_type(codomain));
+      codomain = value;
+    }
+    // n distinct keys cover 0..n-1 exactly when none is missing there.
+    const std::size_t needed = domain->kind == Type::Kind::Bool ? 2 : seen.size();
+    for (std::size_t j = 0; j < needed; ++j)
+      if (!seen.count(j))
+        fail(t.span, "the table has no entry for " +
+                         (domain->kind == Type::Kind::Bool ? std::string(j == 0 ? "true" : "false") : std::to_string(j)) +
+                         (domain->kind == Type::Kind::Nat ? "; a table on Nat lists every key from 0 to its largest" : ""));
+    return Type::arrow(domain, codomain);
   }
 
   // ---- T-Let ----------------------------------------------------------------------------------

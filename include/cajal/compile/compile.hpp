@@ -10,6 +10,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 
 #include "cajal/compile/mutant.hpp"
 #include "cajal/driver/driver.hpp"
@@ -26,11 +27,13 @@ struct CompileOptions {
   // Label every neuron with its source text and position (for --show and the JSON); off in the
   // test oracle, where nobody reads them and printing them is most of the compile time.
   bool annotate = true;
+  // The def to compile (`cajal check --defs` compiles others than main).
+  std::string entry = "main";
 };
 
 inline constexpr int kMaxDepth = 100000;
 
-// Compiles `main`. Fails (with diagnostics) when main is missing, asks for more inputs than its
+// Compiles `main` (options.entry). Fails (with diagnostics) when main is missing, asks for more inputs than its
 // type has, or contains a numeral larger than the depth.
 Result<Network> compile_program(const LoadedProgram& program, const CompileOptions& options = {});
 

@@ -38,6 +38,7 @@ struct RunRequest {
   EvalOptions eval;
   int depth = 9;  // D, for the network
   Mutant mutant = Mutant::None;  // for the network: a deliberately wrong compiler (oracle testing only)
+  std::string entry = "main";    // the def to run (`cajal run --def NAME`)
 };
 
 struct RunResult {

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "cajal/syntax/ast.hpp"
 
@@ -45,8 +46,15 @@ struct Closure {
   Env env;
 };
 
+// A function given by its table (E-Table): entries[j] is its value at the j-th basis value of
+// its domain (Bool: true, false; Nat: 0, 1, ..., entries.size() - 1; no entry beyond).
+struct TableValue {
+  TypePtr type;  // A ⊸ B
+  std::vector<ValuePtr> entries;
+};
+
 struct Value {
-  std::variant<BoolValue, NatValue, Closure> v;
+  std::variant<BoolValue, NatValue, Closure, TableValue> v;
 
   template <class T> const T* as() const { return std::get_if<T>(&v); }
 };
@@ -54,5 +62,8 @@ struct Value {
 ValuePtr make_bool(bool b);
 ValuePtr make_nat(std::uint64_t n);
 ValuePtr make_closure(Closure c);
+ValuePtr make_table(TableValue t);
+// A closure or a table.
+inline bool is_function(const Value& v) { return !v.as<BoolValue>() && !v.as<NatValue>(); }
 
 }  // namespace cajal

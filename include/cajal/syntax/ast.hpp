@@ -53,9 +53,13 @@ struct NatLit { std::uint64_t value; };                                         
 struct Succ { TermPtr arg; };                                                           // succ t
 struct Iter { TermPtr base; std::string state; Span state_span; TermPtr step; TermPtr count; };  // iter{b | y => s}(n)
 struct Let { std::string name; Span name_span; TermPtr bound; TermPtr body; };          // let x = t in u
+// {k1 ↦ v1, ..., kn ↦ vn}: a function given by its table. Keys are `true`/`false` or numerals,
+// entries are values (literals or tables); entries are kept in source order (spec/grammar.md).
+struct TableEntry { TermPtr key; TermPtr value; };
+struct Table { std::vector<TableEntry> entries; };
 
 struct Term {
-  using Node = std::variant<Var, Lam, App, BoolLit, If, NatLit, Succ, Iter, Let>;
+  using Node = std::variant<Var, Lam, App, BoolLit, If, NatLit, Succ, Iter, Let, Table>;
   Node node;
   Span span;
 
@@ -64,6 +68,9 @@ struct Term {
 };
 
 TermPtr make_term(Term::Node node, Span span = {});
+
+// The basis index of a table key (a BoolLit or NatLit): true is 0, false is 1, the numeral k is k.
+std::size_t table_index(const Term& key);
 
 // Structural equality (spans ignored; binder names compared literally, not up to α).
 bool operator==(const Term& a, const Term& b);

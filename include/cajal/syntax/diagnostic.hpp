@@ -30,6 +30,7 @@ struct Diagnostic {
   std::string message;
   std::vector<Note> notes;
   bool internal = false;  // a bug in Cajal, not in the input (the CLI exits 4, not 2)
+  std::string code = {};  // a stable name for an error callers act on, e.g. "eval.table-miss"; usually empty
 };
 
 Diagnostic error_at(Span span, std::string message);

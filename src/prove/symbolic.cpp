@@ -1,0 +1,97 @@
+// The symbolic semantics shared by `prove` and `check` (src/prove/symbolic.hpp).
+#include "symbolic.hpp"
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "cajal/network/encode.hpp"
+
+namespace cajal::symbolic {
+
+SVec encode(z3::context& ctx, const SVal& v, int depth) {
+  if (v.kind == SVal::Kind::Bool)
+    return {z3::ite(*v.value, ctx.real_val(1), ctx.real_val(0)), z3::ite(*v.value, ctx.real_val(0), ctx.real_val(1))};
+  if (v.kind == SVal::Kind::Nat) {
+    SVec out;
+    for (int k = 0; k <= depth; ++k) out.push_back(z3::ite(*v.value == ctx.int_val(k), ctx.real_val(1), ctx.real_val(0)));
+    return out;
+  }
+  if (v.kind != SVal::Kind::Table) throw Unsupported{"encoding a closure"};
+  const std::size_t cols = v.entries.size();
+  std::vector<SVec> columns;
+  for (const SVal& e : v.entries) columns.push_back(encode(ctx, e, depth));
+  SVec out;
+  for (std::size_t r = 0; r < columns[0].size(); ++r)
+    for (std::size_t j = 0; j < cols; ++j) out.push_back(columns[j][r]);
+  return out;
+}
+
+// Where the network's output `net` (of type t) differs from the source value `v` on a run that
+std::string value_text(SourceSemantics& src, const SVal& v, const TypePtr& type,
+                       const std::function<z3::expr(const z3::expr&)>& concrete) {
+  if (v.kind == SVal::Kind::Bool) return concrete(*v.value).is_true() ? "true" : "false";
+  if (v.kind == SVal::Kind::Nat) return concrete(*v.value).to_string();
+  SVal t = src.table(v, type);
+  std::string out = "{";
+  for (std::size_t j = 0; j < t.entries.size(); ++j)
+    out += std::string(j ? ", " : "") + (type->from->kind == Type::Kind::Bool ? (j == 0 ? "true" : "false") : std::to_string(j)) +
+           " ↦ " + value_text(src, t.entries[j], type->to, concrete);
+  return out + "}";
+}
+
+// Runs a check under a wall-clock watchdog (Z3's own timeouts are not reliable in 4.8.12).
+z3::check_result check_with_watchdog(z3::context& ctx, z3::solver& s, double seconds) {
+  std::mutex m;
+  std::condition_variable cv;
+  bool done = false;
+  std::thread watchdog([&] {
+    std::unique_lock lock(m);
+    if (!cv.wait_for(lock, std::chrono::duration<double>(seconds), [&] { return done; })) ctx.interrupt();
+  });
+  z3::check_result r = z3::unknown;
+  try {
+    r = s.check();
+  } catch (const z3::exception&) {
+    r = z3::unknown;
+  }
+  {
+    std::lock_guard lock(m);
+    done = true;
+  }
+  cv.notify_all();
+  watchdog.join();
+  return r;
+}
+
+
+SVal constant(z3::context& ctx, SourceSemantics& src, const ValuePtr& v, const Type& type, int depth, Evaluator& values) {
+  if (const BoolValue* b = v->as<BoolValue>()) return src.boolean(ctx.bool_val(b->value), ctx.bool_val(false));
+  if (const NatValue* n = v->as<NatValue>())
+    return src.natural(ctx.int_val(static_cast<std::uint64_t>(n->value)), ctx.bool_val(false));
+  if (!type.is_arrow() || type.from->is_arrow()) throw Unsupported{"a function of a function as an input"};
+  SVal t;
+  t.kind = SVal::Kind::Table;
+  t.over = ctx.bool_val(false);
+  t.type = std::make_shared<const Type>(type);
+  for (std::size_t j = 0; j < dimension(*type.from, depth); ++j) {
+    Result<ValuePtr> image = values.apply(v, basis_value(*type.from, j));
+    if (!image) throw Unsupported{"an input function that fails: " + image.diagnostics.front().message};
+    t.entries.push_back(constant(ctx, src, *image, *type.to, depth, values));
+  }
+  return t;
+}
+
+
+// Whether some part of a value needed a natural above D (for a function: some entry of its table).
+bool exceeded(SourceSemantics& src, const SVal& v, const TypePtr& type) {
+  if (v.over->simplify().is_true()) return true;
+  if (!type->is_arrow()) return false;
+  SVal t = src.table(v, type);
+  for (const SVal& e : t.entries)
+    if (exceeded(src, e, type->to)) return true;
+  return false;
+}
+
+}  // namespace cajal::symbolic
