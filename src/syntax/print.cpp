@@ -123,7 +123,11 @@ std::string print_term_brief(const Term& t, std::size_t max_chars) {
   Printer p{0};
   p.remaining = max_chars;
   std::string s = p.flat(t, kTerm);
-  if (s.size() > max_chars) s = s.substr(0, max_chars > 3 ? max_chars - 3 : 0) + "...";
+  if (s.size() > max_chars) {
+    std::size_t cut = max_chars > 3 ? max_chars - 3 : 0;
+    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 character
+    s = s.substr(0, cut) + "...";
+  }
   return s;
 }
 

@@ -175,11 +175,29 @@ struct Builder {
       case Type::Kind::Bool: return make_term(BoolLit{ch.coin()});
       case Type::Kind::Nat: return make_term(NatLit{static_cast<std::uint64_t>(ch.pick(0, 4))});
       case Type::Kind::Arrow: {
+        if (tabulable(*type) && ch.pick(0, 3) == 0) return table(type);  // T-Table
         std::string x = pick_name(ch, {}, theta);
         return lam(x, type->from, term(type->to, {{x, type->from}}, size - 1));
       }
     }
     return nullptr;
+  }
+
+  // A table literal of `type`: keys true/false, or 0..kTableKeys-1 for Nat (every oracle depth
+  // is below kTableKeys, so the network never sees a natural the table lacks).
+  static constexpr std::uint64_t kTableKeys = 10;
+  static bool tabulable(const Type& t) {
+    return !t.is_arrow() || (!t.from->is_arrow() && tabulable(*t.to));
+  }
+  TermPtr table(const TypePtr& type) {
+    Table out;
+    const std::uint64_t keys = type->from->kind == Type::Kind::Bool ? 2 : kTableKeys;
+    for (std::uint64_t j = 0; j < keys; ++j) {
+      TermPtr key = type->from->kind == Type::Kind::Bool ? make_term(BoolLit{j == 0}) : make_term(NatLit{j});
+      TermPtr value = type->to->is_arrow() ? table(type->to) : leaf(type->to, 1);
+      out.entries.push_back(TableEntry{key, value});
+    }
+    return make_term(std::move(out));
   }
 
   // Uses up every variable of Δ around `t : type` without changing its value:
