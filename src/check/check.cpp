@@ -75,16 +75,18 @@ Result<Setup> make_setup(const CheckSide& left, const CheckSide& right, const Eq
                                      ", " + side_name(right) + " is " + print_type(rt),
                                  {Note{s.right_def->name_span, side_name(right) + " has type " + print_type(rt)}}});
   s.type = lt;
+  // Each position is named after the left def's binder there, else the right def's, else argN.
   const Term* body = s.left_def->body.get();
+  const Term* other = s.right_def->body.get();
+  auto binder = [](const Term*& t) -> std::optional<std::string> {
+    const Lam* l = t ? t->as<Lam>() : nullptr;
+    t = l ? l->body.get() : nullptr;
+    return l ? std::optional<std::string>(l->param) : std::nullopt;
+  };
   std::map<std::string, int> used;
   for (TypePtr t = lt; t->is_arrow(); t = t->to) {
-    std::string name = "arg" + std::to_string(s.positions + 1);
-    if (const Lam* l = body ? body->as<Lam>() : nullptr) {
-      name = l->param;
-      body = l->body.get();
-    } else {
-      body = nullptr;
-    }
+    std::optional<std::string> mine = binder(body), theirs = binder(other);
+    std::string name = mine ? *mine : theirs ? *theirs : "arg" + std::to_string(s.positions + 1);
     if (int n = used[name]++; n > 0) name += "_" + std::to_string(n + 1);
     s.slots.push_back(Slot{name, t->from, false});
     ++s.positions;
@@ -288,7 +290,7 @@ void exhaustive(const CheckSide& left, const CheckSide& right, const Setup& s, c
     out.warnings.push_back(plural(beyond, "input", "inputs") + " of " + std::to_string(total) +
                            (beyond == 1 ? " needs" : " need") + " naturals above D = " + std::to_string(options.depth) +
                            " in a run; the interpreter compared " + (beyond == 1 ? "it" : "them") +
-                           " exactly (a network at depth " + std::to_string(options.depth) + " loses them)");
+                           " exactly (a network at depth " + std::to_string(options.depth) + " loses " + (beyond == 1 ? "it" : "them") + ")");
   if (outside) out.warnings.push_back(outside_warning(outside, total, options.depth));
 }
 
