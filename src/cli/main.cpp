@@ -644,17 +644,28 @@ int cmd_check(int argc, char** argv) {
   const char* verdict = verdict_name(r->verdict);
   const bool refuted = r->verdict == EquivalenceResult::Verdict::NotEquivalent;
   if (as_json) {
-    json j{{"verdict", verdict},   {"depth", r->depth},     {"notion", options.neural ? "neural" : "observational"},
-           {"type", print_type(r->type)}, {"method", r->method}, {"seconds", r->seconds},
-           {"warnings", r->warnings}};
+    // Insertion-ordered: inputs appear in argument order (args lists them too, for `cajal run`).
+    using ojson = nlohmann::ordered_json;
+    ojson j{{"verdict", verdict},
+            {"depth", r->depth},
+            {"notion", options.neural ? "neural" : "observational"},
+            {"type", print_type(r->type)},
+            {"method", r->method}};
     if (r->verdict == EquivalenceResult::Verdict::Unknown) j["reason"] = r->reason;
     if (refuted && r->counterexample) {
-      json inputs = json::object(), params = json::object();
-      for (const auto& in : r->counterexample->inputs) (in.is_param ? params : inputs)[in.name] = in.value;
-      j["counterexample"] = {{"inputs", inputs}, {"left", r->counterexample->left}, {"right", r->counterexample->right}};
+      ojson inputs = ojson::object(), params = ojson::object(), positional = ojson::array();
+      for (const auto& in : r->counterexample->inputs) {
+        (in.is_param ? params : inputs)[in.name] = in.value;
+        if (!in.is_param) positional.push_back(in.value);
+      }
+      j["counterexample"] = {{"inputs", inputs}, {"args", positional}};
       if (!params.empty()) j["counterexample"]["params"] = params;
+      j["counterexample"]["left"] = r->counterexample->left;
+      j["counterexample"]["right"] = r->counterexample->right;
       j["counterexamples"] = {{"count", r->counterexamples}, {"exact", r->counted_all}};
     }
+    j["warnings"] = r->warnings;
+    j["seconds"] = r->seconds;
     std::cout << j.dump() << "\n";
   } else {
     std::cout << verdict << " at depth " << r->depth << " (" << (options.neural ? "neural" : "observational")
