@@ -1,4 +1,4 @@
-// Semantic equivalence of two programs (include/cajal/check/check.hpp, spec/denotation.md §9).
+// Semantic equivalence of two programs (include/cajal/check/check.hpp, spec/equivalence.md).
 #include "cajal/check/check.hpp"
 
 #include <z3++.h>
@@ -759,7 +759,7 @@ Result<EquivalenceResult> check_equivalence(const CheckSide& left, const CheckSi
   if (!listable) {
     out.verdict = Verdict::Unknown;
     out.reason = "not supported yet: an input is a function of a function; try --neural (for programs without params "
-                 "whose runs stay within D the two notions coincide, spec/denotation.md §9)";
+                 "whose runs stay within D the two notions coincide, spec/equivalence.md §4)";
     return finish();
   }
   bool small = total <= options.exhaustive_limit;

@@ -1,5 +1,5 @@
 // Semantic equivalence of two programs (`cajal check`), decided up to a depth D
-// (spec/denotation.md §9).
+// (spec/equivalence.md).
 //
 // Observational equivalence (the default): for every input — booleans, naturals 0..D, and every
 // function between finite types (given as a table) for each argument position of the two defs'
@@ -15,9 +15,9 @@
 // is an integer below 2^53), and as polynomial identity in the params' entries (Z3's
 // sum-of-monomials normal form) when there are.
 //
-// Counterexamples are the least in a fixed order (spec/denotation.md §9.3): inputs compared in
+// Counterexamples are the least in a fixed order (spec/equivalence.md §7): inputs compared in
 // argument order, then params in declaration order; false < true, naturals by size, tables
-// entry by entry in key order (true, false; 0, 1, ...).
+// entry by entry in key order (true, false; 0, 1, ...).  (spec/equivalence.md §7)
 #pragma once
 
 #include <optional>
