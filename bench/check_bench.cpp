@@ -35,10 +35,11 @@ void BM_CheckHigherOrder(benchmark::State& state) {
 // Method (0 exhaustive, 1 symbolic, 2 neural) by depth.
 BENCHMARK(BM_CheckHigherOrder)->ArgsProduct({{0, 1, 2}, {3, 9, 20, 30}})->Unit(benchmark::kMillisecond);
 
-// The input type's size: f : A ⊸ B for (Bool, Bool), (Bool, Nat), (Nat, Bool), (Nat, Nat); the
+// The input type's size: f : A ⊸ B for (Bool, Bool), (Bool, Nat), (Nat, Bool), (Nat, Nat),
+// (Nat, Nat ⊸ Nat); the
 // automatic method (exhaustive while at most 65 536 inputs, else Z3) at D = 9.
 void BM_CheckInputType(benchmark::State& state) {
-  static const char* types[][2] = {{"Bool", "Bool"}, {"Bool", "Nat"}, {"Nat", "Bool"}, {"Nat", "Nat"}};
+  static const char* types[][2] = {{"Bool", "Bool"}, {"Bool", "Nat"}, {"Nat", "Bool"}, {"Nat", "Nat"}, {"Nat", "Nat -o Nat"}};
   const std::string a = types[state.range(0)][0], b = types[state.range(0)][1];
   const std::string f = "fun f : " + a + " -o " + b + " => fun x : " + a + " => ";
   Program p = load("def left = " + f + "f x\ndef right = " + f + "(fun z : " + a + " => f z) x\n");
@@ -47,7 +48,7 @@ void BM_CheckInputType(benchmark::State& state) {
   run_check(state, p, options);
   state.SetLabel(a + " -o " + b);
 }
-BENCHMARK(BM_CheckInputType)->DenseRange(0, 3)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_CheckInputType)->DenseRange(0, 4)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace cajal::bench

@@ -105,3 +105,31 @@ RC_GTEST_PROP(Check, MutantIsEquivalentOrItsCounterexampleReproduces, (const Gen
 
 }  // namespace
 }  // namespace cajal
+
+namespace cajal {
+namespace {
+
+// spec/equivalence.md §4: without params, with inputs of type Bool and Nat, and with every run
+// inside D, observational and neural equivalence give the same verdict.
+RC_GTEST_PROP(Check, NotionsCoincideWithoutParamsWithinTheDepth, (const GeneratedProgram& g)) {
+  RC_PRE(g.program.decls.size() > 0);
+  for (const Decl& d : g.program.decls) RC_PRE(!std::holds_alternative<Param>(d));
+  for (TypePtr t = g.main_type; t->is_arrow(); t = t->to) RC_PRE(!t->from->is_arrow());
+  RcChoices ch;
+  std::optional<TermPtr> changed = testing::mutate(g.program.find_def("main")->body, ch);
+  RC_PRE(changed.has_value());
+  Program mutant = testing::map_defs(g.program, [&](const Def& d) { return d.name == "main" ? *changed : d.body; });
+  LoadedProgram a = loaded(g.program), b = loaded(mutant);
+  EquivalenceOptions observational = small_depth(), neural = small_depth();
+  neural.neural = true;
+  EquivalenceResult o = compare(a, b, observational);
+  Result<EquivalenceResult> n = check_equivalence(CheckSide{&a, "main", "a"}, CheckSide{&b, "main", "b"}, neural);
+  RC_PRE(n.ok());  // (a mutated numeral may exceed the depth: the network cannot be compiled)
+  RC_PRE(o.verdict != Verdict::Unknown && n->verdict != Verdict::Unknown);
+  RC_PRE(o.warnings.empty() && n->warnings.empty());  // every run inside D
+  RC_CLASSIFY(o.verdict == Verdict::Equivalent, "equivalent");
+  RC_ASSERT(o.verdict == n->verdict);
+}
+
+}  // namespace
+}  // namespace cajal

@@ -17,7 +17,7 @@
 //
 // Counterexamples are the least in a fixed order (spec/equivalence.md §7): inputs compared in
 // argument order, then params in declaration order; false < true, naturals by size, tables
-// entry by entry in key order (true, false; 0, 1, ...).  (spec/equivalence.md §7)
+// entry by entry in key order (true, false; 0, 1, ...).
 #pragma once
 
 #include <optional>
