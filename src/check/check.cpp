@@ -268,7 +268,14 @@ void exhaustive(const CheckSide& left, const CheckSide& right, const Setup& s, c
   out.method = "exhaustive: the interpreter on all " + plural(total, "input", "inputs");
   std::size_t beyond = 0, outside = 0;
   Tuple tuple(s.slots.size());
+  const auto deadline = Clock::now() + std::chrono::duration<double>(options.timeout_seconds);
   for (std::size_t t = 0; t < total; ++t) {
+    if ((t & 63) == 0 && Clock::now() > deadline) {
+      out.verdict = Verdict::Unknown;
+      out.reason = "timeout after " + std::to_string(t) + " of " + std::to_string(total) + " inputs (" +
+                   std::to_string(options.timeout_seconds) + " s)";
+      return;
+    }
     std::size_t rest = t;
     for (std::size_t k = s.slots.size(); k-- > 0;) {  // slot 0 is the most significant digit
       tuple[k] = values[k][rest % values[k].size()];
@@ -684,13 +691,21 @@ void neural_polynomial(const Setup& s, const Network& a, const Network& b, const
             v += (j ? ", " : "") + numeral_text(point[static_cast<int>(u)]);
           ce.inputs.push_back({s.slots[k].name, v + "]", true});
         }
+        // An output at the point: in source syntax when it encodes a value, else as a list.
         auto value_at_point = [&](const symbolic::SVec& y) {
           std::string v = "[";
+          Eigen::VectorXd numbers(static_cast<Eigen::Index>(y.size()));
+          bool integral = true;
           for (std::size_t r = 0; r < y.size(); ++r) {
             z3::expr e = y[r];
-            v += (r ? ", " : "") + numeral_text(e.substitute(unknowns, point).simplify());
+            z3::expr at_point = e.substitute(unknowns, point).simplify();
+            int64_t i = 0;
+            integral = integral && at_point.is_numeral_i64(i);
+            numbers(static_cast<Eigen::Index>(r)) = static_cast<double>(i);
+            v += (r ? ", " : "") + numeral_text(at_point);
           }
-          return v + "]";
+          std::optional<std::string> decoded = integral ? decode(numbers, *s.result, depth) : std::nullopt;
+          return decoded ? *decoded : v + "]";
         };
         ce.left = value_at_point(ya);
         ce.right = value_at_point(yb);

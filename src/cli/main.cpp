@@ -686,15 +686,11 @@ int cmd_check(int argc, char** argv) {
         if (options.neural) cmd += " --engine network --depth " + std::to_string(r->depth);
         cmd += " " + shell_word(side->label);
         if (side->def != "main") cmd += " --def " + shell_word(side->def);
-        bool vector_param = false;
         for (const auto& in : ce.inputs) {
           if (!in.is_param) cmd += " --arg " + shell_word(in.value);
-          else if (side->program->program.find_param(in.name)) {
-            vector_param = vector_param || options.neural;
-            cmd += " --param " + shell_word(in.name + "=" + in.value);
-          }
+          else if (side->program->program.find_param(in.name)) cmd += " --param " + shell_word(in.name + "=" + in.value);
         }
-        if (!vector_param) std::cout << (side == &left ? "reproduce: " : "           ") << cmd << "\n";
+        std::cout << (side == &left ? "reproduce: " : "           ") << cmd << "\n";
       }
     }
     for (const std::string& w : r->warnings) std::cerr << "cajal: warning: " << w << "\n";

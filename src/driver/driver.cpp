@@ -17,11 +17,28 @@ Diagnostic plain_error(std::string message) { return error_at(Span{}, std::move(
 // Arguments and params parsed, type-checked and evaluated.
 struct Prepared {
   std::map<std::string, ValuePtr> params;
+  std::map<std::string, Eigen::VectorXd> param_vectors;  // `--param p=[x, y, ...]` (network only)
   std::vector<TermPtr> args;                         // null for a vector argument
   std::vector<std::optional<Eigen::VectorXd>> vectors;  // `[x, y, ...]` arguments (network only)
   std::vector<TypePtr> arg_types;
   TypePtr result_type;
 };
+
+// A JSON list of finite numbers of the given length, or nullopt.
+std::optional<Eigen::VectorXd> json_vector(const std::string& text, std::size_t want) {
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+  bool ok = j.is_array() && !j.empty();
+  for (const auto& x : j) ok = ok && x.is_number() && std::isfinite(x.get<double>());
+  if (!ok) return std::nullopt;
+  std::vector<double> numbers = j.get<std::vector<double>>();
+  if (numbers.size() != want) return std::nullopt;
+  return Eigen::Map<const Eigen::VectorXd>(numbers.data(), static_cast<Eigen::Index>(numbers.size()));
+}
+
+bool is_vector_text(const std::string& text) {
+  std::size_t first = text.find_first_not_of(" \t\n");
+  return first != std::string::npos && text[first] == '[';
+}
 
 Result<Prepared> prepare(const LoadedProgram& loaded, const RunRequest& request) {
   using R = Result<Prepared>;
@@ -37,7 +54,19 @@ Result<Prepared> prepare(const LoadedProgram& loaded, const RunRequest& request)
   for (const auto& [name, source] : request.params) {
     const Param* param = loaded.program.find_param(name);
     if (!param) return R::failure(plain_error("--param " + name + ": the program declares no param " + quoted(name)));
-    if (out.params.count(name)) return R::failure(plain_error("--param " + name + " is given twice"));
+    if (out.params.count(name) || out.param_vectors.count(name))
+      return R::failure(plain_error("--param " + name + " is given twice"));
+    if (is_vector_text(source->text())) {  // a raw vector, for the network (a learned weight, say)
+      std::size_t want = dimension(*param->type, request.depth);
+      std::optional<Eigen::VectorXd> x = json_vector(source->text(), want);
+      if (!x)
+        return R::failure(error_at(Span{source.get(), 0, static_cast<std::uint32_t>(source->text().size())},
+                                   "param " + quoted(name) + " is a vector: it must be a JSON list of " +
+                                       std::to_string(want) + " finite numbers (the encoding of " +
+                                       print_type(param->type) + " at depth " + std::to_string(request.depth) + ")"));
+      out.param_vectors.emplace(name, *x);
+      continue;
+    }
     Result<TermPtr> term = parse_term(source);
     if (!term) return R::failure(std::move(term.diagnostics));
     TypeTable types;
@@ -56,24 +85,20 @@ Result<Prepared> prepare(const LoadedProgram& loaded, const RunRequest& request)
   TypePtr type = main->type;
   for (std::size_t i = 0; i < request.args.size(); ++i) {
     const std::string& text = request.args[i]->text();
-    if (std::size_t first = text.find_first_not_of(" \t\n"); first != std::string::npos && text[first] == '[') {
+    if (is_vector_text(text)) {
       Span whole{request.args[i].get(), 0, static_cast<std::uint32_t>(text.size())};
       if (!type->is_arrow())
         return R::failure(error_at(whole, request.entry + " has type " + print_type(main->type) + ", which takes " +
                                               std::to_string(i) + " arguments, but " +
                                               std::to_string(request.args.size()) + " were given"));
-      nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
-      std::vector<double> numbers;
-      bool ok = j.is_array() && !j.empty();
-      for (const auto& x : j) ok = ok && x.is_number() && std::isfinite(x.get<double>());
-      if (ok) numbers = j.get<std::vector<double>>();
       std::size_t want = dimension(*type->from, request.depth);
-      if (!ok || numbers.size() != want)
+      std::optional<Eigen::VectorXd> x = json_vector(text, want);
+      if (!x)
         return R::failure(error_at(whole, "argument " + std::to_string(i + 1) + " is a vector: it must be a JSON list of " +
                                               std::to_string(want) + " finite numbers (the encoding of " +
                                               print_type(type->from) + " at depth " + std::to_string(request.depth) + ")"));
       out.args.push_back(nullptr);
-      out.vectors.push_back(Eigen::Map<const Eigen::VectorXd>(numbers.data(), static_cast<Eigen::Index>(numbers.size())));
+      out.vectors.push_back(*x);
       out.arg_types.push_back(type->from);
       type = type->to;
       continue;
@@ -128,6 +153,9 @@ Result<RunResult> run_main(const LoadedProgram& loaded, const RunRequest& reques
     if (!prepared->args[i])
       return R::failure(error_at(Span{request.args[i].get(), 0, static_cast<std::uint32_t>(request.args[i]->text().size())},
                                  "a vector argument is an input for the network: use --engine network"));
+  if (!prepared->param_vectors.empty())
+    return R::failure(plain_error("param " + quoted(prepared->param_vectors.begin()->first) +
+                                  " is a vector, a value for the network: use --engine network"));
   Evaluator evaluator(loaded.program, prepared->params, request.eval);
   Result<ValuePtr> value = evaluator.def_value(request.entry);
   if (!value) return R::failure(std::move(value.diagnostics));
@@ -266,6 +294,10 @@ Result<NetworkRunResult> run_main_on_network(const LoadedProgram& loaded, const 
     if (!x) return R::failure(std::move(x.diagnostics));
     out.inputs.params.emplace(name, *x);
   }
+  for (const auto& [name, x] : prepared->param_vectors) {  // as for vector arguments
+    out.inputs.params.emplace(name, x);
+    encoded = encoded && is_distribution(x, *loaded.program.find_param(name)->type, depth);
+  }
   for (const NetworkInput& p : net->params)
     if (!out.inputs.params.count(p.name))
       for (const Graph& g : net->graphs)
@@ -308,6 +340,7 @@ Result<Materialized> materialize_main(const LoadedProgram& loaded, const RunRequ
     if (!x) return R::failure(plain_error("param " + quoted(name) + ": " + x.diagnostics.front().message));
     args.params.emplace(name, *x);
   }
+  for (const auto& [name, x] : prepared->param_vectors) args.params.emplace(name, x);
   Result<NetworkRun> run = run_network(*net, args);
   if (!run) return R::failure(std::move(run.diagnostics));
   return R::success(Materialized{net->output_type, run->output.col(0), run->mass_lost.cwiseAbs().maxCoeff(),

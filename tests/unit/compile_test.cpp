@@ -441,3 +441,27 @@ TEST(Overflow, FunctionVectorsAreChecked_OnlyWhenEveryColumnIsADistribution) {
 
 }  // namespace
 }  // namespace cajal::test
+
+namespace cajal::test {
+namespace {
+
+// `--param p=[...]`: a param given to the network as a raw vector (a learned weight, say).
+TEST(CParam, ParamsMayBeRealVectorsForTheNetwork) {
+  Loaded l = load("param p : Bool\ndef main = fun x : Bool => if p then x else (if x then false else true)");
+  ASSERT_TRUE(l.result.ok());
+  RunRequest soft = request_for({"true"}, {{"p", "[0.25, 0.75]"}});
+  Result<NetworkRunResult> r = run_main_on_network(*l.result, soft);
+  ASSERT_TRUE(r.ok()) << render(r.diagnostics);
+  EXPECT_EQ(r->run.output.col(0), vec({0.25, 0.75}));  // 0.25·true + 0.75·false
+  EXPECT_FALSE(r->value.has_value());                 // not an encoding
+  // The interpreter takes values only; a wrong length is located.
+  EXPECT_EQ(run("param p : Bool\ndef main = p", {}, {{"p", "[1, 0]"}}),
+            "ERROR: param `p` is a vector, a value for the network: use --engine network");
+  Result<NetworkRunResult> bad = run_main_on_network(*l.result, request_for({"true"}, {{"p", "[1]"}}));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.diagnostics.front().message,
+            "param `p` is a vector: it must be a JSON list of 2 finite numbers (the encoding of Bool at depth 9)");
+}
+
+}  // namespace
+}  // namespace cajal::test

@@ -38,7 +38,7 @@ struct CheckSide {
 struct EquivalenceOptions {
   int depth = 9;
   bool neural = false;
-  double timeout_seconds = 60;  // wall clock for each Z3 query (watchdog + interrupt)
+  double timeout_seconds = 60;  // wall clock: for each Z3 query (watchdog + interrupt), for the exhaustive run, for --neural
   enum class Method { Auto, Exhaustive, Symbolic };
   Method method = Method::Auto;  // observational only; Auto picks exhaustive when it is small
   std::size_t exhaustive_limit = 1u << 16;  // input tuples
