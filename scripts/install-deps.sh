@@ -15,6 +15,7 @@ packages=(
   libbenchmark-dev    # Google Benchmark (bench/)
   nlohmann-json3-dev  # JSON output and network serialization
   libtcmalloc-minimal4  # a faster malloc for `cajal fuzz` and the benchmarks
+  python3-torch       # PyTorch, to test `cajal compile --emit torch` against the engine (/usr/bin/python3)
 )
 
 missing=()

@@ -24,6 +24,7 @@
 #include "cajal/compile/compile.hpp"
 #include "cajal/driver/driver.hpp"
 #include "cajal/network/engine.hpp"
+#include "cajal/network/torch.hpp"
 #include "cajal/prove/certificate.hpp"
 #include "cajal/prove/lemmas.hpp"
 #include "cajal/prove/prove.hpp"
@@ -47,9 +48,10 @@ commands:
   type FILE [--json] [--derivation]
                  print the type of every def and param (and how each was derived)
   fmt FILE       print the program in canonical layout
-  compile FILE [--depth D] [--json] [--show] [--emit json [--out F]] [--param NAME=TERM]... [--certify DIR]
+  compile FILE [--depth D] [--json] [--show] [--emit json|torch [--out F]] [--param NAME=TERM]... [--certify DIR]
                  compile main to neurons: --json prints main's materialized tensor,
-                 --show the network, --emit json the serialized network
+                 --show the network, --emit json the serialized network,
+                 --emit torch a PyTorch module (imports only torch)
   run FILE --engine network [--depth D] ...
                  evaluate main with the compiled network instead of the interpreter
   grad FILE [--arg TERM]... [--param NAME=TERM]... [--depth D] [--json]
@@ -363,12 +365,17 @@ int cmd_fmt(int argc, char** argv) {
   return kSuccess;
 }
 
+// The name a program is known by in generated files: its FILE, or "<command line>".
+std::string setup_name(const Args& args) {
+  return args.one("-e") ? std::string("<command line>") : args.positional.empty() ? std::string("-") : args.positional[0];
+}
+
 int cmd_compile(int argc, char** argv) {
   Args args = parse_args(argc, argv, 2, {"--json", "--show"}, {"--depth", "--emit", "--out", "--param", "-e", "--certify"});
   bool as_json = args.has("--json");
   int depth = parse_depth(args);
   std::optional<std::string> emit = args.one("--emit");
-  if (emit && *emit != "json") throw UsageError{"--emit takes `json`, got `" + *emit + "`"};
+  if (emit && *emit != "json" && *emit != "torch") throw UsageError{"--emit takes `json` or `torch`, got `" + *emit + "`"};
   std::optional<std::string> out_file = args.one("--out");
   if (out_file && !emit) throw UsageError{"--out goes with --emit"};
   RunSetup setup = run_setup(args, "compile");
@@ -394,7 +401,7 @@ int cmd_compile(int argc, char** argv) {
   Result<Network> net = compile_program(*loaded, options);
   if (!net) return report(net.diagnostics, as_json);
   if (emit) {
-    std::string text = to_json(*net) + "\n";
+    std::string text = *emit == "torch" ? to_torch(*net, setup_name(args)) : to_json(*net) + "\n";
     if (!out_file) {
       std::cout << text;
     } else {

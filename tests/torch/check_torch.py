@@ -1,0 +1,159 @@
+#!/usr/bin/python3
+"""`cajal compile --emit torch` agrees with the C++ engine, on outputs and on gradients.
+
+    check_torch.py CAJAL GENERATE EXAMPLES_DIR [RANDOM_COUNT]
+
+For every spec example and RANDOM_COUNT random well-typed programs (written by GENERATE, the
+oracle's generator): export the network as a PyTorch module, run it on random real inputs and
+params (not only encodings) in one batch, and compare, sample by sample, with
+`cajal grad --json` (the engine's output and its reverse-mode gradients of the summed output).
+Also: a function-typed param given as a callable equals the same param given as its matrix.
+Prints 'N passed, M failed, K skipped' (skipped: a numeral above the depth, or two inputs with one
+name) and exits 1 on any failure.
+"""
+import glob
+import importlib.util
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+
+try:
+    import torch
+except ImportError:
+    print("python3-torch is missing: run scripts/install-deps.sh (Debian's python3-torch)")
+    sys.exit(1)
+
+DEPTH = 5
+BATCH = 3
+TOL = 1e-9
+SKIP = "skip"
+
+
+def load(path, name):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def vector_text(t):
+    return json.dumps([float(x) for x in t.reshape(-1).tolist()])
+
+
+def flat(x):
+    """A JSON value from `cajal grad --json` (a list, or a list of rows) as a flat tensor."""
+    return torch.tensor(x, dtype=torch.float64).reshape(-1)
+
+
+def close(a, b):
+    return a.shape == b.shape and torch.allclose(a, b, rtol=TOL, atol=TOL)
+
+
+def check_program(cajal, path, workdir, index):
+    """None when the module agrees with the engine, else a description of the difference."""
+    module_path = os.path.join(workdir, f"m{index}.py")
+    r = subprocess.run([cajal, "compile", path, "--depth", str(DEPTH), "--emit", "torch", "--out", module_path],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        return SKIP if "exceeds the depth" in r.stderr else f"compile failed: {r.stderr.strip()}"
+    m = load(module_path, f"cajal_m{index}")
+    names = [name for name, _, _, _ in m.INPUTS]
+    if len(set(names)) != len(names):
+        return SKIP  # inputs that share a name cannot be told apart in `cajal grad --json`
+    batch = BATCH if m.INPUTS else 1  # (params carry no batch dimension here)
+    gen = torch.Generator().manual_seed(index)
+    xs = [(torch.rand(batch, dim, generator=gen, dtype=torch.float64) * 2 - 1).requires_grad_() for _, _, dim, _ in m.INPUTS]
+    ps = {name: (torch.rand(dim, generator=gen, dtype=torch.float64) * 2 - 1).requires_grad_()
+          for name, _, dim, _ in m.PARAMS}
+    y = m.Program()(*xs, **ps)
+    if y.requires_grad:  # (a constant program has no gradient at all)
+        y.sum().backward()
+
+    def grad(t):
+        return t.grad if t.grad is not None else torch.zeros_like(t)
+
+    y = y.reshape(batch, -1).detach()
+    param_grads = {name: torch.zeros_like(p) for name, p in ps.items()}
+    for b in range(batch):
+        cmd = [cajal, "grad", path, "--depth", str(DEPTH), "--json"]
+        for x in xs:
+            cmd += ["--arg", vector_text(x[b].detach())]
+        for name, p in ps.items():
+            cmd += ["--param", f"{name}={vector_text(p.detach())}"]
+        r = subprocess.run(cmd, capture_output=True, text=True)
+        if r.returncode != 0:
+            return f"cajal grad failed: {r.stderr.strip()}"
+        engine = json.loads(r.stdout)
+        if not close(flat(engine["output"]), y[b]):
+            return f"output of sample {b}: engine {engine['output']}, torch {y[b].tolist()}"
+        for name, x in zip(names, xs):
+            if not close(flat(engine["inputs"][name]), grad(x)[b]):
+                return f"gradient for input {name}, sample {b}: engine {engine['inputs'][name]}, torch {grad(x)[b].tolist()}"
+        for name in ps:
+            if name in engine["params"]:
+                param_grads[name] += flat(engine["params"][name])
+    for name, p in ps.items():
+        if not close(param_grads[name], grad(p)):
+            return f"gradient for param {name}: engine {param_grads[name].tolist()}, torch {grad(p).tolist()}"
+    return None
+
+
+def check_callable_param(cajal, workdir):
+    """A callable `rule` (here a linear map) gives the output and gradients of its matrix."""
+    module_path = os.path.join(workdir, "callable.py")
+    program = os.path.join(workdir, "callable.cj")
+    with open(program, "w") as f:
+        f.write("param rule : Bool -o Bool\n"
+                "def main = fun n : Nat => fun b : Bool => iter { b | y => rule y } (n)\n")
+    subprocess.run([cajal, "compile", program, "--depth", str(DEPTH), "--emit", "torch", "--out", module_path], check=True)
+    m = load(module_path, "cajal_callable")
+    gen = torch.Generator().manual_seed(7)
+    n = torch.rand(BATCH, DEPTH + 1, generator=gen, dtype=torch.float64)
+    b = torch.rand(BATCH, 2, generator=gen, dtype=torch.float64)
+    as_matrix = torch.rand(2, 2, generator=gen, dtype=torch.float64, requires_grad=True)
+    as_layer = as_matrix.detach().clone().requires_grad_()
+    y1 = m.Program()(n, b, rule=as_matrix)
+    y2 = m.Program()(n, b, rule=lambda a: a @ as_layer.T)  # [batch, cols] -> [batch, rows]
+    (y1 ** 2).sum().backward()
+    (y2 ** 2).sum().backward()
+    if not close(y1, y2) or not close(as_matrix.grad, as_layer.grad):
+        return "a callable param differs from the same param as a matrix"
+    return None
+
+
+def main():
+    cajal, generate, examples = sys.argv[1:4]
+    count = int(sys.argv[4]) if len(sys.argv) > 4 else 30
+    random.seed(0)
+    passed, failed, skipped = 0, 0, 0
+    with tempfile.TemporaryDirectory() as workdir:
+        programs = sorted(glob.glob(os.path.join(examples, "*.cj")))
+        subprocess.run([generate, os.path.join(workdir, "random"), str(count), "20261122", "25"], check=True)
+        programs += sorted(glob.glob(os.path.join(workdir, "random", "*.cj")))
+        sys.path.insert(0, workdir)
+        for i, path in enumerate(programs):
+            problem = check_program(cajal, path, workdir, i)
+            if problem is None:
+                passed += 1
+            elif problem == SKIP:
+                skipped += 1
+            else:
+                failed += 1
+                print(f"FAIL {path}: {problem}")
+                if "random" in path:
+                    print(open(path).read())
+        problem = check_callable_param(cajal, workdir)
+        if problem is None:
+            passed += 1
+        else:
+            failed += 1
+            print(f"FAIL callable param: {problem}")
+    print(f"{passed} passed, {failed} failed, {skipped} skipped")
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
