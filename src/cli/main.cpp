@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -22,6 +23,7 @@
 
 #include "cajal/check/check.hpp"
 #include "cajal/compile/compile.hpp"
+#include "cajal/learn/train.hpp"
 #include "cajal/driver/driver.hpp"
 #include "cajal/network/engine.hpp"
 #include "cajal/network/torch.hpp"
@@ -59,6 +61,9 @@ commands:
   prove FILE [--depth D] [--timeout S] [--seed N] [--smt-dump DIR] [--json] [--mutant NAME]
                  ask Z3 whether some input makes the compiled network differ from the program
   verify DIR     re-check a certificate written by `compile --certify DIR`
+  train FILE --data EXAMPLES.jsonl [--epochs N] [--lr X] [--seed S] [--depth D] [--out F] [--extract]
+                 fit the params to input/output examples (Adam); --extract writes each learned
+                 function as the nearest table, a program `check` and `prove` can verify
   check A B [--depth D] [--neural] [--timeout S] [--method auto|exhaustive|symbolic] [--json]
   check FILE --defs F G [...]
                  decide whether two programs' mains (or two defs) mean the same for every
@@ -710,6 +715,72 @@ int cmd_check(int argc, char** argv) {
   return kInternal;
 }
 
+double parse_real(const Args& args, const std::string& flag, double fallback) {
+  auto v = args.one(flag);
+  if (!v) return fallback;
+  try {
+    std::size_t used = 0;
+    double x = std::stod(*v, &used);
+    if (used != v->size() || !std::isfinite(x) || x <= 0) throw std::invalid_argument("");
+    return x;
+  } catch (const std::exception&) {
+    throw UsageError{flag + " takes a positive number, got `" + *v + "`"};
+  }
+}
+
+void write_text(const std::optional<std::string>& path, const std::string& text) {
+  if (!path) {
+    std::cout << text;
+    return;
+  }
+  std::ofstream out(*path, std::ios::binary);
+  if (!(out << text)) throw UsageError{"cannot write " + *path + ": " + std::strerror(errno)};
+}
+
+int cmd_train(int argc, char** argv) {
+  Args args = parse_args(argc, argv, 2, {"--extract", "--quiet"},
+                         {"--data", "--epochs", "--lr", "--seed", "--depth", "--out"});
+  const std::string file = one_file(args, "train");
+  std::optional<std::string> data = args.one("--data");
+  if (!data) throw UsageError{"`cajal train` needs --data EXAMPLES.jsonl"};
+  TrainOptions options;
+  options.depth = parse_depth(args);
+  options.epochs = static_cast<int>(std::min<std::uint64_t>(parse_count(args, "--epochs", 200), 10'000'000));
+  options.learning_rate = parse_real(args, "--lr", 0.05);
+  options.seed = static_cast<unsigned>(parse_count(args, "--seed", 0));
+  const bool quiet = args.has("--quiet");
+  options.progress = [&](int epoch, double loss) {
+    if (!quiet) std::cerr << "epoch " << epoch << "/" << options.epochs << "  loss " << loss << "\n";
+  };
+  SourcePtr source = load_source(file);
+  Result<LoadedProgram> loaded = load_program(source);
+  if (!loaded) return report(loaded.diagnostics, false);
+  SourcePtr examples_source = load_source(*data);
+  Result<std::vector<TrainingExample>> examples = read_examples(examples_source);
+  if (!examples) return report(examples.diagnostics, false);
+  Result<TrainResult> r = train(*loaded, *examples, options);
+  if (!r) return report(r.diagnostics, false);
+
+  std::ostringstream summary;
+  summary << "trained " << r->params.size() << " param" << (r->params.size() == 1 ? "" : "s") << " on "
+          << examples->size() << " example" << (examples->size() == 1 ? "" : "s") << " for " << options.epochs
+          << " epochs at depth " << options.depth << ": loss " << r->losses.front() << " -> " << r->final_loss;
+  std::cerr << "cajal: " << summary.str() << "\n";
+  if (args.has("--extract")) {
+    Result<Program> extracted = extract(*loaded, r->params, options.depth);
+    if (!extracted) return report(extracted.diagnostics, false);
+    write_text(args.one("--out"), "-- Extracted by `cajal train --extract` from " + file + " and " + *data + " (" +
+                                      summary.str() + "):\n-- each learned param is the nearest function, as a table.\n" +
+                                      format_program(*extracted));
+    return kSuccess;
+  }
+  std::string header = "-- Learned by `cajal train` from " + *data + " (" + summary.str() +
+                       "). For the network:\n--   cajal run --engine network --depth " + std::to_string(options.depth) + " FILE";
+  for (const auto& [name, w] : r->params) header += " --param " + shell_word(name + "=" + param_vector_text(w));
+  write_text(args.one("--out"), header + "\n" + source->text());
+  return kSuccess;
+}
+
 int cmd_verify(int argc, char** argv) {
   Args args = parse_args(argc, argv, 2, {}, {"--timeout"});
   if (args.positional.size() != 1) throw UsageError{"`cajal verify` takes exactly one certificate DIR"};
@@ -797,6 +868,7 @@ int dispatch(int argc, char** argv) {
     if (command == "prove") return cmd_prove(argc, argv);
     if (command == "verify") return cmd_verify(argc, argv);
     if (command == "check") return cmd_check(argc, argv);
+    if (command == "train") return cmd_train(argc, argv);
     throw UsageError{"unknown command `" + command + "`"};
   } catch (const UsageError& e) {
     std::cerr << "cajal: error: " << e.message << "\n" << "(run `cajal --help` for usage)\n";
