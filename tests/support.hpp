@@ -59,7 +59,7 @@ inline std::string run(const std::string& text, std::vector<std::string> args = 
   request.eval = options;
   Result<RunResult> r = run_main(*l.result, request);
   if (!r) return "ERROR: " + r.diagnostics.front().message;
-  return print_term(*r->value_term);
+  return r->text;
 }
 
 }  // namespace cajal::test

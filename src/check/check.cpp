@@ -122,11 +122,11 @@ std::size_t saturating_mul(std::size_t a, std::size_t b, std::size_t cap) {
 }
 
 // The number of values of t at depth D, or cap + 1 when there are more than cap. 0 when t's
-// values cannot be listed (a function of a function).
+// values cannot be listed (a function of a function, a Vec).
 std::size_t count_values(const Type& t, int depth, std::size_t cap) {
   if (t.kind == Type::Kind::Bool) return 2;
   if (t.kind == Type::Kind::Nat) return static_cast<std::size_t>(depth) + 1;
-  if (t.from->is_arrow()) return 0;
+  if (t.kind == Type::Kind::Vec || !t.from->is_finite_base()) return 0;
   std::size_t base = count_values(*t.to, depth, cap), n = 1;
   for (std::size_t j = 0; j < dimension(*t.from, depth); ++j) n = saturating_mul(n, base, cap);
   return n;
@@ -431,13 +431,14 @@ class SymbolicCheck {
       v.value = ctx_.int_const(name.c_str());
       solver_.add(*v.value >= 0 && *v.value <= options_.depth);
       leaves_.push_back(*v.value);
-    } else if (!type->from->is_arrow()) {
+    } else if (type->is_arrow() && type->from->is_finite_base()) {
       v.kind = SVal::Kind::Table;
       v.type = type;
       for (std::size_t j = 0; j < dimension(*type->from, options_.depth); ++j)
         v.entries.push_back(symbol(name + "[" + std::to_string(j) + "]", type->to));
     } else {
-      throw symbolic::Unsupported{"`" + name + "` has type " + print_type(type) + " (a function of a function as an input)"};
+      throw symbolic::Unsupported{"`" + name + "` has type " + print_type(type) +
+                                  " (a Vec, or a function of a function, as an input)"};
     }
     return v;
   }
@@ -773,8 +774,9 @@ Result<EquivalenceResult> check_equivalence(const CheckSide& left, const CheckSi
   }
   if (!listable) {
     out.verdict = Verdict::Unknown;
-    out.reason = "not supported yet: an input is a function of a function; try --neural (for programs without params "
-                 "whose runs stay within D the two notions coincide, spec/equivalence.md §4)";
+    out.reason = "not supported yet: an input is a Vec (real vectors have no finite list of values) or a function of "
+                 "a function; try --neural (for programs without params whose runs stay within D the two notions "
+                 "coincide, spec/equivalence.md §4)";
     return finish();
   }
   bool small = total <= options.exhaustive_limit;

@@ -319,7 +319,7 @@ int cmd_run(int argc, char** argv) {
   RunRequest& request = setup.request;
   Result<RunResult> result = run_main(*loaded, request);
   if (!result) return report(result.diagnostics, as_json);
-  std::string value = print_term(*result->value_term);
+  std::string value = result->text;
   if (as_json)
     std::cout << json{{"type", print_type(result->type)}, {"value", value}}.dump() << "\n";
   else

@@ -149,26 +149,39 @@ Result<RunResult> run_main(const LoadedProgram& loaded, const RunRequest& reques
   using R = Result<RunResult>;
   Result<Prepared> prepared = prepare(loaded, request);
   if (!prepared) return R::failure(std::move(prepared.diagnostics));
-  for (std::size_t i = 0; i < prepared->args.size(); ++i)
-    if (!prepared->args[i])
-      return R::failure(error_at(Span{request.args[i].get(), 0, static_cast<std::uint32_t>(request.args[i]->text().size())},
-                                 "a vector argument is an input for the network: use --engine network"));
-  if (!prepared->param_vectors.empty())
-    return R::failure(plain_error("param " + quoted(prepared->param_vectors.begin()->first) +
-                                  " is a vector, a value for the network: use --engine network"));
-  Evaluator evaluator(loaded.program, prepared->params, request.eval);
+  // Vectors (`[x, y, ...]`) are values too: a Vec as itself, a function as its matrix, a Bool or a
+  // Nat when exactly one-hot (soft ones only the network can take).
+  Evaluator vectors(loaded.program, {}, request.eval);
+  auto vector_value = [&](const Eigen::VectorXd& x, const TypePtr& type, const std::string& what, Span site) {
+    Result<ValuePtr> v = vectors.from_vector(std::vector<double>(x.data(), x.data() + x.size()), type, request.depth);
+    if (!v) return Result<ValuePtr>::failure(error_at(site, what + ": " + v.diagnostics.front().message));
+    return v;
+  };
+  std::map<std::string, ValuePtr> params = prepared->params;
+  for (const auto& [name, x] : prepared->param_vectors) {
+    Result<ValuePtr> v = vector_value(x, loaded.program.find_param(name)->type, "param " + quoted(name), Span{});
+    if (!v) return R::failure(std::move(v.diagnostics));
+    params.emplace(name, *v);
+  }
+  Evaluator evaluator(loaded.program, params, request.eval);
   Result<ValuePtr> value = evaluator.def_value(request.entry);
   if (!value) return R::failure(std::move(value.diagnostics));
-  for (const TermPtr& arg : prepared->args) {
-    Result<ValuePtr> a = evaluator.eval(*arg);
+  for (std::size_t i = 0; i < prepared->args.size(); ++i) {
+    Span site = prepared->args[i] ? prepared->args[i]->span
+                                  : Span{request.args[i].get(), 0, static_cast<std::uint32_t>(request.args[i]->text().size())};
+    Result<ValuePtr> a = prepared->args[i] ? evaluator.eval(*prepared->args[i])
+                                           : vector_value(*prepared->vectors[i], prepared->arg_types[i],
+                                                          "argument " + std::to_string(i + 1), site);
     if (!a) return R::failure(std::move(a.diagnostics));
-    value = evaluator.apply(*value, *a, arg->span);
+    value = evaluator.apply(*value, *a, site);
     if (!value) return R::failure(std::move(value.diagnostics));
   }
   std::uint64_t max_natural = evaluator.max_natural();
+  // A vector (or a function that captures one) has no term: its text is a list.
   Result<TermPtr> term = evaluator.readback(*value);
-  if (!term) return R::failure(std::move(term.diagnostics));
-  return R::success(RunResult{prepared->result_type, *value, *term, max_natural});
+  Result<std::string> text = evaluator.show(*value);
+  if (!text) return R::failure(std::move(text.diagnostics));
+  return R::success(RunResult{prepared->result_type, *value, term ? *term : nullptr, *text, max_natural});
 }
 
 namespace {
@@ -176,7 +189,7 @@ namespace {
 // applies): non-negative with mass one for Bool and Nat; for a function on Bool or Nat, every
 // column (the image of one basis value) a distribution over the result type.
 bool is_distribution(const Eigen::VectorXd& x, const Type& t, int depth) {
-  if (x.size() == 0 || x.minCoeff() < 0.0) return false;
+  if (x.size() == 0 || x.minCoeff() < 0.0 || !without_vec(t)) return false;  // (a vector has no mass)
   if (!t.is_arrow()) return std::abs(x.sum() - 1.0) <= 1e-9;
   if (t.from->is_arrow()) return false;  // no notion of a distribution over higher-order tables here
   const Eigen::Index cols = static_cast<Eigen::Index>(dimension(*t.from, depth));

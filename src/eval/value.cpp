@@ -30,5 +30,17 @@ ValuePtr make_nat(std::uint64_t n) {
 }
 ValuePtr make_closure(Closure c) { return std::make_shared<const Value>(Value{std::move(c)}); }
 ValuePtr make_table(TableValue t) { return std::make_shared<const Value>(Value{std::move(t)}); }
+ValuePtr basis_value(const Type& type, std::size_t j) {
+  if (type.kind == Type::Kind::Bool) return make_bool(j == 0);
+  if (type.kind == Type::Kind::Vec) {
+    std::vector<double> e(type.size, 0.0);
+    e[j] = 1.0;
+    return make_vec(std::move(e));
+  }
+  return make_nat(j);
+}
+
+ValuePtr make_vec(std::vector<double> x) { return std::make_shared<const Value>(Value{VecValue{std::move(x)}}); }
+ValuePtr make_matrix(MatrixValue m) { return std::make_shared<const Value>(Value{std::move(m)}); }
 
 }  // namespace cajal

@@ -243,7 +243,9 @@ TermPtr nearest(const Type& type, const Eigen::VectorXd& x, int depth) {
   return make_term(std::move(table));
 }
 
-bool finite_value_type(const Type& t) { return !t.is_arrow() || (!t.from->is_arrow() && finite_value_type(*t.to)); }
+bool finite_value_type(const Type& t) {
+  return t.is_finite_base() || (t.is_arrow() && t.from->is_finite_base() && finite_value_type(*t.to));
+}
 
 }  // namespace
 

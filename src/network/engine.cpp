@@ -408,6 +408,8 @@ std::vector<const MatrixXd*> pointers(const std::vector<MatrixXd>& ms) {
 }
 
 Eigen::VectorXd mass_lost(const Network& net, const MatrixXd& output) {
+  // A vector has no mass to conserve: for a Vec in the output the check does not apply.
+  if (!without_vec(*net.output_type)) return VectorXd::Zero(output.cols());
   double expected = encoded_mass(*net.output_type, net.depth);
   VectorXd lost(output.cols());
   for (Index b = 0; b < output.cols(); ++b) lost(b) = expected - output.col(b).sum();

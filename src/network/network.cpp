@@ -7,15 +7,6 @@
 
 namespace cajal {
 
-std::size_t dimension(const Type& t, int depth) {
-  switch (t.kind) {
-    case Type::Kind::Bool: return 2;
-    case Type::Kind::Nat: return static_cast<std::size_t>(depth) + 1;
-    case Type::Kind::Arrow: return dimension(*t.to, depth) * dimension(*t.from, depth);
-  }
-  return 0;
-}
-
 const char* op_name(Op op) {
   switch (op) {
     case Op::Input: return "input";

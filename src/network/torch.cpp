@@ -122,6 +122,7 @@ std::string to_torch(const Network& net, const std::string& source_name) {
     py << "    " << p.name << " : " << print_type(p.type) << "  " << shape_text(*p.type, depth) << "\n";
   py << "Output: " << print_type(net.output_type) << "  " << shape_text(*net.output_type, depth) << "\n\n"
      << "Encodings: Bool = R^2 with true = (1, 0) and false = (0, 1); Nat = R^(D+1) with k = e_k;\n"
+     << "Vec n = R^n, the vector itself;\n"
      << "A -o B = the dim B x dim A matrix whose column j is the image of the j-th basis vector of A\n"
      << "(row-major when flattened). Any real tensors are allowed: soft booleans, distributions over\n"
      << "naturals, learned matrices. A one-hot input whose run needs a natural above D loses mass.\n"

@@ -56,7 +56,7 @@ const auto ident_char = x3::ascii::alnum | lit('_') | lit('\'');
 
 inline bool is_keyword(const std::string& s) {
   static const char* const words[] = {"fun", "if", "then", "else", "let", "in", "iter", "succ", "true",
-                                      "false", "def", "param", "Bool", "Nat"};
+                                      "false", "def", "param", "Bool", "Nat", "Vec"};
   for (const char* w : words)
     if (s == w) return true;
   return false;
@@ -79,6 +79,7 @@ CAJAL_KEYWORD(kw_def, "def")
 CAJAL_KEYWORD(kw_param, "param")
 CAJAL_KEYWORD(kw_Bool, "Bool")
 CAJAL_KEYWORD(kw_Nat, "Nat")
+CAJAL_KEYWORD(kw_Vec, "Vec")
 #undef CAJAL_KEYWORD
 
 const auto lambda_kw = x3::rule<struct lambda_kw_class>{"`fun`"} = kw_fun | lit('\\') | lit("λ");
@@ -183,8 +184,10 @@ const auto end_of_term = x3::rule<struct end_of_term_class>{"end of term"} = x3:
 
 const auto identifier_def = raw[lexeme[(x3::ascii::alpha | lit('_')) >> *ident_char]][set_name];
 
-// type ::= atom (-o atom)*        atom ::= Bool | Nat | ( type )
-const auto base_type_def = raw[kw_Bool | kw_Nat][set_base_type];
+// type ::= atom (-o atom)*        atom ::= Bool | Nat | Vec n | ( type )
+const auto vec_size = x3::rule<struct vec_size_class>{"the size of the vector (a numeral)"} =
+    lexeme[+x3::ascii::digit >> !ident_char];
+const auto base_type_def = raw[kw_Bool | kw_Nat | (kw_Vec > vec_size)][set_base_type];
 const auto type_atom_def = depth_guard[base_type | (lparen > type_expr > rparen)];
 const auto type_expr_def = type_atom >> *(lollipop > type_atom);
 

@@ -76,10 +76,27 @@ class Lowering {
   }
 
   TypePtr type_atom(const cst::TypeAtom& a) {
-    if (const auto* b = boost::get<cst::BaseType>(&a.get()))
-      return b->name == "Bool" ? Type::boolean(span_of(*b)) : Type::nat(span_of(*b));
+    if (const auto* b = boost::get<cst::BaseType>(&a.get())) {
+      if (b->name == "Bool") return Type::boolean(span_of(*b));
+      if (b->name == "Nat") return Type::nat(span_of(*b));
+      return vec_type(*b);
+    }
     const cst::TypeExpr& inner = boost::get<x3::forward_ast<cst::TypeExpr>>(a.get()).get();
     return type(inner);
+  }
+
+  // `Vec n`: the raw text is "Vec", spaces, then the digits of n.
+  static constexpr std::size_t kMaxVecSize = 1u << 20;
+  TypePtr vec_type(const cst::BaseType& b) {
+    std::string digits = b.name.substr(b.name.find_first_of("0123456789"));
+    std::size_t n = 0;
+    auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+    if (ec != std::errc() || n == 0 || n > kMaxVecSize) {
+      diagnostics.push_back(error_at(span_of(b), "the size of a Vec must be between 1 and " +
+                                                    std::to_string(kMaxVecSize) + ", got " + digits));
+      n = 1;
+    }
+    return Type::vec(n, span_of(b));
   }
 
   // ----- terms -----

@@ -165,13 +165,14 @@ Result<ProveResult> prove_network(const LoadedProgram& program, const Network& n
         v.value = ctx.int_const(name.c_str());
         solver.add(*v.value >= 0 && *v.value <= options.depth);
         leaves.push_back(*v.value);
-      } else if (!type->from->is_arrow()) {
+      } else if (type->is_arrow() && type->from->is_finite_base()) {
         v.kind = SVal::Kind::Table;
         v.type = type;
         for (std::size_t j = 0; j < dimension(*type->from, options.depth); ++j)
           v.entries.push_back(symbol(name + "[" + std::to_string(j) + "]", type->to));
       } else {
-        throw Unsupported{"`" + name + "` has type " + print_type(type) + " (functions of functions as inputs)"};
+        throw Unsupported{"`" + name + "` has type " + print_type(type) +
+                          (without_vec(*type) ? " (functions of functions as inputs)" : " (Vec: real vectors)")};
       }
       return v;
     };

@@ -21,6 +21,7 @@
 
 #include "cajal/driver/driver.hpp"
 #include "cajal/network/network.hpp"
+#include "cajal/syntax/print.hpp"
 
 namespace cajal::symbolic {
 
@@ -140,8 +141,8 @@ class SourceSemantics {
   // A function value as a table over its domain (which must be Bool or Nat).
   SVal table(const SVal& f, const TypePtr& type) {
     if (f.kind == SVal::Kind::Table) return f;
-    if (!type->is_arrow() || type->from->is_arrow())
-      throw Unsupported{"a function of a function where its table is needed"};
+    if (!type->is_arrow() || !type->from->is_finite_base())
+      throw Unsupported{"a function of a function, or on a Vec, where its table is needed"};
     SVal t{SVal::Kind::Table, std::nullopt, ctx_.bool_val(false), nullptr, nullptr, nullptr, {}, type};
     for (std::size_t j = 0; j < dimension(*type->from, depth_); ++j)
       t.entries.push_back(settle(apply(f, basis(*type->from, j)), type->to));
@@ -149,6 +150,7 @@ class SourceSemantics {
   }
 
   SVal basis(const Type& t, std::size_t j) {
+    if (!t.is_finite_base()) throw Unsupported{"a basis value of " + print_type(t)};
     return t.kind == Type::Kind::Bool ? boolean(ctx_.bool_val(j == 0), ctx_.bool_val(false))
                                       : natural(ctx_.int_val(static_cast<int>(j)), ctx_.bool_val(false));
   }

@@ -11,12 +11,31 @@ TypePtr Type::nat(Span s) {
   static const TypePtr shared = std::make_shared<const Type>(Type{Kind::Nat, nullptr, nullptr, {}});
   return s.known() ? std::make_shared<const Type>(Type{Kind::Nat, nullptr, nullptr, s}) : shared;
 }
+TypePtr Type::vec(std::size_t n, Span s) {
+  return std::make_shared<const Type>(Type{Kind::Vec, nullptr, nullptr, s, n});
+}
 TypePtr Type::arrow(TypePtr from, TypePtr to, Span s) {
   return std::make_shared<const Type>(Type{Kind::Arrow, std::move(from), std::move(to), s});
 }
 
+bool without_vec(const Type& t) {
+  if (t.kind == Type::Kind::Vec) return false;
+  return !t.is_arrow() || (without_vec(*t.from) && without_vec(*t.to));
+}
+
+std::size_t dimension(const Type& t, int depth) {
+  switch (t.kind) {
+    case Type::Kind::Bool: return 2;
+    case Type::Kind::Nat: return static_cast<std::size_t>(depth) + 1;
+    case Type::Kind::Vec: return t.size;
+    case Type::Kind::Arrow: return dimension(*t.to, depth) * dimension(*t.from, depth);
+  }
+  return 0;
+}
+
 bool operator==(const Type& a, const Type& b) {
   if (a.kind != b.kind) return false;
+  if (a.kind == Type::Kind::Vec) return a.size == b.size;
   if (a.kind != Type::Kind::Arrow) return true;
   return *a.from == *b.from && *a.to == *b.to;
 }

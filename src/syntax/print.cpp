@@ -8,6 +8,7 @@ std::string print_type(const Type& t) {
   switch (t.kind) {
     case Type::Kind::Bool: return "Bool";
     case Type::Kind::Nat: return "Nat";
+    case Type::Kind::Vec: return "Vec " + std::to_string(t.size);
     case Type::Kind::Arrow: {
       // -o is right-associative: only a function-typed domain needs parentheses.
       std::string from = print_type(*t.from);

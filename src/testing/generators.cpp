@@ -2,6 +2,7 @@
 #include "cajal/testing/oracle.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "cajal/syntax/print.hpp"
 
@@ -174,6 +175,8 @@ struct Builder {
     switch (type->kind) {
       case Type::Kind::Bool: return make_term(BoolLit{ch.coin()});
       case Type::Kind::Nat: return make_term(NatLit{static_cast<std::uint64_t>(ch.pick(0, 4))});
+      case Type::Kind::Vec:  // no literals: Vec programs come from make_vec_program
+        throw std::logic_error("the general generator makes no Vec types");
       case Type::Kind::Arrow: {
         if (tabulable(*type) && ch.pick(0, 3) == 0) return table(type);  // T-Table
         std::string x = pick_name(ch, {}, theta);
@@ -187,7 +190,7 @@ struct Builder {
   // is below kTableKeys, so the network never sees a natural the table lacks).
   static constexpr std::uint64_t kTableKeys = 10;
   static bool tabulable(const Type& t) {
-    return !t.is_arrow() || (!t.from->is_arrow() && tabulable(*t.to));
+    return t.is_finite_base() || (t.is_arrow() && t.from->is_finite_base() && tabulable(*t.to));
   }
   TermPtr table(const TypePtr& type) {
     Table out;
@@ -215,6 +218,7 @@ struct Builder {
       case Type::Kind::Bool:
         return iter(t, y, var(y), make_term(If{v, make_term(NatLit{0}), make_term(NatLit{1})}));
       case Type::Kind::Arrow: return consume(app(v, leaf(a->from, 1)), a->to, t, type);
+      case Type::Kind::Vec: throw std::logic_error("the general generator makes no Vec types");
     }
     return t;
   }
@@ -271,6 +275,124 @@ GeneratedProgram make_program(Choices& ch, int size) {
   out.main_type = make_type(ch, 2);
   out.program.decls.push_back(Def{"main", {}, nullptr, Builder{ch, theta}.term(out.main_type, {}, std::max(1, size / 2))});
   return out;
+}
+
+namespace {
+// Programs over vectors (make_vec_program): every Vec variable flows into the result, since a
+// vector can only be moved, selected, or mapped by a param's matrix.
+struct VecBuilder {
+  Choices& ch;
+  int fresh = 0;
+  const TypePtr vec2 = Type::vec(2);
+
+  std::string name(const char* base) { return base + std::to_string(++fresh); }
+
+  // A Bool that uses exactly the Bool and Nat variables of `vars`.
+  TermPtr condition(const Context& vars) {
+    TermPtr c;
+    std::vector<std::string> nats;
+    for (const auto& [x, t] : vars) {
+      if (t->kind == Type::Kind::Nat) {
+        nats.push_back(x);
+        continue;
+      }
+      c = c ? make_term(If{var(x), c, c}) : var(x);  // both branches use c's variables
+    }
+    if (!c) c = make_term(BoolLit{ch.coin()});
+    for (const std::string& n : nats) {  // parity-like: flip the state n times
+      std::string s = name("s");
+      c = iter(c, s, make_term(If{var(s), make_term(BoolLit{false}), make_term(BoolLit{true})}), var(n));
+    }
+    return c;
+  }
+
+  // A Vec 2 that uses exactly the variables of `vars` (Bool, Nat and Vec 2 ones).
+  TermPtr term(Context vars, int size) {
+    Context vecs, others;
+    for (const auto& b : vars) (b.second->is_vec() ? vecs : others).push_back(b);
+    if (size <= 1) {
+      TermPtr t;
+      for (const auto& [x, _] : vecs) t = t ? app(app(var("u"), t), var(x)) : var(x);
+      if (!t) t = ch.coin() ? var("v") : app(var("g"), make_term(BoolLit{ch.coin()}));
+      return others.empty() ? t : make_term(If{condition(others), t, t});
+    }
+    const int sub = size - 1;
+    switch (ch.pick(0, 6)) {
+      case 0: return app(var("w"), term(vars, sub));  // a linear map
+      case 1: {                                        // a bilinear map: its arguments split the variables
+        Context a, b;
+        for (const auto& x : vars) (ch.coin() ? a : b).push_back(x);
+        return app(app(var("u"), term(a, sub / 2)), term(b, sub / 2));
+      }
+      case 2: {  // if: the condition takes some Bool and Nat variables, both branches the rest
+        Context cond, rest = vecs;
+        for (const auto& x : others) (ch.coin() ? cond : rest).push_back(x);
+        return make_term(If{condition(cond), term(rest, sub / 2), term(rest, sub / 2)});
+      }
+      case 3: {  // iter: a Nat variable (or a numeral) counts, the step sees only its state
+        Context rest;
+        TermPtr count;
+        for (const auto& x : vars)
+          if (!count && x.second->kind == Type::Kind::Nat && ch.coin()) count = var(x.first);
+          else rest.push_back(x);
+        if (!count) count = make_term(NatLit{static_cast<std::uint64_t>(ch.pick(0, 3))});
+        std::string s = name("s");
+        TermPtr step;
+        switch (ch.pick(0, 4)) {
+          case 0: step = var(s); break;
+          case 1: step = app(var("w"), var(s)); break;
+          case 2: step = app(app(var("u"), var(s)), var("v")); break;
+          default: step = app(app(var("u"), app(var("g"), make_term(BoolLit{ch.coin()}))), var(s)); break;
+        }
+        return iter(term(rest, sub / 2), s, step, count);
+      }
+      case 4: {  // let: the bound vector joins the body's variables
+        Context a, b;
+        for (const auto& x : vars) (ch.coin() ? a : b).push_back(x);
+        std::string z = name("z");
+        b.emplace_back(z, vec2);
+        return make_term(Let{z, {}, term(a, sub / 2), term(b, sub / 2)});
+      }
+      default: {  // a function applied: (fun z : Vec 2 => body) arg
+        Context a, b;
+        for (const auto& x : vars) (ch.coin() ? a : b).push_back(x);
+        std::string z = name("z");
+        b.emplace_back(z, vec2);
+        return app(lam(z, vec2, term(b, sub / 2)), term(a, sub / 2));
+      }
+    }
+  }
+};
+}  // namespace
+
+GeneratedProgram make_vec_program(Choices& ch, int size) {
+  GeneratedProgram out;
+  TypePtr vec2 = Type::vec(2);
+  for (auto [name, type] : std::vector<std::pair<const char*, TypePtr>>{
+           {"w", Type::arrow(vec2, vec2)},
+           {"u", Type::arrow(vec2, Type::arrow(vec2, vec2))},
+           {"v", vec2},
+           {"g", Type::arrow(Type::boolean(), vec2)}})
+    out.program.decls.push_back(Param{name, {}, type});
+  Context vars{{"b", Type::boolean()}, {"n", Type::nat()}, {"x", vec2}, {"y", vec2}};
+  TermPtr body = VecBuilder{ch}.term(vars, std::max(1, size / 2));
+  TypePtr type = vec2;
+  for (std::size_t i = vars.size(); i-- > 0;) {
+    body = lam(vars[i].first, vars[i].second, body);
+    type = Type::arrow(vars[i].second, type);
+  }
+  out.main_type = type;
+  out.program.decls.push_back(Def{"main", {}, nullptr, body});
+  return out;
+}
+
+rc::Gen<GeneratedProgram> gen_vec_program() {
+  return rc::gen::withSize([](int size) {
+    return rc::gen::exec([size] {
+      RcChoices ch;
+      return make_vec_program(ch, size);
+    });
+  });
 }
 
 Case make_case(Choices& ch, int size) {

@@ -3,7 +3,7 @@
 
     check_torch.py CAJAL GENERATE EXAMPLES_DIR [RANDOM_COUNT]
 
-For every spec example and RANDOM_COUNT random well-typed programs (written by GENERATE, the
+For every spec example (with those in examples/vectors and examples/learning) and RANDOM_COUNT random well-typed programs (written by GENERATE, the
 oracle's generator): export the network as a PyTorch module, run it on random real inputs and
 params (not only encodings) in one batch, and compare, sample by sample, with
 `cajal grad --json` (the engine's output and its reverse-mode gradients of the summed output).
@@ -130,7 +130,8 @@ def main():
     random.seed(0)
     passed, failed, skipped = 0, 0, 0
     with tempfile.TemporaryDirectory() as workdir:
-        programs = sorted(glob.glob(os.path.join(examples, "*.cj")))
+        programs = sorted(glob.glob(os.path.join(examples, "*.cj")) + glob.glob(os.path.join(examples, "vectors", "*.cj")) +
+                          glob.glob(os.path.join(examples, "learning", "*.cj")))
         subprocess.run([generate, os.path.join(workdir, "random"), str(count), "20261122", "25"], check=True)
         programs += sorted(glob.glob(os.path.join(workdir, "random", "*.cj")))
         sys.path.insert(0, workdir)

@@ -454,9 +454,11 @@ TEST(CParam, ParamsMayBeRealVectorsForTheNetwork) {
   ASSERT_TRUE(r.ok()) << render(r.diagnostics);
   EXPECT_EQ(r->run.output.col(0), vec({0.25, 0.75}));  // 0.25·true + 0.75·false
   EXPECT_FALSE(r->value.has_value());                 // not an encoding
-  // The interpreter takes values only; a wrong length is located.
-  EXPECT_EQ(run("param p : Bool\ndef main = p", {}, {{"p", "[1, 0]"}}),
-            "ERROR: param `p` is a vector, a value for the network: use --engine network");
+  // The interpreter takes a one-hot vector as its value, not a soft one; a wrong length is located.
+  EXPECT_EQ(run("param p : Bool\ndef main = p", {}, {{"p", "[1, 0]"}}), "true");
+  EXPECT_EQ(run("param p : Bool\ndef main = p", {}, {{"p", "[0.25, 0.75]"}}),
+            "ERROR: param `p`: [0.25, 0.75] is a soft boolean, not a value: only the network computes with it (use "
+            "--engine network)");
   Result<NetworkRunResult> bad = run_main_on_network(*l.result, request_for({"true"}, {{"p", "[1]"}}));
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.diagnostics.front().message,

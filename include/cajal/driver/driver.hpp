@@ -44,7 +44,8 @@ struct RunRequest {
 struct RunResult {
   TypePtr type;       // type of main applied to the arguments
   ValuePtr value;
-  TermPtr value_term;  // the value in source syntax (a closed term)
+  TermPtr value_term;  // the value in source syntax (a closed term); null for a vector
+  std::string text;    // the value as printed: print_term(value_term), or a list for a vector
   std::uint64_t max_natural = 0;  // the largest natural the run produced (the depth a network needs)
 };
 

@@ -53,8 +53,23 @@ struct TableValue {
   std::vector<ValuePtr> entries;
 };
 
+// A value of type Vec n: a real vector (spec/semantics.md §1). Vectors have no literals: they
+// come from the arguments and params, and the program moves them around and maps them.
+struct VecValue {
+  std::vector<double> x;
+};
+
+// A linear map given by its numbers (a param or an argument written as a JSON list, e.g. a learned
+// `W : Vec 3 -o Vec 2`): `data` is the encoding of a value of `type` at `depth`, the dim B × dim A
+// matrix stored row-major (spec/denotation.md §2). Applying it multiplies (E-AppMatrix).
+struct MatrixValue {
+  TypePtr type;  // A ⊸ B
+  int depth = 9;
+  std::vector<double> data;
+};
+
 struct Value {
-  std::variant<BoolValue, NatValue, Closure, TableValue> v;
+  std::variant<BoolValue, NatValue, Closure, TableValue, VecValue, MatrixValue> v;
 
   template <class T> const T* as() const { return std::get_if<T>(&v); }
 };
@@ -63,7 +78,13 @@ ValuePtr make_bool(bool b);
 ValuePtr make_nat(std::uint64_t n);
 ValuePtr make_closure(Closure c);
 ValuePtr make_table(TableValue t);
-// A closure or a table.
-inline bool is_function(const Value& v) { return !v.as<BoolValue>() && !v.as<NatValue>(); }
+ValuePtr make_vec(std::vector<double> x);
+ValuePtr make_matrix(MatrixValue m);
+// The basis value e_j of a type that has one: Bool j = 0 is true, 1 is false; Nat j is j; Vec n
+// the j-th unit vector.
+ValuePtr basis_value(const Type& type, std::size_t j);
+
+// A closure, a table, or a matrix.
+inline bool is_function(const Value& v) { return v.as<Closure>() || v.as<TableValue>() || v.as<MatrixValue>(); }
 
 }  // namespace cajal

@@ -15,8 +15,7 @@ namespace cajal {
 // such); fails when a natural exceeds D or the domain is itself a function type.
 Result<Eigen::VectorXd> encode_value(const ValuePtr& v, const Type& type, int depth, Evaluator& ev);
 
-// The basis value e_j of a base type: Bool j = 0 is true, 1 is false; Nat j is j.
-ValuePtr basis_value(const Type& type, std::size_t j);
+// (basis_value, the basis value e_j of a base type, is declared in cajal/eval/value.hpp.)
 
 // The value a vector encodes, in source syntax, when it is an exact encoding (one-hot booleans
 // and naturals; functions as tables such as {true ↦ false, false ↦ true}); nullopt otherwise.

@@ -21,8 +21,7 @@
 
 namespace cajal {
 
-// dim ⟦A⟧ at depth D.
-std::size_t dimension(const Type& t, int depth);
+// dim ⟦A⟧ at depth D: `dimension` is declared with the types (cajal/syntax/ast.hpp).
 
 enum class Op {
   Input,     // a linear input of the graph (main's argument; a subgraph's state / binder / capture)

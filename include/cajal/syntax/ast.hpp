@@ -17,23 +17,35 @@
 namespace cajal {
 
 // ---------------------------------------------------------------------------------------------
-// Types:  A, B ::= Bool | Nat | A ⊸ B
+// Types:  A, B ::= Bool | Nat | Vec n | A ⊸ B
+// Vec n is ℝⁿ: data that enters only through inputs and params (it has no literals).
 struct Type;
 using TypePtr = std::shared_ptr<const Type>;
 
 struct Type {
-  enum class Kind { Bool, Nat, Arrow };
+  enum class Kind { Bool, Nat, Vec, Arrow };
   Kind kind;
   TypePtr from;  // Arrow only
   TypePtr to;    // Arrow only
   Span span;
+  std::size_t size = 0;  // Vec only: n ≥ 1
 
   static TypePtr boolean(Span s = {});
   static TypePtr nat(Span s = {});
+  static TypePtr vec(std::size_t n, Span s = {});
   static TypePtr arrow(TypePtr from, TypePtr to, Span s = {});
 
   bool is_arrow() const { return kind == Kind::Arrow; }
+  bool is_vec() const { return kind == Kind::Vec; }
+  // Bool or Nat: the types with finitely many values up to a depth, the keys of tables.
+  bool is_finite_base() const { return kind == Kind::Bool || kind == Kind::Nat; }
 };
+
+// No Vec anywhere in the type: every value is a literal, a table, or a function.
+bool without_vec(const Type& t);
+
+// dim ⟦A⟧ at depth D (spec/denotation.md §2): Bool 2, Nat D + 1, Vec n n, A ⊸ B dim A · dim B.
+std::size_t dimension(const Type& t, int depth);
 
 // Structural equality (spans ignored).
 bool operator==(const Type& a, const Type& b);

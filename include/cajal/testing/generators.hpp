@@ -90,6 +90,12 @@ struct GeneratedProgram {
 GeneratedProgram make_program(Choices& ch, int size);
 rc::Gen<GeneratedProgram> gen_program();
 
+// A program over vectors: params w : Vec 2 -o Vec 2, u : Vec 2 -o Vec 2 -o Vec 2, v : Vec 2 and
+// g : Bool -o Vec 2 (their values are vectors, chosen by the test), and
+// main : Bool -o Nat -o Vec 2 -o Vec 2 -o Vec 2 using every input once (no param values).
+GeneratedProgram make_vec_program(Choices& ch, int size);
+rc::Gen<GeneratedProgram> gen_vec_program();
+
 // The program as a `.cj` file, with its param values as a comment.
 std::string to_source(const GeneratedProgram& p);
 
