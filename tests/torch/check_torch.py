@@ -124,6 +124,28 @@ def check_callable_param(cajal, workdir):
     return None
 
 
+def check_matrix_layout(cajal, workdir):
+    """A function-typed input as [batch, rows, cols] equals it flattened row-major, and a
+    function-typed output comes back as [batch, rows, cols]."""
+    module_path = os.path.join(workdir, "layout.py")
+    program = os.path.join(workdir, "layout.cj")
+    with open(program, "w") as f:
+        f.write("def main = fun f : Bool -o Nat -o Bool => fun b : Bool => f b\n")
+    subprocess.run([cajal, "compile", program, "--depth", "2", "--emit", "torch", "--out", module_path], check=True)
+    m = load(module_path, "cajal_layout")
+    gen = torch.Generator().manual_seed(3)
+    f = torch.rand(BATCH, 6, 2, generator=gen, dtype=torch.float64)   # rows = dim(Nat -o Bool) = 6
+    b = torch.rand(BATCH, 2, generator=gen, dtype=torch.float64)
+    y_matrix = m.Program()(f, b)
+    y_flat = m.Program()(f.reshape(BATCH, 12), b)
+    if tuple(y_matrix.shape) != (BATCH, 2, 3) or not close(y_matrix, y_flat):
+        return f"layouts differ: shape {tuple(y_matrix.shape)}"
+    expected = torch.einsum("brc,bc->br", f, b).reshape(BATCH, 2, 3)  # f applied to b, as a 2 x 3 matrix
+    if not close(y_matrix, expected):
+        return "a function input is not applied as its matrix"
+    return None
+
+
 def main():
     cajal, generate, examples = sys.argv[1:4]
     count = int(sys.argv[4]) if len(sys.argv) > 4 else 30
@@ -146,12 +168,13 @@ def main():
                 print(f"FAIL {path}: {problem}")
                 if "random" in path:
                     print(open(path).read())
-        problem = check_callable_param(cajal, workdir)
-        if problem is None:
-            passed += 1
-        else:
-            failed += 1
-            print(f"FAIL callable param: {problem}")
+        for name, check in [("callable param", check_callable_param), ("matrix layout", check_matrix_layout)]:
+            problem = check(cajal, workdir)
+            if problem is None:
+                passed += 1
+            else:
+                failed += 1
+                print(f"FAIL {name}: {problem}")
     print(f"{passed} passed, {failed} failed, {skipped} skipped")
     return 0 if failed == 0 else 1
 
