@@ -16,6 +16,8 @@ packages=(
   nlohmann-json3-dev  # JSON output and network serialization
   libtcmalloc-minimal4  # a faster malloc for `cajal fuzz` and the benchmarks
   python3-torch       # PyTorch, to test `cajal compile --emit torch` against the engine (/usr/bin/python3)
+  python3-matplotlib  # the experiment's plots (experiments/)
+  dataset-fashion-mnist  # the experiment's data, /usr/share/datasets/fashion-mnist (never downloaded)
 )
 
 missing=()
