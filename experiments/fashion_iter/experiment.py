@@ -28,6 +28,7 @@ import math
 import os
 import subprocess
 import sys
+import tempfile
 import time
 
 import numpy as np
@@ -304,7 +305,8 @@ def main():
     x_test, y_test = x_test[:cfg.eval_images], targets(x_test[:cfg.eval_images], c_test[:cfg.eval_images])
     x_val, y_val = x_train[validation][:cfg.eval_images], y_train[validation][:cfg.eval_images]
     train_data = (x_train[pool], y_train[pool])
-    program = export_program(args.cajal, args.out)
+    with tempfile.TemporaryDirectory() as exported:  # (generated code; loaded, then not kept)
+        program = export_program(args.cajal, exported)
 
     counts = {kind: parameters(make_model(kind, program)) for kind in ("direct", "indirect")}
     largest = cfg.sizes[-1]

@@ -420,27 +420,7 @@ class SymbolicCheck {
   z3::check_result check() { return symbolic::check_with_watchdog(ctx_, solver_, options_.timeout_seconds); }
 
   SVal symbol(const std::string& name, const TypePtr& type) {
-    SVal v;
-    v.over = ctx_.bool_val(false);
-    if (type->kind == Type::Kind::Bool) {
-      v.kind = SVal::Kind::Bool;
-      v.value = ctx_.bool_const(name.c_str());
-      leaves_.push_back(*v.value);
-    } else if (type->kind == Type::Kind::Nat) {
-      v.kind = SVal::Kind::Nat;
-      v.value = ctx_.int_const(name.c_str());
-      solver_.add(*v.value >= 0 && *v.value <= options_.depth);
-      leaves_.push_back(*v.value);
-    } else if (type->is_arrow() && type->from->is_finite_base()) {
-      v.kind = SVal::Kind::Table;
-      v.type = type;
-      for (std::size_t j = 0; j < dimension(*type->from, options_.depth); ++j)
-        v.entries.push_back(symbol(name + "[" + std::to_string(j) + "]", type->to));
-    } else {
-      throw symbolic::Unsupported{"`" + name + "` has type " + print_type(type) +
-                                  " (a Vec, or a function of a function, as an input)"};
-    }
-    return v;
+    return symbolic::unknown_input(ctx_, solver_, name, type, options_.depth, leaves_);
   }
 
   SVal side_value(const CheckSide& side) {
@@ -721,6 +701,20 @@ void neural_polynomial(const Setup& s, const Network& a, const Network& b, const
   out.verdict = out.counterexamples ? Verdict::NotEquivalent : Verdict::Equivalent;
 }
 
+// Runs one decision procedure; what it cannot express, or a Z3 failure, is an unknown verdict.
+template <class Decide>
+void decide(EquivalenceResult& out, Decide f) {
+  try {
+    f();
+  } catch (const symbolic::Unsupported& u) {
+    out.verdict = Verdict::Unknown;
+    out.reason = "not supported yet: " + u.why;
+  } catch (const z3::exception& e) {
+    out.verdict = Verdict::Unknown;
+    out.reason = std::string("Z3: ") + e.msg();
+  }
+}
+
 }  // namespace
 
 Result<EquivalenceResult> check_equivalence(const CheckSide& left, const CheckSide& right,
@@ -751,16 +745,10 @@ Result<EquivalenceResult> check_equivalence(const CheckSide& left, const CheckSi
       if (!net) return R::failure(std::move(net.diagnostics));
       nets[k] = std::move(*net);
     }
-    try {
+    decide(out, [&] {
       if (s.slots.size() == s.positions) neural_numeric(s, nets[0], nets[1], options, out);
       else neural_polynomial(s, nets[0], nets[1], options, out);
-    } catch (const symbolic::Unsupported& u) {
-      out.verdict = Verdict::Unknown;
-      out.reason = "not supported yet: " + u.why;
-    } catch (const z3::exception& e) {
-      out.verdict = Verdict::Unknown;
-      out.reason = std::string("Z3: ") + e.msg();
-    }
+    });
     return finish();
   }
 
@@ -790,15 +778,7 @@ Result<EquivalenceResult> check_equivalence(const CheckSide& left, const CheckSi
     exhaustive(left, right, s, options, total, out);
     return finish();
   }
-  try {
-    SymbolicCheck(left, right, s, options, out).run();
-  } catch (const symbolic::Unsupported& u) {
-    out.verdict = Verdict::Unknown;
-    out.reason = "not supported yet: " + u.why;
-  } catch (const z3::exception& e) {
-    out.verdict = Verdict::Unknown;
-    out.reason = std::string("Z3: ") + e.msg();
-  }
+  decide(out, [&] { SymbolicCheck(left, right, s, options, out).run(); });
   return finish();
 }
 

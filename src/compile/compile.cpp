@@ -214,40 +214,6 @@ class Compiler {
     return add(std::move(apply));
   }
 
-  // The free variables of a term (names not bound inside it).
-  static void free_variables(const Term& t, std::set<std::string>& out) {
-    std::vector<std::string> bound;
-    collect_free(t, bound, out);
-  }
-  static void collect_free(const Term& t, std::vector<std::string>& bound, std::set<std::string>& out) {
-    auto under = [&](const std::string& x, const Term& body) {
-      bound.push_back(x);
-      collect_free(body, bound, out);
-      bound.pop_back();
-    };
-    if (const Var* v = t.as<Var>()) {
-      if (std::find(bound.begin(), bound.end(), v->name) == bound.end()) out.insert(v->name);
-    } else if (const Lam* l = t.as<Lam>()) {
-      under(l->param, *l->body);
-    } else if (const App* a = t.as<App>()) {
-      collect_free(*a->fn, bound, out);
-      collect_free(*a->arg, bound, out);
-    } else if (const If* i = t.as<If>()) {
-      collect_free(*i->cond, bound, out);
-      collect_free(*i->then_branch, bound, out);
-      collect_free(*i->else_branch, bound, out);
-    } else if (const Succ* s = t.as<Succ>()) {
-      collect_free(*s->arg, bound, out);
-    } else if (const Iter* it = t.as<Iter>()) {
-      collect_free(*it->base, bound, out);
-      under(it->state, *it->step);
-      collect_free(*it->count, bound, out);
-    } else if (const Let* l = t.as<Let>()) {
-      collect_free(*l->bound, bound, out);
-      under(l->name, *l->body);
-    }
-  }
-
   TypePtr type_of(const Term& t) const {
     TypePtr ty = program_.checked.types.of(t);
     if (!ty) throw CompileError{error_at(t.span, "internal error: the compiler met a term without a type")};
@@ -321,9 +287,7 @@ class Compiler {
   CVal rule(const Term& t, const If& i, const CEnvPtr& env) {
     int c = dense(compile(*i.cond, env), *i.cond).node;
     CEnvPtr shared = env;
-    std::set<std::string> names;
-    free_variables(*i.then_branch, names);
-    for (const std::string& x : names)
+    for (const std::string& x : free_variables(*i.then_branch))
       if (const CVal* v = lookup(env, x); v && v->is_closure())
         shared = extend(shared, x, CVal{dense(*v, t), nullptr, nullptr, v->type});
     int a = dense(compile(*i.then_branch, shared), *i.then_branch).node;

@@ -20,6 +20,14 @@ struct EvalFailure {
   throw EvalFailure{std::move(d)};
 }
 std::string quoted(const std::string& name) { return "`" + name + "`"; }
+// Numbers as a list, "[0.5, 2]": how vectors and matrices print.
+std::string list_text(const std::vector<double>& xs) {
+  std::ostringstream ss;
+  ss << "[";
+  for (std::size_t k = 0; k < xs.size(); ++k) ss << (k ? ", " : "") << xs[k];
+  ss << "]";
+  return ss.str();
+}
 }  // namespace
 
 // The rules, with access to the Evaluator's budget, defs and params.
@@ -130,12 +138,9 @@ struct EvalRules {
       if (y[k] == 1.0 && hot == y.size()) hot = k;
       else if (y[k] != 0.0) exact = false;
     }
-    if (!exact || hot == y.size()) {
-      std::string text = "[";
-      for (std::size_t k = 0; k < y.size(); ++k) text += (k ? ", " : "") + number_text(y[k]);
-      fail(site, text + "] is a soft " + std::string(type->kind == Type::Kind::Bool ? "boolean" : "natural") +
+    if (!exact || hot == y.size())
+      fail(site, list_text(y) + " is a soft " + std::string(type->kind == Type::Kind::Bool ? "boolean" : "natural") +
                      ", not a value: only the network computes with it (use --engine network)");
-    }
     return type->kind == Type::Kind::Bool ? make_bool(hot == 0) : nat_value(hot);
   }
 
@@ -190,12 +195,6 @@ struct EvalRules {
   static bool without_nat(const Type& t) {
     if (t.kind == Type::Kind::Nat) return false;
     return !t.is_arrow() || (without_nat(*t.from) && without_nat(*t.to));
-  }
-
-  static std::string number_text(double x) {
-    std::ostringstream ss;
-    ss << x;
-    return ss.str();
   }
 
   // E-Table: a table evaluates to its entries, in key order.
@@ -410,15 +409,8 @@ Result<ValuePtr> Evaluator::from_vector(std::vector<double> x, const TypePtr& ty
 }
 
 Result<std::string> Evaluator::show(const ValuePtr& value) {
-  auto list = [](const std::vector<double>& xs) {
-    std::ostringstream ss;
-    ss << "[";
-    for (std::size_t k = 0; k < xs.size(); ++k) ss << (k ? ", " : "") << xs[k];
-    ss << "]";
-    return ss.str();
-  };
-  if (const VecValue* x = value->as<VecValue>()) return Result<std::string>::success(list(x->x));
-  if (const MatrixValue* m = value->as<MatrixValue>()) return Result<std::string>::success(list(m->data));
+  if (const VecValue* x = value->as<VecValue>()) return Result<std::string>::success(list_text(x->x));
+  if (const MatrixValue* m = value->as<MatrixValue>()) return Result<std::string>::success(list_text(m->data));
   Result<TermPtr> t = readback(value);
   if (!t) return Result<std::string>::failure(std::move(t.diagnostics));
   return Result<std::string>::success(print_term(**t));

@@ -152,29 +152,9 @@ Result<ProveResult> prove_network(const LoadedProgram& program, const Network& n
     solver.set("random_seed", options.seed);
     // Symbolic inputs and params: booleans, naturals ≤ D, and tables of functions on Bool or Nat.
     std::vector<std::pair<std::string, SVal>> unknowns;  // name, symbolic value (for the model)
-    z3::expr_vector leaves(ctx);                         // every boolean and integer unknown
-    std::function<SVal(const std::string&, const TypePtr&)> symbol = [&](const std::string& name, const TypePtr& type) -> SVal {
-      SVal v;
-      v.over = ctx.bool_val(false);
-      if (type->kind == Type::Kind::Bool) {
-        v.kind = SVal::Kind::Bool;
-        v.value = ctx.bool_const(name.c_str());
-        leaves.push_back(*v.value);
-      } else if (type->kind == Type::Kind::Nat) {
-        v.kind = SVal::Kind::Nat;
-        v.value = ctx.int_const(name.c_str());
-        solver.add(*v.value >= 0 && *v.value <= options.depth);
-        leaves.push_back(*v.value);
-      } else if (type->is_arrow() && type->from->is_finite_base()) {
-        v.kind = SVal::Kind::Table;
-        v.type = type;
-        for (std::size_t j = 0; j < dimension(*type->from, options.depth); ++j)
-          v.entries.push_back(symbol(name + "[" + std::to_string(j) + "]", type->to));
-      } else {
-        throw Unsupported{"`" + name + "` has type " + print_type(type) +
-                          (without_vec(*type) ? " (functions of functions as inputs)" : " (Vec: real vectors)")};
-      }
-      return v;
+    std::vector<z3::expr> leaves;                        // every boolean and integer unknown
+    auto symbol = [&](const std::string& name, const TypePtr& type) {
+      return unknown_input(ctx, solver, name, type, options.depth, leaves);
     };
     std::map<std::string, SVal> params;
     std::map<std::string, SVec> param_vectors;

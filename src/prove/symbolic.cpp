@@ -66,6 +66,31 @@ z3::check_result check_with_watchdog(z3::context& ctx, z3::solver& s, double sec
 }
 
 
+SVal unknown_input(z3::context& ctx, z3::solver& solver, const std::string& name, const TypePtr& type, int depth,
+                   std::vector<z3::expr>& leaves) {
+  SVal v;
+  v.over = ctx.bool_val(false);
+  if (type->kind == Type::Kind::Bool) {
+    v.kind = SVal::Kind::Bool;
+    v.value = ctx.bool_const(name.c_str());
+    leaves.push_back(*v.value);
+  } else if (type->kind == Type::Kind::Nat) {
+    v.kind = SVal::Kind::Nat;
+    v.value = ctx.int_const(name.c_str());
+    solver.add(*v.value >= 0 && *v.value <= depth);
+    leaves.push_back(*v.value);
+  } else if (type->is_arrow() && type->from->is_finite_base()) {
+    v.kind = SVal::Kind::Table;
+    v.type = type;
+    for (std::size_t j = 0; j < dimension(*type->from, depth); ++j)
+      v.entries.push_back(unknown_input(ctx, solver, name + "[" + std::to_string(j) + "]", type->to, depth, leaves));
+  } else {
+    throw Unsupported{"`" + name + "` has type " + print_type(type) +
+                      (without_vec(*type) ? " (a function of a function as an input)" : " (a Vec: real vectors)")};
+  }
+  return v;
+}
+
 SVal constant(z3::context& ctx, SourceSemantics& src, const ValuePtr& v, const Type& type, int depth, Evaluator& values) {
   if (const BoolValue* b = v->as<BoolValue>()) return src.boolean(ctx.bool_val(b->value), ctx.bool_val(false));
   if (const NatValue* n = v->as<NatValue>())

@@ -317,6 +317,13 @@ SVec encode(z3::context& ctx, const SVal& v, int depth);
 std::string value_text(SourceSemantics& src, const SVal& v, const TypePtr& type,
                        const std::function<z3::expr(const z3::expr&)>& concrete);
 
+// A symbolic input (or param) of `type` named `name`: a boolean, an integer constrained to 0..D (on
+// `solver`), or, for a function on Bool or Nat, a table of those. Every boolean and integer unknown
+// is appended to `leaves`, in the order of counterexamples (tables entry by entry in key order).
+// Throws Unsupported for a Vec or a function of a function.
+SVal unknown_input(z3::context& ctx, z3::solver& solver, const std::string& name, const TypePtr& type, int depth,
+                   std::vector<z3::expr>& leaves);
+
 // Runs a check under a wall-clock watchdog (Z3's own timeouts are not reliable in 4.8.12).
 z3::check_result check_with_watchdog(z3::context& ctx, z3::solver& s, double seconds);
 

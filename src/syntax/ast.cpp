@@ -122,6 +122,39 @@ bool same_term(const TermPtr& a, const TermPtr& b) {
   return *a == *b;
 }
 
+namespace {
+void collect_free(const Term& t, std::multiset<std::string>& bound, std::set<std::string>& out) {
+  auto under = [&](const std::string& x, const Term& body) {
+    auto it = bound.insert(x);
+    collect_free(body, bound, out);
+    bound.erase(it);
+  };
+  if (const Var* v = t.as<Var>()) {
+    if (!bound.count(v->name)) out.insert(v->name);
+  } else if (const Lam* l = t.as<Lam>()) {
+    under(l->param, *l->body);
+  } else if (const Iter* it = t.as<Iter>()) {
+    collect_free(*it->base, bound, out);
+    under(it->state, *it->step);
+    collect_free(*it->count, bound, out);
+  } else if (const Let* l = t.as<Let>()) {
+    collect_free(*l->bound, bound, out);
+    under(l->name, *l->body);
+  } else {
+    std::vector<const Term*> kids;
+    append_children(t, kids);
+    for (const Term* k : kids) collect_free(*k, bound, out);
+  }
+}
+}  // namespace
+
+std::set<std::string> free_variables(const Term& t) {
+  std::set<std::string> out;
+  std::multiset<std::string> bound;
+  collect_free(t, bound, out);
+  return out;
+}
+
 std::size_t term_size(const Term& t) {
   std::size_t n = 0;
   std::vector<const Term*> todo{&t};

@@ -8,37 +8,6 @@ namespace cajal::testing {
 
 namespace {
 
-void free_vars(const Term& t, std::multiset<std::string>& bound, std::set<std::string>& out) {
-  auto under = [&](const std::string& x, const Term& body) {
-    auto it = bound.insert(x);
-    free_vars(body, bound, out);
-    bound.erase(it);
-  };
-  if (const Var* v = t.as<Var>()) {
-    if (!bound.count(v->name)) out.insert(v->name);
-  } else if (const Lam* l = t.as<Lam>()) {
-    under(l->param, *l->body);
-  } else if (const Iter* it = t.as<Iter>()) {
-    free_vars(*it->base, bound, out);
-    under(it->state, *it->step);
-    free_vars(*it->count, bound, out);
-  } else if (const Let* l = t.as<Let>()) {
-    free_vars(*l->bound, bound, out);
-    under(l->name, *l->body);
-  } else {
-    std::vector<const Term*> kids;
-    append_children(t, kids);
-    for (const Term* k : kids) free_vars(*k, bound, out);
-  }
-}
-
-std::set<std::string> free_vars(const Term& t) {
-  std::set<std::string> out;
-  std::multiset<std::string> bound;
-  free_vars(t, bound, out);
-  return out;
-}
-
 // A name not in `avoid`, from `base`.
 std::string fresh(std::string base, const std::set<std::string>& avoid) {
   while (avoid.count(base)) base += "'";
@@ -50,13 +19,13 @@ TermPtr rebuild(const TermPtr& t, Term::Node node) { return make_term(std::move(
 }  // namespace
 
 TermPtr substitute(const TermPtr& t, const std::string& x, const TermPtr& u) {
-  const std::set<std::string> fu = free_vars(*u);
+  const std::set<std::string> fu = free_variables(*u);
   // Under binder z with body b: stop if z shadows x; rename z if it would capture u's variables.
   auto under = [&](const std::string& z, const TermPtr& body) -> std::pair<std::string, TermPtr> {
     if (z == x) return {z, body};
     if (!fu.count(z)) return {z, substitute(body, x, u)};
     std::set<std::string> avoid = fu;
-    for (const std::string& n : free_vars(*body)) avoid.insert(n);
+    for (const std::string& n : free_variables(*body)) avoid.insert(n);
     avoid.insert(x);
     std::string z2 = fresh(z, avoid);
     TermPtr renamed = substitute(body, z, make_term(Var{z2}));
@@ -113,7 +82,7 @@ TermPtr eta_expand(const TermPtr& t, const TypeTable& types, Choices& ch) {
     out = rebuild(t, Let{l->name, l->name_span, eta_expand(l->bound, types, ch), eta_expand(l->body, types, ch)});
   TypePtr type = types.of(*t);
   if (!type || !type->is_arrow() || t->is<Table>() || !ch.coin()) return out;
-  std::set<std::string> avoid = free_vars(*out);
+  std::set<std::string> avoid = free_variables(*out);
   std::string z = fresh("eta", avoid);
   return make_term(Lam{z, {}, type->from, make_term(App{out, make_term(Var{z})})});
 }

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <set>
 #include <string>
 #include <variant>
 #include <vector>
@@ -92,6 +93,9 @@ bool same_term(const TermPtr& a, const TermPtr& b);
 std::size_t term_size(const Term& t);
 // Appends t's immediate subterms to `out`, in source order.
 void append_children(const Term& t, std::vector<const Term*>& out);
+// The names free in t (not bound by a `fun`, `let` or `iter` state inside it): its linear
+// variables, defs and params.
+std::set<std::string> free_variables(const Term& t);
 
 // ---------------------------------------------------------------------------------------------
 // Declarations and programs.
