@@ -14,6 +14,7 @@ packages=(
   libssl-dev          # SHA-256 (OpenSSL's libcrypto) for certificates
   libbenchmark-dev    # Google Benchmark (bench/)
   nlohmann-json3-dev  # JSON output and network serialization
+  libcli11-dev        # CLI11: the `cajal` tool's flags (src/cli)
   libtcmalloc-minimal4  # a faster malloc for `cajal fuzz` and the benchmarks
   python3-torch       # PyTorch, to test `cajal compile --emit torch` against the engine (/usr/bin/python3)
   python3-matplotlib  # the experiment's plots (experiments/)

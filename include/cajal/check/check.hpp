@@ -24,7 +24,8 @@
 #include <string>
 #include <vector>
 
-#include "cajal/driver/driver.hpp"
+#include "cajal/eval/eval.hpp"
+#include "cajal/frontend/frontend.hpp"
 
 namespace cajal {
 
@@ -77,5 +78,14 @@ const char* verdict_name(EquivalenceResult::Verdict v);
 // D (neural). Never throws.
 Result<EquivalenceResult> check_equivalence(const CheckSide& left, const CheckSide& right,
                                             const EquivalenceOptions& options = {});
+
+// The two `cajal run` commands (left, then right) that reproduce r's counterexample: with the
+// interpreter for observational equivalence, with the network at r.depth for neural. Each side's
+// label is its file; params are passed to the side that declares them. Empty without one.
+std::vector<std::string> reproduce_commands(const CheckSide& left, const CheckSide& right, const EquivalenceResult& r,
+                                            bool neural);
+
+// A word for a POSIX shell: single-quoted unless it is plainly safe.
+std::string shell_word(const std::string& w);
 
 }  // namespace cajal

@@ -13,7 +13,7 @@
 #include <string>
 
 #include "cajal/compile/mutant.hpp"
-#include "cajal/driver/driver.hpp"
+#include "cajal/frontend/frontend.hpp"
 #include "cajal/network/network.hpp"
 
 namespace cajal {

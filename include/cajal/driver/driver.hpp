@@ -1,5 +1,6 @@
-// The whole front end in a few calls, for the CLI and for users embedding Cajal: load a program
-// (parse + type-check) and run its `main` on arguments and params given as source terms.
+// The driver: the pipeline in a few calls, for the CLI and for users embedding Cajal. It sits
+// above every stage it composes (frontend, eval, compile, network) and decides nothing they do not:
+// run `main` on arguments and params given as source terms, with the interpreter or the network.
 #pragma once
 
 #include <optional>
@@ -8,6 +9,7 @@
 #include <vector>
 
 #include "cajal/eval/eval.hpp"
+#include "cajal/frontend/frontend.hpp"
 #include "cajal/compile/mutant.hpp"
 #include "cajal/network/engine.hpp"
 #include "cajal/network/network.hpp"
@@ -16,17 +18,6 @@
 #include "cajal/typecheck/typecheck.hpp"
 
 namespace cajal {
-
-struct LoadedProgram {
-  Program program;
-  CheckedProgram checked;
-};
-
-// Parses and type-checks a `.cj` source. Diagnostics point into `source`: the caller keeps its
-// own reference to render them.
-Result<LoadedProgram> load_program(const SourcePtr& source, const CheckOptions& options = {});
-// `-e TERM`: a program whose only declaration is `def main = TERM`.
-Result<LoadedProgram> load_inline(const SourcePtr& term_source, const CheckOptions& options = {});
 
 // Arguments and param values are sources holding one closed term each (e.g. "<arg 1>" with text
 // "true"). The caller keeps them alive while it uses the result's diagnostics.

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "cajal/driver/driver.hpp"
+#include "cajal/frontend/frontend.hpp"
 
 namespace cajal {
 
@@ -59,5 +59,15 @@ Result<Program> extract(const LoadedProgram& program, const std::map<std::string
 
 // A learned param as `--param NAME='[...]'` text, for `cajal run --engine network`.
 std::string param_vector_text(const Eigen::VectorXd& v);
+
+// "trained 1 param on 4 examples for 200 epochs at depth 9: loss 0.69 -> 6e-10".
+std::string training_summary(const TrainResult& r, std::size_t examples, const TrainOptions& options);
+// The trained program as a file: a header naming where it came from and the `cajal run` command
+// with the learned params, then the source (`train` without --extract).
+std::string learned_file(const std::string& source_text, const std::string& data_name, const std::string& summary,
+                         const TrainResult& r, int depth);
+// The extracted program as a file, with a header naming where it came from (`--extract`).
+std::string extracted_file(const Program& extracted, const std::string& program_name, const std::string& data_name,
+                           const std::string& summary);
 
 }  // namespace cajal
