@@ -3,6 +3,8 @@
 // (spec/denotation.md) says it must produce, and asserts that they differ somewhere.
 #include "cajal/prove/lemmas.hpp"
 
+#include <algorithm>
+#include <chrono>
 #include <sstream>
 
 namespace cajal {
@@ -271,5 +273,18 @@ std::vector<Lemma> rule_lemmas(const LemmaBounds& bounds) {
 }
 
 std::string lemma_file_name(const Lemma& lemma) { return lemma.name + ".smt2"; }
+
+Result<LemmaCheck> check_lemma(const std::string& smtlib) {
+  auto start = std::chrono::steady_clock::now();
+  Result<std::vector<std::string>> answers = run_smtlib(smtlib);
+  if (!answers) return Result<LemmaCheck>::failure(std::move(answers.diagnostics));
+  LemmaCheck out;
+  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  out.queries = answers->size();
+  out.unsat = static_cast<std::size_t>(std::count(answers->begin(), answers->end(), "unsat"));
+  const bool sat = std::count(answers->begin(), answers->end(), "sat") > 0;
+  out.verdict = sat ? smt::Verdict::Refuted : out.unsat == out.queries ? smt::Verdict::Proved : smt::Verdict::Unknown;
+  return Result<LemmaCheck>::success(out);
+}
 
 }  // namespace cajal

@@ -4,32 +4,21 @@
 #include <z3++.h>
 
 #include <chrono>
-#include <functional>
-#include <condition_variable>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
-#include <mutex>
 #include <set>
 #include <sstream>
-#include <thread>
 
 #include "cajal/compile/compile.hpp"
 #include "cajal/network/encode.hpp"
 #include "cajal/network/engine.hpp"
+#include "cajal/smt/solver.hpp"
 #include "cajal/syntax/print.hpp"
 #include "symbolic.hpp"
 
 namespace cajal {
-
-const char* verdict_name(ProveResult::Verdict v) {
-  switch (v) {
-    case ProveResult::Verdict::Proved: return "proved";
-    case ProveResult::Verdict::Refuted: return "refuted";
-    case ProveResult::Verdict::Unknown: return "unknown";
-  }
-  return "unknown";
-}
 
 namespace {
 
@@ -120,6 +109,10 @@ std::string first_disagreement(const LoadedProgram& program, const Network& net,
 }  // namespace
 
 Result<ProveResult> prove_program(const LoadedProgram& program, const ProveOptions& options) {
+  if (options.depth > kMaxProveDepth)
+    return Result<ProveResult>::failure(error_at(Span{}, "`cajal prove` handles depths up to " +
+                                                             std::to_string(kMaxProveDepth) + ", got " +
+                                                             std::to_string(options.depth)));
   CompileOptions compile;
   compile.depth = options.depth;
   compile.mutant = options.mutant;
@@ -129,14 +122,126 @@ Result<ProveResult> prove_program(const LoadedProgram& program, const ProveOptio
   return prove_network(program, *net, options);
 }
 
+namespace {
+
+// The unknowns of the obligation: every param and every network input as a symbolic value
+// (booleans, naturals ≤ D, tables of functions on Bool or Nat), their encodings, and main's value
+// applied to them under the symbolic big-step rules.
+struct ProofInputs {
+  std::vector<std::pair<std::string, SVal>> unknowns;  // name, symbolic value (for the model), params first
+  std::vector<z3::expr> leaves;                        // every boolean and integer unknown
+  std::map<std::string, SVec> param_vectors;
+  std::vector<SVec> input_vectors;
+  std::optional<SourceSemantics> source;               // the big-step rules, with the params bound
+  std::optional<SVal> value;                           // main applied to the inputs
+};
+
+void symbolic_inputs(ProofInputs& in, smt::Solver& solver, const LoadedProgram& program, const Network& net, int depth) {
+  z3::context& ctx = solver.context();
+  auto symbol = [&](const std::string& name, const TypePtr& type) {
+    return unknown_input(ctx, solver, name, type, depth, in.leaves);
+  };
+  std::map<std::string, SVal> params;
+  for (const NetworkInput& p : net.params) {
+    params.emplace(p.name, symbol(p.name, p.type));
+    in.param_vectors.emplace(p.name, encode(ctx, params.at(p.name), depth));
+    in.unknowns.emplace_back(p.name, params.at(p.name));
+  }
+  in.source.emplace(ctx, program, depth, params);
+  in.value = in.source->eval(*program.program.find_def("main")->body, nullptr);
+  for (const NetworkInput& input : net.inputs) {
+    SVal x = symbol(input.name, input.type);
+    in.input_vectors.push_back(encode(ctx, x, depth));
+    in.unknowns.emplace_back(input.name, x);
+    in.value = in.source->apply(*in.value, x);
+  }
+}
+
+// The inputs, under a model, in source syntax (functions as tables {a ↦ b, ...}).
+std::vector<std::pair<std::string, std::string>> model_inputs(SourceSemantics& source, const ProofInputs& in,
+                                                              const Network& net, const z3::model& m) {
+  auto type_of_unknown = [&](const std::string& name) {
+    for (const NetworkInput& p : net.params)
+      if (p.name == name) return p.type;
+    for (const NetworkInput& input : net.inputs)
+      if (input.name == name) return input.type;
+    return TypePtr{};
+  };
+  std::vector<std::pair<std::string, std::string>> values;
+  for (const auto& [name, v] : in.unknowns)
+    values.emplace_back(name, value_text(source, v, type_of_unknown(name), [&](const z3::expr& e) { return m.eval(e, true); }));
+  return values;
+}
+
+// Writes the solver's assertions, with a banner saying what they ask, as DIR/NAME (--smt-dump).
+void dump(const ProveOptions& options, smt::Solver& solver, const std::string& name, const std::string& question) {
+  if (!options.smt_dump_dir) return;
+  std::filesystem::create_directories(*options.smt_dump_dir);
+  std::ofstream f(std::filesystem::path(*options.smt_dump_dir) / name);
+  f << "; cajal prove, depth " << options.depth << ": " << question << "\n; sat = yes (with a model), unsat = no\n"
+    << solver.smtlib();
+}
+
+// Outside the claim: the inputs whose run needs naturals above D, counted (up to a cap, within
+// half the time left) and described by an example; "" when there are none.
+std::string outside_warning(smt::Solver& solver, SourceSemantics& source, const ProofInputs& in, const Network& net,
+                            const ProveOptions& options) {
+  constexpr std::size_t kCap = 1000;
+  auto scope = solver.scope();
+  solver.add(*in.value->over);
+  dump(options, solver, "outside.smt2", "is there an input whose run needs a natural above D?");
+  std::string example;
+  smt::Solver::Enumeration n = solver.enumerate(in.leaves, kCap, solver.seconds_left() / 2, [&](const z3::model& m) {
+    if (example.empty())
+      for (const auto& [name, v] : model_inputs(source, in, net, m)) example += (example.empty() ? "" : ", ") + name + " = " + v;
+    return true;
+  });
+  if (n.count == 0) return "";
+  return std::string(n.complete ? "" : "at least ") + std::to_string(n.count) + " input" +
+         (n.count == 1 ? " needs" : "s need") + " naturals above D = " + std::to_string(options.depth) + " and " +
+         (n.count == 1 ? "is" : "are") + " outside this claim" + (example.empty() ? "" : ", e.g. " + example);
+}
+
+// A counterexample: the inputs, the program's value under the model (the big-step rules), the
+// network run concretely on the inputs' encodings, and the first neuron that disagrees.
+void counterexample(const z3::model& m, SourceSemantics& source, const ProofInputs& in, const LoadedProgram& program,
+                    const Network& net, int depth, ProveResult& out) {
+  out.inputs = model_inputs(source, in, net, m);
+  out.interpreter_value = value_text(source, *in.value, net.output_type, [&](const z3::expr& e) { return m.eval(e, true); });
+  auto concrete = [&](const SVec& symbolic) {
+    Eigen::VectorXd x(static_cast<Eigen::Index>(symbolic.size()));
+    for (std::size_t k = 0; k < symbolic.size(); ++k) {
+      int64_t entry = 0;  // encodings are 0/1
+      (void)m.eval(symbolic[k], true).is_numeral_i64(entry);
+      x(static_cast<Eigen::Index>(k)) = static_cast<double>(entry);
+    }
+    return x;
+  };
+  NetworkArgs args;
+  for (const SVec& v : in.input_vectors) args.inputs.push_back(concrete(v));
+  for (const auto& [name, v] : in.param_vectors) args.params.emplace(name, concrete(v));
+  Result<NetworkRun> run = run_network(net, args);
+  if (run) {
+    std::optional<std::string> decoded = decode(run->output.col(0), *net.output_type, depth);
+    out.network_value = decoded ? *decoded : std::string("(not an exact encoding)");
+  } else {
+    out.network_value = render(run.diagnostics);
+  }
+  out.first_disagreement = first_disagreement(program, net, args, in.unknowns, m, depth);
+}
+
+}  // namespace
+
 Result<ProveResult> prove_network(const LoadedProgram& program, const Network& network, const ProveOptions& options) {
   using R = Result<ProveResult>;
   auto start = std::chrono::steady_clock::now();
+  if (options.depth > kMaxProveDepth)
+    return R::failure(error_at(Span{}, "`cajal prove` handles depths up to " + std::to_string(kMaxProveDepth) + ", got " +
+                                           std::to_string(options.depth)));
   if (network.depth != options.depth)
     return R::failure(error_at(Span{}, "the network is at depth " + std::to_string(network.depth) + ", not " +
                                            std::to_string(options.depth)));
-  const Network* net = &network;
-
+  if (!program.program.find_def("main")) return R::failure(error_at(Span{}, "the program has no `def main` to prove"));
   ProveResult out;
   out.depth = options.depth;
   auto finish = [&](ProveResult::Verdict v, std::string reason = "") {
@@ -148,124 +253,24 @@ Result<ProveResult> prove_network(const LoadedProgram& program, const Network& n
 
   z3::context ctx;
   try {
-    z3::solver solver(ctx);
-    solver.set("random_seed", options.seed);
-    // Symbolic inputs and params: booleans, naturals ≤ D, and tables of functions on Bool or Nat.
-    std::vector<std::pair<std::string, SVal>> unknowns;  // name, symbolic value (for the model)
-    std::vector<z3::expr> leaves;                        // every boolean and integer unknown
-    auto symbol = [&](const std::string& name, const TypePtr& type) {
-      return unknown_input(ctx, solver, name, type, options.depth, leaves);
-    };
-    std::map<std::string, SVal> params;
-    std::map<std::string, SVec> param_vectors;
-    for (const NetworkInput& p : net->params) {
-      params.emplace(p.name, symbol(p.name, p.type));
-      param_vectors.emplace(p.name, encode(ctx, params.at(p.name), options.depth));
-      unknowns.emplace_back(p.name, params.at(p.name));
-    }
-    SourceSemantics source(ctx, program, options.depth, params);
-    std::vector<SVec> input_vectors;
-    SVal value = source.eval(*program.program.find_def("main")->body, nullptr);
-    for (const NetworkInput& in : net->inputs) {
-      SVal x = symbol(in.name, in.type);
-      input_vectors.push_back(encode(ctx, x, options.depth));
-      unknowns.emplace_back(in.name, x);
-      value = source.apply(value, x);
-    }
-    SymbolicEngine engine(ctx, *net, param_vectors);
-    SVec output = engine.run(0, input_vectors);
+    smt::Solver solver(ctx, smt::Budget{options.timeout_seconds, 0, options.seed});
+    ProofInputs in;
+    symbolic_inputs(in, solver, program, network, options.depth);
+    SourceSemantics& source = *in.source;
+    SVec output = SymbolicEngine(ctx, network, in.param_vectors).run(0, in.input_vectors);
+    if (std::string w = outside_warning(solver, source, in, network, options); !w.empty()) out.warnings.push_back(w);
 
-    auto dump = [&](const std::string& name, const std::string& question) {
-      if (!options.smt_dump_dir) return;
-      std::filesystem::create_directories(*options.smt_dump_dir);
-      std::ofstream f(std::filesystem::path(*options.smt_dump_dir) / name);
-      f << "; cajal prove, depth " << options.depth << ": " << question << "\n; sat = yes (with a model), unsat = no\n"
-        << solver.to_smt2();
-    };
-    // A symbolic value under a model, in source syntax (functions as tables {a ↦ b, ...}).
-    auto show = [&](const z3::model& m, const SVal& v, const TypePtr& type) {
-      return value_text(source, v, type, [&](const z3::expr& e) { return m.eval(e, true); });
-    };
-    auto type_of_unknown = [&](const std::string& name) {
-      for (const NetworkInput& p : net->params)
-        if (p.name == name) return p.type;
-      for (const NetworkInput& in : net->inputs)
-        if (in.name == name) return in.type;
-      return TypePtr{};
-    };
-    auto model_inputs = [&](const z3::model& m) {
-      std::vector<std::pair<std::string, std::string>> values;
-      for (const auto& [name, v] : unknowns) values.emplace_back(name, show(m, v, type_of_unknown(name)));
-      return values;
-    };
-
-    // Outside the claim: inputs whose run needs naturals above D.
-    solver.push();
-    solver.add(*value.over);
-    dump("outside.smt2", "is there an input whose run needs a natural above D?");
-    if (check_with_watchdog(ctx, solver, options.timeout_seconds) == z3::sat) {
-      std::string e;
-      for (const auto& [n, v] : model_inputs(solver.get_model())) e += (e.empty() ? "" : ", ") + n + " = " + v;
-      // How many: enumerate the inputs outside, each blocked once found, up to a cap.
-      constexpr std::size_t kCap = 1000;
-      std::size_t count = 0;
-      auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(options.timeout_seconds);
-      z3::check_result more = z3::sat;
-      while (more == z3::sat && count < kCap && std::chrono::steady_clock::now() < deadline) {
-        ++count;
-        if (leaves.empty()) break;
-        z3::model m = solver.get_model();
-        z3::expr_vector differ(ctx);
-        for (unsigned k = 0; k < leaves.size(); ++k) differ.push_back(leaves[k] != m.eval(leaves[k], true));
-        solver.add(z3::mk_or(differ));
-        more = solver.check();
-      }
-      bool exact = more == z3::unsat || leaves.empty();
-      out.warnings.push_back(std::string(exact ? "" : "at least ") + std::to_string(count) + " input" +
-                             (count == 1 ? " needs" : "s need") + " naturals above D = " + std::to_string(options.depth) +
-                             " and " + (count == 1 ? "is" : "are") + " outside this claim" + (e.empty() ? "" : ", e.g. " + e));
-    }
-    solver.pop();
-
-    // The question: does some input within D make the network differ from the program?
-    solver.add(differs(ctx, source, value, output, *net->output_type, options.depth));
-    dump("differ.smt2", "is there an input, within D, on which the network's output differs from the program's value?");
+    // The obligation: does some input within D make the network differ from the program?
+    solver.add(differs(ctx, source, *in.value, output, *network.output_type, options.depth));
+    dump(options, solver, "differ.smt2", "is there an input, within D, on which the network's output differs from the program's value?");
     out.obligation = "; cajal obligation, depth " + std::to_string(options.depth) +
                      ": is there an input, within D, on which the network's output differs from the program's value?\n"
                      "; unsat = no: the network is correct for every input within D\n" +
-                     solver.to_smt2();
-    z3::check_result r = check_with_watchdog(ctx, solver, options.timeout_seconds);
+                     solver.smtlib();
+    z3::check_result r = solver.check();
     if (r == z3::unsat) return finish(ProveResult::Verdict::Proved);
-    if (r == z3::unknown)
-      return finish(ProveResult::Verdict::Unknown,
-                    "Z3 answered unknown (" + solver.reason_unknown() + ", timeout " + std::to_string(options.timeout_seconds) + " s)");
-
-    // A counterexample: the program's value under the model (the big-step rules), and the network
-    // run concretely on the inputs' encodings.
-    z3::model m = solver.get_model();
-    out.inputs = model_inputs(m);
-    out.interpreter_value = show(m, value, net->output_type);
-    NetworkArgs args;
-    auto concrete = [&](const SVec& symbolic) {
-      Eigen::VectorXd x(static_cast<Eigen::Index>(symbolic.size()));
-      for (std::size_t k = 0; k < symbolic.size(); ++k) {
-        int64_t entry = 0;  // encodings are 0/1
-        (void)m.eval(symbolic[k], true).is_numeral_i64(entry);
-        x(static_cast<Eigen::Index>(k)) = static_cast<double>(entry);
-      }
-      return x;
-    };
-    for (const SVec& v : input_vectors) args.inputs.push_back(concrete(v));
-    for (const auto& [name, v] : param_vectors) args.params.emplace(name, concrete(v));
-    Result<NetworkRun> run = run_network(*net, args);
-    if (run) {
-      Eigen::VectorXd y = run->output.col(0);
-      std::optional<std::string> decoded = decode(y, *net->output_type, options.depth);
-      out.network_value = decoded ? *decoded : std::string("(not an exact encoding)");
-    } else {
-      out.network_value = render(run.diagnostics);
-    }
-    out.first_disagreement = first_disagreement(program, *net, args, unknowns, m, options.depth);
+    if (r == z3::unknown) return finish(ProveResult::Verdict::Unknown, "Z3 answered unknown (" + solver.reason_unknown() + ")");
+    counterexample(solver.model(), source, in, program, network, options.depth, out);
   } catch (const Unsupported& u) {
     return finish(ProveResult::Verdict::Unknown, "not supported yet: " + u.why);
   } catch (const z3::exception& e) {

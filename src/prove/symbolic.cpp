@@ -1,10 +1,6 @@
 // The symbolic semantics shared by `prove` and `check` (src/prove/symbolic.hpp).
 #include "symbolic.hpp"
 
-#include <chrono>
-#include <condition_variable>
-#include <mutex>
-#include <thread>
 
 #include "cajal/network/encode.hpp"
 
@@ -41,32 +37,7 @@ std::string value_text(SourceSemantics& src, const SVal& v, const TypePtr& type,
   return out + "}";
 }
 
-// Runs a check under a wall-clock watchdog (Z3's own timeouts are not reliable in 4.8.12).
-z3::check_result check_with_watchdog(z3::context& ctx, z3::solver& s, double seconds) {
-  std::mutex m;
-  std::condition_variable cv;
-  bool done = false;
-  std::thread watchdog([&] {
-    std::unique_lock lock(m);
-    if (!cv.wait_for(lock, std::chrono::duration<double>(seconds), [&] { return done; })) ctx.interrupt();
-  });
-  z3::check_result r = z3::unknown;
-  try {
-    r = s.check();
-  } catch (const z3::exception&) {
-    r = z3::unknown;
-  }
-  {
-    std::lock_guard lock(m);
-    done = true;
-  }
-  cv.notify_all();
-  watchdog.join();
-  return r;
-}
-
-
-SVal unknown_input(z3::context& ctx, z3::solver& solver, const std::string& name, const TypePtr& type, int depth,
+SVal unknown_input(z3::context& ctx, smt::Solver& solver, const std::string& name, const TypePtr& type, int depth,
                    std::vector<z3::expr>& leaves) {
   SVal v;
   v.over = ctx.bool_val(false);

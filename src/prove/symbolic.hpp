@@ -19,8 +19,10 @@
 #include <string>
 #include <vector>
 
-#include "cajal/driver/driver.hpp"
+#include "cajal/eval/eval.hpp"
+#include "cajal/frontend/frontend.hpp"
 #include "cajal/network/network.hpp"
+#include "cajal/smt/solver.hpp"
 #include "cajal/syntax/print.hpp"
 
 namespace cajal::symbolic {
@@ -321,11 +323,9 @@ std::string value_text(SourceSemantics& src, const SVal& v, const TypePtr& type,
 // `solver`), or, for a function on Bool or Nat, a table of those. Every boolean and integer unknown
 // is appended to `leaves`, in the order of counterexamples (tables entry by entry in key order).
 // Throws Unsupported for a Vec or a function of a function.
-SVal unknown_input(z3::context& ctx, z3::solver& solver, const std::string& name, const TypePtr& type, int depth,
+SVal unknown_input(z3::context& ctx, smt::Solver& solver, const std::string& name, const TypePtr& type, int depth,
                    std::vector<z3::expr>& leaves);
 
-// Runs a check under a wall-clock watchdog (Z3's own timeouts are not reliable in 4.8.12).
-z3::check_result check_with_watchdog(z3::context& ctx, z3::solver& s, double seconds);
 
 // A concrete interpreter value as a symbolic constant (a function, as the table of its values up to D).
 SVal constant(z3::context& ctx, SourceSemantics& src, const ValuePtr& v, const Type& type, int depth, Evaluator& values);

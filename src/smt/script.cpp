@@ -4,9 +4,9 @@
 #include <memory>
 #include <sstream>
 
-#include "cajal/prove/lemmas.hpp"
+#include "cajal/smt/script.hpp"
 
-namespace cajal {
+namespace cajal::smt {
 
 Result<std::vector<std::string>> run_smtlib(const std::string& script) {
   using R = Result<std::vector<std::string>>;
@@ -29,4 +29,4 @@ Result<std::vector<std::string>> run_smtlib(const std::string& script) {
   return R::success(std::move(answers));
 }
 
-}  // namespace cajal
+}  // namespace cajal::smt

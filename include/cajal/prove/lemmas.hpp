@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "cajal/smt/script.hpp"
+#include "cajal/smt/verdict.hpp"
 #include "cajal/syntax/diagnostic.hpp"
 
 namespace cajal {
@@ -33,8 +35,17 @@ std::vector<Lemma> rule_lemmas(const LemmaBounds& bounds = {});
 // The file name of a lemma: "L-If" -> "L-If.smt2".
 std::string lemma_file_name(const Lemma& lemma);
 
-// Runs an SMT-LIB2 script with Z3 and returns one answer per (check-sat): "sat", "unsat" or
-// "unknown" (with the reason). Errors in the script are diagnostics.
-Result<std::vector<std::string>> run_smtlib(const std::string& script);
+// Runs an SMT-LIB2 script with Z3 (the SMT layer, cajal/smt/script.hpp).
+using smt::run_smtlib;
+
+// A lemma file re-checked by Z3: refuted when a query is sat (an instance is wrong), proved when
+// every query is unsat, unknown otherwise.
+struct LemmaCheck {
+  smt::Verdict verdict = smt::Verdict::Unknown;
+  std::size_t unsat = 0;    // queries answered unsat
+  std::size_t queries = 0;  // (check-sat) commands in the file
+  double seconds = 0;
+};
+Result<LemmaCheck> check_lemma(const std::string& smtlib);
 
 }  // namespace cajal

@@ -17,20 +17,26 @@
 #include <vector>
 
 #include "cajal/compile/mutant.hpp"
-#include "cajal/driver/driver.hpp"
+#include "cajal/eval/eval.hpp"
+#include "cajal/frontend/frontend.hpp"
+#include "cajal/network/network.hpp"
+#include "cajal/smt/verdict.hpp"
 
 namespace cajal {
 
+// The largest depth prove and certificates take (the obligation grows with D).
+inline constexpr int kMaxProveDepth = 64;
+
 struct ProveOptions {
   int depth = 9;
-  double timeout_seconds = 60;      // wall clock; Z3's own resource limit backs it up
+  double timeout_seconds = 60;      // wall clock, for all of Z3's checks together (a watchdog interrupts Z3)
   unsigned seed = 0;
   std::optional<std::string> smt_dump_dir;  // every query as SMT-LIB2, with a header
   Mutant mutant = Mutant::None;     // prove a deliberately wrong compiler (to see it refuted)
 };
 
 struct ProveResult {
-  enum class Verdict { Proved, Refuted, Unknown };
+  using Verdict = smt::Verdict;  // proved, refuted or unknown with the reason
   Verdict verdict = Verdict::Unknown;
   std::string reason;                                       // for Unknown
   int depth = 9;
@@ -43,9 +49,10 @@ struct ProveResult {
   std::string obligation;  // the question put to Z3, as a self-contained SMT-LIB2 script
 };
 
-const char* verdict_name(ProveResult::Verdict v);
+using smt::verdict_name;  // "proved", "refuted", "unknown"
 
-// Fails (diagnostics) only for invalid input: no main, a numeral above D.
+// Fails (diagnostics) only for invalid input: no main, a numeral above D, a depth above
+// kMaxProveDepth.
 Result<ProveResult> prove_program(const LoadedProgram& program, const ProveOptions& options = {});
 // The same for a given network (e.g. read from a file): the network must compute main with one
 // input per leading `fun` of main, at options.depth.

@@ -1,0 +1,110 @@
+#include "cajal/smt/solver.hpp"
+
+#include <condition_variable>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+namespace cajal::smt {
+
+const char* verdict_name(Verdict v) {
+  switch (v) {
+    case Verdict::Proved: return "proved";
+    case Verdict::Refuted: return "refuted";
+    case Verdict::Unknown: return "unknown";
+  }
+  return "unknown";
+}
+
+namespace {
+using Clock = std::chrono::steady_clock;
+
+std::string seconds_text(double s) {
+  std::ostringstream ss;
+  ss << s;
+  return ss.str();
+}
+}  // namespace
+
+Solver::Solver(z3::context& ctx, const Budget& budget)
+    : ctx_(ctx), solver_(ctx), budget_(budget),
+      deadline_(Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(budget.seconds))) {
+  z3::params p(ctx_);
+  p.set("random_seed", budget_.seed);
+  if (budget_.rlimit) p.set("rlimit", budget_.rlimit);
+  solver_.set(p);
+}
+
+double Solver::seconds_left() const { return std::chrono::duration<double>(deadline_ - Clock::now()).count(); }
+
+z3::check_result Solver::check() { return check_until(deadline_); }
+
+// The watchdog: a thread that interrupts Z3 when the deadline passes before the check returns.
+z3::check_result Solver::check_until(Clock::time_point deadline) {
+  if (Clock::now() >= deadline) {
+    reason_ = "timeout (" + seconds_text(budget_.seconds) + " s)";
+    return z3::unknown;
+  }
+  std::mutex m;
+  std::condition_variable cv;
+  bool done = false, interrupted = false;
+  std::thread watchdog([&] {
+    std::unique_lock lock(m);
+    if (!cv.wait_until(lock, deadline, [&] { return done; })) {
+      interrupted = true;
+      ctx_.interrupt();
+    }
+  });
+  z3::check_result r = z3::unknown;
+  std::string failure;
+  try {
+    r = solver_.check();
+  } catch (const z3::exception& e) {
+    failure = e.msg();
+  }
+  {
+    std::lock_guard lock(m);
+    done = true;
+  }
+  cv.notify_all();
+  watchdog.join();
+  if (r != z3::unknown) return r;
+  if (interrupted) reason_ = "timeout (" + seconds_text(budget_.seconds) + " s)";
+  else if (!failure.empty()) reason_ = "Z3: " + failure;
+  else reason_ = solver_.reason_unknown();
+  if (reason_.find("max. resource limit") != std::string::npos || reason_ == "resource limit")
+    reason_ = "resource limit (rlimit " + std::to_string(budget_.rlimit) + ")";
+  return z3::unknown;
+}
+
+void Solver::block(const std::vector<z3::expr>& leaves, const z3::model& m) {
+  if (leaves.empty()) {
+    solver_.add(ctx_.bool_val(false));
+    return;
+  }
+  z3::expr_vector other(ctx_);
+  for (const z3::expr& leaf : leaves) other.push_back(leaf != m.eval(leaf, true));
+  solver_.add(z3::mk_or(other));
+}
+
+Solver::Enumeration Solver::enumerate(const std::vector<z3::expr>& leaves, std::size_t cap, double seconds,
+                                      const std::function<bool(const z3::model&)>& each) {
+  const auto own = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  const auto deadline = std::min(own, deadline_);
+  Enumeration out;
+  for (;;) {
+    z3::check_result r = check_until(deadline);
+    if (r == z3::unsat) {
+      out.complete = true;
+      break;
+    }
+    if (r == z3::unknown || out.count == cap) break;
+    z3::model m = solver_.get_model();
+    ++out.count;
+    if (each && !each(m)) break;
+    block(leaves, m);
+  }
+  return out;
+}
+
+}  // namespace cajal::smt
