@@ -1,0 +1,196 @@
+// Observational equivalence with Z3 over the symbolic big-step rules (spec/equivalence.md §6):
+// inputs within D are decided symbolically; those whose runs leave D are listed by the solver and
+// compared by the interpreter; the least counterexample is found by fixing the unknowns in order.
+#include <z3++.h>
+
+#include <algorithm>
+#include <map>
+
+#include "../prove/symbolic.hpp"
+#include "cajal/smt/solver.hpp"
+#include "check_internal.hpp"
+
+namespace cajal::check_impl {
+
+namespace {
+
+using symbolic::SourceSemantics;
+using symbolic::SVal;
+
+class SymbolicCheck {
+ public:
+  SymbolicCheck(const CheckSide& left, const CheckSide& right, const Setup& s, const EquivalenceOptions& options,
+                EquivalenceResult& out)
+      : left_(left), right_(right), s_(s), options_(options), out_(out),
+        solver_(ctx_, smt::Budget{options.timeout_seconds, 0, 0}) {}
+
+  void run() {
+    out_.method = "symbolic: Z3 over the big-step rules, inputs within D";
+    for (const Slot& slot : s_.slots)
+      slot_values_.push_back(symbolic::unknown_input(ctx_, solver_, slot.name, slot.type, options_.depth, leaves_));
+    SVal a = side_value(left_), b = side_value(right_);
+    z3::expr over = *a.over || *b.over;
+    z3::expr differ = *a.value != *b.value;
+
+    std::vector<Tuple> found;  // counterexamples (the least first, once sorted)
+    bool outside_all = true;
+    if (!compare_outside(over, found, outside_all)) return;
+
+    // 2. The question: an input within D on which the two values differ.
+    solver_.add(!over && differ);
+    z3::check_result r = solver_.check();
+    if (r == z3::unknown) return unknown("Z3 answered unknown (" + solver_.reason_unknown() + ")");
+    std::size_t within = 0;
+    bool within_all = true;
+    if (r == z3::sat) {
+      z3::model m = least_counterexample();
+      found.push_back(concrete(m));
+      // How many: block each one found, up to kCountCap.
+      solver_.block(leaves_, m);
+      smt::Solver::Enumeration more = solver_.enumerate(leaves_, kCountCap - 1, solver_.seconds_left());
+      within = 1 + more.count;
+      within_all = more.complete;
+    }
+    if (found.empty()) {
+      out_.verdict = Verdict::Equivalent;
+      return;
+    }
+    std::sort(found.begin(), found.end(), tuple_less);
+    Comparison c = compare_on(left_, right_, s_, found.front(), options_);
+    if (c.error) return unknown("the interpreter failed on " + inputs_text(s_, found.front()) + ": " + c.message);
+    if (!c.differ)  // the symbolic rules and the interpreter disagree: a bug of ours, never a verdict
+      return unknown("internal: the symbolic semantics found " + inputs_text(s_, found.front()) +
+                     ", on which the interpreter gives " + c.left + " on both sides");
+    out_.verdict = Verdict::NotEquivalent;
+    out_.counterexample = counterexample_of(s_, found.front(), c);
+    out_.counterexamples = found.size() - (r == z3::sat ? 1 : 0) + within;
+    out_.counted_all = within_all && outside_all;
+  }
+
+ private:
+  static constexpr std::size_t kOutsideCap = 256;
+  static constexpr std::size_t kCountCap = 100;
+
+  const CheckSide& left_;
+  const CheckSide& right_;
+  const Setup& s_;
+  const EquivalenceOptions& options_;
+  EquivalenceResult& out_;
+  z3::context ctx_;
+  smt::Solver solver_;
+  std::vector<SVal> slot_values_;
+  std::vector<z3::expr> leaves_;  // every boolean and integer unknown, in the order of counterexamples
+
+  void unknown(std::string reason) {
+    out_.verdict = Verdict::Unknown;
+    out_.reason = std::move(reason);
+  }
+
+  // 1. Inputs whose runs need naturals above D: the symbolic rules stop at D, so the interpreter
+  //    compares them, one by one (up to kOutsideCap, within half the time). False when the
+  //    verdict is already decided (unknown).
+  bool compare_outside(const z3::expr& over, std::vector<Tuple>& found, bool& all) {
+    auto scope = solver_.scope();
+    solver_.add(over);
+    std::size_t missing = 0;
+    bool failed = false;
+    smt::Solver::Enumeration n =
+        solver_.enumerate(leaves_, kOutsideCap, solver_.seconds_left() / 2, [&](const z3::model& m) {
+          Tuple tuple = concrete(m);
+          Comparison c = compare_on(left_, right_, s_, tuple, options_);
+          ++out_.inputs_compared;
+          if (c.error) {
+            unknown("the interpreter failed on " + inputs_text(s_, tuple) + ": " + c.message);
+            failed = true;
+            return false;
+          }
+          if (c.outside) ++missing;
+          if (c.differ) found.push_back(tuple);
+          return true;
+        });
+    if (failed) return false;
+    all = n.complete;
+    const std::size_t outside = n.count;
+    if (outside) {
+      std::string w = std::string(all ? "" : "at least ") + plural(outside, "input", "inputs") +
+                      (outside == 1 && all ? " needs" : " need") + " naturals above D = " +
+                      std::to_string(options_.depth) + " in a run: ";
+      if (missing < outside) w += std::to_string(outside - missing) + " compared exactly by the interpreter";
+      if (missing) w += std::string(missing < outside ? "; " : "") + std::to_string(missing) +
+                        " apply an input function past its table (no value there: outside this verdict)";
+      if (!all) w += "; any beyond the first " + std::to_string(outside) + " were not examined (outside this verdict)";
+      out_.warnings.push_back(w);
+    }
+    return true;
+  }
+
+  SVal side_value(const CheckSide& side) {
+    std::map<std::string, SVal> params;
+    for (std::size_t k = s_.positions; k < s_.slots.size(); ++k)
+      if (side.program->program.find_param(s_.slots[k].name)) params.emplace(s_.slots[k].name, slot_values_[k]);
+    SourceSemantics src(ctx_, *side.program, options_.depth, params);
+    SVal v = src.eval(*side.program->program.find_def(side.def)->body, nullptr);
+    for (std::size_t k = 0; k < s_.positions; ++k) v = src.apply(v, slot_values_[k]);
+    return v;
+  }
+
+  ValuePtr concrete(const SVal& v, const TypePtr& type, const z3::model& m) {
+    if (v.kind == SVal::Kind::Bool) return make_bool(m.eval(*v.value, true).is_true());
+    if (v.kind == SVal::Kind::Nat) return make_nat(m.eval(*v.value, true).get_numeral_uint64());
+    TableValue t{type, {}};
+    for (const SVal& e : v.entries) t.entries.push_back(concrete(e, type->to, m));
+    return make_table(std::move(t));
+  }
+  Tuple concrete(const z3::model& m) {
+    Tuple tuple;
+    for (std::size_t k = 0; k < s_.slots.size(); ++k) tuple.push_back(concrete(slot_values_[k], s_.slots[k].type, m));
+    return tuple;
+  }
+
+  // The least counterexample (in a scope, so the solver is left as it was): each leaf fixed, in
+  // order, to its least value that still has a counterexample (false before true, the smallest
+  // natural by bisection). When Z3 cannot finish, the last counterexample found, with a warning.
+  z3::model least_counterexample() {
+    z3::model best = solver_.model();  // (before the scope: a push discards the model)
+    auto scope = solver_.scope();
+    auto holds = [&](const z3::expr& e) {  // sat with e (remembering the model), unsat, or unknown
+      auto inner = solver_.scope();
+      solver_.add(e);
+      z3::check_result r = solver_.check();
+      if (r == z3::sat) best = solver_.model();
+      return r;
+    };
+    for (const z3::expr& leaf : leaves_) {
+      if (leaf.is_bool()) {
+        z3::check_result r = holds(!leaf);
+        if (r == z3::unknown) return not_minimal(best);
+        solver_.add(r == z3::sat ? !leaf : leaf);
+        continue;
+      }
+      int lo = 0, hi = options_.depth;
+      while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        z3::check_result r = holds(leaf <= mid);
+        if (r == z3::unknown) return not_minimal(best);
+        if (r == z3::sat) hi = mid;
+        else lo = mid + 1;
+      }
+      solver_.add(leaf == lo);
+    }
+    if (solver_.check() == z3::sat) return solver_.model();
+    return not_minimal(best);
+  }
+  z3::model not_minimal(const z3::model& m) {
+    out_.warnings.push_back("Z3 could not finish minimizing the counterexample; it may not be the least");
+    return m;
+  }
+};
+
+}  // namespace
+
+void symbolic(const CheckSide& left, const CheckSide& right, const Setup& s, const EquivalenceOptions& options,
+              EquivalenceResult& out) {
+  SymbolicCheck(left, right, s, options, out).run();
+}
+
+}  // namespace cajal::check_impl

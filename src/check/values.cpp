@@ -1,0 +1,155 @@
+// The values of a type in the order of counterexamples (spec/equivalence.md §5), and the
+// interpreter run on both sides of one input tuple.
+#include "check_internal.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <map>
+
+namespace cajal::check_impl {
+
+
+std::size_t saturating_mul(std::size_t a, std::size_t b, std::size_t cap) {
+  if (a == 0 || b == 0) return 0;
+  return a > cap / b ? cap + 1 : std::min(a * b, cap + 1);
+}
+
+// The number of values of t at depth D, or cap + 1 when there are more than cap. 0 when t's
+// values cannot be listed (a function of a function, a Vec).
+std::size_t count_values(const Type& t, int depth, std::size_t cap) {
+  if (t.kind == Type::Kind::Bool) return 2;
+  if (t.kind == Type::Kind::Nat) return static_cast<std::size_t>(depth) + 1;
+  if (t.kind == Type::Kind::Vec || !t.from->is_finite_base()) return 0;
+  std::size_t base = count_values(*t.to, depth, cap), n = 1;
+  for (std::size_t j = 0; j < dimension(*t.from, depth); ++j) n = saturating_mul(n, base, cap);
+  return n;
+}
+
+ValuePtr value_at(const TypePtr& t, std::size_t index, int depth) {
+  if (t->kind == Type::Kind::Bool) return make_bool(index == 1);
+  if (t->kind == Type::Kind::Nat) return make_nat(index);
+  const std::size_t base = count_values(*t->to, depth, std::numeric_limits<std::size_t>::max() - 1);
+  TableValue table{t, std::vector<ValuePtr>(dimension(*t->from, depth))};
+  for (std::size_t j = table.entries.size(); j-- > 0;) {  // the first entry is the most significant digit
+    table.entries[j] = value_at(t->to, index % base, depth);
+    index /= base;
+  }
+  return make_table(std::move(table));
+}
+
+namespace {
+// <0, 0, >0: the order of counterexamples.
+int compare_values(const ValuePtr& a, const ValuePtr& b) {
+  if (const BoolValue* x = a->as<BoolValue>()) return int(x->value) - int(b->as<BoolValue>()->value);
+  if (const NatValue* x = a->as<NatValue>()) {
+    std::uint64_t y = b->as<NatValue>()->value;
+    return x->value < y ? -1 : x->value > y ? 1 : 0;
+  }
+  const auto& xs = a->as<TableValue>()->entries;
+  const auto& ys = b->as<TableValue>()->entries;
+  for (std::size_t j = 0; j < xs.size() && j < ys.size(); ++j)
+    if (int c = compare_values(xs[j], ys[j])) return c;
+  return 0;
+}
+}  // namespace
+
+bool tuple_less(const Tuple& a, const Tuple& b) {
+  for (std::size_t k = 0; k < a.size(); ++k)
+    if (int c = compare_values(a[k], b[k])) return c < 0;
+  return false;
+}
+
+namespace {
+bool same_value(const ValuePtr& a, const ValuePtr& b) {
+  if (const BoolValue* x = a->as<BoolValue>()) return b->as<BoolValue>() && x->value == b->as<BoolValue>()->value;
+  if (const NatValue* x = a->as<NatValue>()) return b->as<NatValue>() && x->value == b->as<NatValue>()->value;
+  return false;  // results are Bool or Nat
+}
+
+}  // namespace
+
+std::string show(const ValuePtr& v) {
+  if (const BoolValue* b = v->as<BoolValue>()) return b->value ? "true" : "false";
+  if (const NatValue* n = v->as<NatValue>()) return std::to_string(n->value);
+  const TableValue& t = *v->as<TableValue>();
+  std::string out = "{";
+  for (std::size_t j = 0; j < t.entries.size(); ++j)
+    out += std::string(j ? ", " : "") +
+           (t.type->from->kind == Type::Kind::Bool ? (j == 0 ? "true" : "false") : std::to_string(j)) + " ↦ " +
+           show(t.entries[j]);
+  return out + "}";
+}
+
+// ---- running one side with the interpreter ---------------------------------------------------
+namespace {
+struct Outcome {
+  Result<ValuePtr> value = Result<ValuePtr>::failure(error_at(Span{}, "not run"));
+  std::uint64_t max_natural = 0;
+};
+
+
+Outcome run_side(const CheckSide& side, const Setup& s, const Tuple& tuple, const EvalOptions& eval) {
+  std::map<std::string, ValuePtr> params;
+  for (std::size_t k = s.positions; k < s.slots.size(); ++k)
+    if (side.program->program.find_param(s.slots[k].name)) params.emplace(s.slots[k].name, tuple[k]);
+  Evaluator ev(side.program->program, std::move(params), eval);
+  Outcome out;
+  out.value = ev.def_value(side.def);
+  for (std::size_t k = 0; k < s.positions && out.value; ++k) out.value = ev.apply(*out.value, tuple[k]);
+  out.max_natural = ev.max_natural();
+  return out;
+}
+
+
+}  // namespace
+
+Comparison compare_on(const CheckSide& left, const CheckSide& right, const Setup& s, const Tuple& tuple,
+                      const EquivalenceOptions& options) {
+  Comparison c;
+  Outcome a = run_side(left, s, tuple, options.eval);
+  Outcome b = run_side(right, s, tuple, options.eval);
+  for (const Outcome* o : {&a, &b})
+    if (!o->value && o->value.diagnostics.front().code == "eval.table-miss") {
+      // An input function is a table on 0..D: past D it has no value, and the question none.
+      c.beyond = c.outside = true;
+      return c;
+    }
+  for (const Outcome* o : {&a, &b})
+    if (!o->value) {
+      c.error = true;
+      c.message = (o == &a ? side_name(left) : side_name(right)) + ": " + o->value.diagnostics.front().message;
+      return c;
+    }
+  c.differ = !same_value(*a.value, *b.value);
+  c.beyond = std::max(a.max_natural, b.max_natural) > static_cast<std::uint64_t>(options.depth);
+  c.left = show(*a.value);
+  c.right = show(*b.value);
+  return c;
+}
+
+EquivalenceResult::Counterexample counterexample_of(const Setup& s, const Tuple& tuple, const Comparison& c) {
+  EquivalenceResult::Counterexample ce;
+  for (std::size_t k = 0; k < s.slots.size(); ++k)
+    ce.inputs.push_back({s.slots[k].name, show(tuple[k]), s.slots[k].is_param});
+  ce.left = c.left;
+  ce.right = c.right;
+  return ce;
+}
+
+std::string inputs_text(const Setup& s, const Tuple& tuple) {
+  std::string out;
+  for (std::size_t k = 0; k < s.slots.size(); ++k) out += (k ? ", " : "") + s.slots[k].name + " = " + show(tuple[k]);
+  return out;
+}
+
+std::string plural(std::size_t n, const std::string& one, const std::string& many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+std::string outside_warning(std::size_t n, std::size_t total, int depth) {
+  return plural(n, "input", "inputs") + (total ? " of " + std::to_string(total) : std::string()) +
+         (n == 1 ? " applies" : " apply") + " an input function to a natural above D = " + std::to_string(depth) +
+         ", where its table has no entry: " + (n == 1 ? "it is" : "they are") + " outside this verdict";
+}
+
+}  // namespace cajal::check_impl
