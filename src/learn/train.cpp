@@ -6,6 +6,7 @@
 #include <random>
 #include <sstream>
 
+#include "cajal/check/check.hpp"
 #include "cajal/compile/compile.hpp"
 #include "cajal/network/encode.hpp"
 #include "cajal/network/engine.hpp"
@@ -275,6 +276,28 @@ std::string param_vector_text(const Eigen::VectorXd& v) {
   for (Eigen::Index k = 0; k < v.size(); ++k) ss << (k ? ", " : "") << v(k);
   ss << "]";
   return ss.str();
+}
+
+std::string training_summary(const TrainResult& r, std::size_t examples, const TrainOptions& options) {
+  std::ostringstream summary;
+  summary << "trained " << r.params.size() << " param" << (r.params.size() == 1 ? "" : "s") << " on " << examples
+          << " example" << (examples == 1 ? "" : "s") << " for " << options.epochs << " epochs at depth " << options.depth
+          << ": loss " << (r.losses.empty() ? r.final_loss : r.losses.front()) << " -> " << r.final_loss;
+  return summary.str();
+}
+
+std::string learned_file(const std::string& source_text, const std::string& data_name, const std::string& summary,
+                         const TrainResult& r, int depth) {
+  std::string header = "-- Learned by `cajal train` from " + data_name + " (" + summary +
+                       "). For the network:\n--   cajal run --engine network --depth " + std::to_string(depth) + " FILE";
+  for (const auto& [name, w] : r.params) header += " --param " + shell_word(name + "=" + param_vector_text(w));
+  return header + "\n" + source_text;
+}
+
+std::string extracted_file(const Program& extracted, const std::string& program_name, const std::string& data_name,
+                           const std::string& summary) {
+  return "-- Extracted by `cajal train --extract` from " + program_name + " and " + data_name + " (" + summary +
+         "):\n-- each learned param is the nearest function, as a table.\n" + format_program(extracted);
 }
 
 }  // namespace cajal

@@ -10,12 +10,6 @@ namespace cajal::testing {
 
 namespace {
 
-// RapidCheck's choices. Its inRange narrows the range at small sizes; structural choices (which
-// constructor, which type, which variable) must not, so they run at full size. Size is bounded
-// separately, by the `size` budget passed down the construction.
-struct RcChoices final : Choices {
-  int pick(int lo, int hi) override { return *rc::gen::resize(100, rc::gen::inRange(lo, hi)); }
-};
 
 TermPtr var(const std::string& x) { return make_term(Var{x}); }
 TermPtr app(TermPtr f, TermPtr a) { return make_term(App{std::move(f), std::move(a)}); }
@@ -386,14 +380,6 @@ GeneratedProgram make_vec_program(Choices& ch, int size) {
   return out;
 }
 
-rc::Gen<GeneratedProgram> gen_vec_program() {
-  return rc::gen::withSize([](int size) {
-    return rc::gen::exec([size] {
-      RcChoices ch;
-      return make_vec_program(ch, size);
-    });
-  });
-}
 
 Case make_case(Choices& ch, int size) {
   Case c;
@@ -417,51 +403,6 @@ Case make_case(Choices& ch, int size) {
   c.program.main_type = type;
   c.program.program.decls.push_back(Def{"main", {}, nullptr, body});
   return c;
-}
-
-// ---- RapidCheck generators: the same constructions, with RapidCheck making the choices ----------
-
-rc::Gen<TypePtr> gen_type(int depth) {
-  return rc::gen::exec([depth] {
-    RcChoices ch;
-    return make_type(ch, depth);
-  });
-}
-
-rc::Gen<TypePtr> gen_encodable_type(int depth) {
-  return rc::gen::exec([depth] {
-    RcChoices ch;
-    return make_encodable_type(ch, depth);
-  });
-}
-
-rc::Gen<TermPtr> gen_term(TypePtr type, Context delta, Context theta, int size) {
-  return rc::gen::exec([=] {
-    RcChoices ch;
-    return make_term(ch, type, delta, theta, size);
-  });
-}
-
-rc::Gen<TermPtr> gen_closed_term(TypePtr type, Context theta) {
-  return rc::gen::withSize([=](int size) { return gen_term(type, {}, theta, std::max(1, size / 4)); });
-}
-
-rc::Gen<GeneratedProgram> gen_program() {
-  return rc::gen::withSize([](int size) {
-    return rc::gen::exec([size] {
-      RcChoices ch;
-      return make_program(ch, size);
-    });
-  });
-}
-
-rc::Gen<Case> gen_case() {
-  return rc::gen::withSize([](int size) {
-    return rc::gen::exec([size] {
-      RcChoices ch;
-      return make_case(ch, size);
-    });
-  });
 }
 
 // ---- recorded choices ---------------------------------------------------------------------------

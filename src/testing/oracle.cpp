@@ -218,7 +218,6 @@ std::vector<std::string> construct_tags(const Program& program) {
   return tags;
 }
 
-void showValue(const Case& c, std::ostream& os) { os << "\n" << reproduction(c, 9, "case.cj", Mutant::None); }
 
 }  // namespace cajal::testing
 

@@ -5,9 +5,11 @@
 #include <rapidcheck/gtest.h>
 
 #include "cajal/check/check.hpp"
+#include "cajal/driver/driver.hpp"
 #include "cajal/parse/parse.hpp"
 #include "cajal/syntax/print.hpp"
 #include "cajal/testing/generators.hpp"
+#include "cajal/testing/rapidcheck.hpp"
 #include "cajal/testing/transform.hpp"
 
 namespace cajal {

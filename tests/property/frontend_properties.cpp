@@ -7,6 +7,7 @@
 #include "cajal/parse/parse.hpp"
 #include "cajal/syntax/print.hpp"
 #include "cajal/testing/generators.hpp"
+#include "cajal/testing/rapidcheck.hpp"
 
 namespace cajal {
 namespace {

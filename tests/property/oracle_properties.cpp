@@ -10,6 +10,7 @@
 
 #include "cajal/network/engine.hpp"
 #include "cajal/testing/oracle.hpp"
+#include "cajal/testing/rapidcheck.hpp"
 
 namespace cajal {
 namespace {

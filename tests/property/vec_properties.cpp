@@ -11,6 +11,7 @@
 #include "cajal/driver/driver.hpp"
 #include "cajal/syntax/print.hpp"
 #include "cajal/testing/generators.hpp"
+#include "cajal/testing/rapidcheck.hpp"
 
 namespace cajal {
 namespace {

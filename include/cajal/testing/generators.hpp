@@ -1,4 +1,5 @@
-// RapidCheck generators of well-typed Cajal programs, usable from any project's RapidCheck tests.
+// Generators of well-typed Cajal programs from any source of choices (the RapidCheck face is
+// cajal/testing/rapidcheck.hpp; `cajal fuzz` uses recorded PRNG choices and needs no RapidCheck).
 //
 // Type-directed: gen_term(A, Δ, Θ) produces a term t with Θ; Δ ⊢ t : A by construction (no
 // discards): every linear variable of Δ is used exactly once, an `iter` step sees only its state
@@ -10,7 +11,6 @@
 #include <map>
 #include <random>
 #include <ostream>
-#include <rapidcheck.h>
 #include <string>
 #include <utility>
 #include <vector>
@@ -70,15 +70,10 @@ class RecordedChoices final : public Choices {
 
 // Types of at most `depth` nested arrows.
 TypePtr make_type(Choices& ch, int depth = 2);
-rc::Gen<TypePtr> gen_type(int depth = 2);
 
 // A term of type `type` that uses each variable of `delta` exactly once and may use `theta`
 // freely. `size` bounds the number of constructors (roughly).
 TermPtr make_term(Choices& ch, const TypePtr& type, const Context& delta, const Context& theta, int size);
-rc::Gen<TermPtr> gen_term(TypePtr type, Context delta, Context theta, int size);
-
-// A closed term of type `type` over `theta`, sized by RapidCheck's size parameter.
-rc::Gen<TermPtr> gen_closed_term(TypePtr type, Context theta = {});
 
 struct GeneratedProgram {
   Program program;                        // params p0.., defs d0.., then main
@@ -88,27 +83,13 @@ struct GeneratedProgram {
 
 // A whole program: a few params (each with a value), a few defs, and `main`.
 GeneratedProgram make_program(Choices& ch, int size);
-rc::Gen<GeneratedProgram> gen_program();
 
 // A program over vectors: params w : Vec 2 -o Vec 2, u : Vec 2 -o Vec 2 -o Vec 2, v : Vec 2 and
 // g : Bool -o Vec 2 (their values are vectors, chosen by the test), and
 // main : Bool -o Nat -o Vec 2 -o Vec 2 -o Vec 2 using every input once (no param values).
 GeneratedProgram make_vec_program(Choices& ch, int size);
-rc::Gen<GeneratedProgram> gen_vec_program();
 
 // The program as a `.cj` file, with its param values as a comment.
 std::string to_source(const GeneratedProgram& p);
 
-}  // namespace cajal::testing
-
-namespace rc {
-template <>
-struct Arbitrary<cajal::testing::GeneratedProgram> {
-  static Gen<cajal::testing::GeneratedProgram> arbitrary() { return cajal::testing::gen_program(); }
-};
-}  // namespace rc
-
-namespace cajal::testing {
-// How RapidCheck prints a counterexample: as source.
-inline void showValue(const GeneratedProgram& p, std::ostream& os) { os << "\n" << to_source(p); }
 }  // namespace cajal::testing

@@ -9,7 +9,6 @@
 
 #include <functional>
 #include <optional>
-#include <rapidcheck.h>
 #include <string>
 #include <vector>
 
@@ -27,11 +26,9 @@ struct Case {
 
 // Types whose values the interpreter can encode: Bool, Nat, and functions from Bool or Nat to such.
 TypePtr make_encodable_type(Choices& ch, int depth = 2);
-rc::Gen<TypePtr> gen_encodable_type(int depth = 2);
 
 // A program with 0 to 3 inputs of encodable types, an encodable result, params and defs.
 Case make_case(Choices& ch, int size);
-rc::Gen<Case> gen_case();
 
 struct OracleOptions {
   std::vector<int> depths{2, 5, 9};
@@ -61,17 +58,6 @@ std::string reproduction(const Case& c, int depth, const std::string& file_name,
 // RapidCheck tags for the distribution report: each construct with the kind of its type.
 std::vector<std::string> construct_tags(const Program& program);
 
-}  // namespace cajal::testing
-
-namespace rc {
-template <>
-struct Arbitrary<cajal::testing::Case> {
-  static Gen<cajal::testing::Case> arbitrary() { return cajal::testing::gen_case(); }
-};
-}  // namespace rc
-
-namespace cajal::testing {
-void showValue(const Case& c, std::ostream& os);
 }  // namespace cajal::testing
 
 namespace cajal::testing {
