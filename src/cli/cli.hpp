@@ -1,0 +1,107 @@
+// The `cajal` tool's shared pieces: the flags of one command (on CLI11), exit codes, reading
+// files, and printing diagnostics, values and tensors. A command parses its flags, calls the
+// library, prints; it decides nothing the library does not.
+//
+// Exit codes (a contract for every command): 0 success, 1 negative verdict, 2 invalid input
+// (usage, parse, type or evaluation error), 3 inconclusive, 4 internal error.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <Eigen/Dense>
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cajal/driver/driver.hpp"
+#include "cajal/compile/mutant.hpp"
+
+namespace cajal::cli {
+
+using json = nlohmann::json;
+
+enum Exit : int { kSuccess = 0, kNegative = 1, kInvalidInput = 2, kInconclusive = 3, kInternal = 4 };
+
+// A usage error: printed as `cajal: error: MESSAGE` with a pointer to --help, exit 2.
+struct UsageError {
+  std::string message;
+};
+
+// The flags and positional words of one command, declared on a CLI11 app. Valued flags keep
+// every occurrence (one() refuses a second); switches take no value.
+class Options {
+ public:
+  explicit Options(CLI::App& app) : app_(app) {}
+
+  // The command's positional words (FILE, def names, ...), described for --help as `name`.
+  void positionals(const std::string& name, const std::string& help);
+  void valued(const std::string& flag, const std::string& value_name, const std::string& help);
+  void flag(const std::string& flag, const std::string& help);
+
+  bool has(const std::string& flag) const;
+  std::vector<std::string> all(const std::string& flag) const;
+  std::optional<std::string> one(const std::string& flag) const;  // throws UsageError when given twice
+  const std::vector<std::string>& positional() const { return positional_; }
+
+  // After CLI11 parsed: the words it did not take (unknown options) as a usage error that names
+  // the closest valid option.
+  void reject_extras() const;
+
+ private:
+  CLI::App& app_;
+  std::vector<std::string> positional_;
+  std::map<std::string, std::vector<std::string>> values_;
+  std::map<std::string, bool> switches_;
+};
+
+// One command: its name, a synopsis line and summary for `cajal --help`, its flags, its body.
+struct Command {
+  const char* name;
+  const char* synopsis;  // e.g. "run FILE [--arg TERM]... [--json]"
+  const char* summary;
+  void (*define)(Options&);
+  int (*run)(const Options&);
+};
+// Every command, in the order `cajal --help` lists them (main.cpp).
+const std::vector<Command>& commands();
+
+// ---- shared helpers (common.cpp) ---------------------------------------------------------------
+
+// A file's text (`-` for standard input); UsageError when it cannot be read.
+SourcePtr load_source(const std::string& path);
+std::optional<std::string> read_file(const std::string& path, std::string& error);
+// Prints diagnostics clang-style on stderr (and as JSON on stdout with as_json); returns the exit
+// code: 4 for an internal error, else 2.
+int report(const std::vector<Diagnostic>& ds, bool as_json);
+json diagnostics_json(const std::vector<Diagnostic>& ds);
+
+std::string one_file(const Options& args, const char* command);
+int parse_depth(const Options& args);
+std::uint64_t parse_count(const Options& args, const std::string& flag, std::uint64_t fallback);
+double parse_real(const Options& args, const std::string& flag, double fallback);
+Mutant parse_mutant(const Options& args);
+
+// The program and RunRequest of a run-like command (run, grad, compile, prove): FILE or -e TERM,
+// --arg, --param, --max-steps.
+struct RunSetup {
+  SourcePtr source;
+  bool inline_term = false;
+  RunRequest request;
+};
+RunSetup run_setup(const Options& args, const char* command);
+Result<LoadedProgram> load(const RunSetup& setup);
+// The name a program is known by in generated files: its FILE, or "<command line>".
+std::string setup_name(const Options& args);
+
+json vector_json(const Eigen::VectorXd& v);
+// A gradient or tensor of type t: a flat list for Bool and Nat, a list of rows for functions.
+json shaped_json(const Eigen::VectorXd& v, const Type& t, int depth);
+std::string shaped_text(const Eigen::VectorXd& v, const Type& t, int depth);
+// "< 1 ms", "12 ms", "1.50 s".
+std::string duration_text(double seconds);
+// `text` to the file `path`, or to stdout without one.
+void write_text(const std::optional<std::string>& path, const std::string& text);
+
+}  // namespace cajal::cli

@@ -1,0 +1,93 @@
+// `cajal compile`.
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <random>
+#include <sstream>
+
+#include "../cli.hpp"
+#include "cajal/compile/compile.hpp"
+#include "cajal/network/torch.hpp"
+#include "cajal/prove/certificate.hpp"
+#include "cajal/prove/prove.hpp"
+#include "cajal/syntax/print.hpp"
+
+namespace cajal::cli {
+
+void define_compile(Options& o) {
+  o.positionals("FILE", "the program (`-` for standard input)");
+  o.valued("--depth", "D", "naturals 0..D are represented (default 9)");
+  o.valued("--emit", "FORMAT", "write the network as json or as a PyTorch module (torch)");
+  o.valued("--out", "FILE", "write to FILE instead of stdout");
+  o.valued("--param", "NAME=TERM", "a value for a param (repeatable); a JSON list is a raw vector for the network");
+  o.valued("-e", "TERM", "a term given inline instead of FILE (main = TERM)");
+  o.valued("--certify", "DIR", "write a certificate (source, network, obligation, SHA-256 manifest) to DIR");
+  o.flag("--json", "print one JSON object on stdout");
+  o.flag("--show", "print the network, each neuron with its rule and source");
+}
+
+int cmd_compile(const Options& args) {
+  bool as_json = args.has("--json");
+  int depth = parse_depth(args);
+  std::optional<std::string> emit = args.one("--emit");
+  if (emit && *emit != "json" && *emit != "torch") throw UsageError{"--emit takes `json` or `torch`, got `" + *emit + "`"};
+  std::optional<std::string> out_file = args.one("--out");
+  if (out_file && !emit) throw UsageError{"--out goes with --emit"};
+  RunSetup setup = run_setup(args, "compile");
+  setup.request.depth = depth;
+  Result<LoadedProgram> loaded = load(setup);
+  if (!loaded) return report(loaded.diagnostics, as_json);
+
+  if (auto dir = args.one("--certify")) {  // the network with its proof obligation, checked by Z3
+    ProveOptions prove;
+    prove.depth = depth;
+    Result<ProveResult> r = write_certificate(*loaded, setup.source->text(), prove, *dir);
+    if (!r) return report(r.diagnostics, as_json);
+    std::cout << "certificate in " << *dir << ": " << verdict_name(r->verdict) << " at depth " << depth;
+    if (r->verdict == ProveResult::Verdict::Unknown) std::cout << " (" << r->reason << ")";
+    std::cout << "\n";
+    for (const std::string& w : r->warnings) std::cerr << "cajal: warning: " << w << "\n";
+    return r->verdict == ProveResult::Verdict::Proved ? kSuccess
+           : r->verdict == ProveResult::Verdict::Refuted ? kNegative
+                                                          : kInconclusive;
+  }
+  CompileOptions options;
+  options.depth = depth;
+  Result<Network> net = compile_program(*loaded, options);
+  if (!net) return report(net.diagnostics, as_json);
+  if (emit) {
+    std::string text = *emit == "torch" ? to_torch(*net, setup_name(args)) : to_json(*net) + "\n";
+    if (!out_file) {
+      std::cout << text;
+    } else {
+      std::ofstream out(*out_file, std::ios::binary);
+      if (!(out << text)) throw UsageError{"cannot write " + *out_file + ": " + std::strerror(errno)};
+    }
+  }
+  if (args.has("--show")) std::cout << show(*net);
+  if (as_json || (!emit && !args.has("--show"))) {
+    Result<Materialized> r = materialize_main(*loaded, setup.request);
+    if (!r) return report(r.diagnostics, as_json);
+    const Type& type = *r->type;
+    const Eigen::VectorXd& tensor = r->tensor;
+    if (r->mass_lost > 1e-9)
+      std::cerr << "cajal: warning: the tensor lost mass past the depth D = " << depth
+                << ": for some arguments main's result needs naturals above " << depth << "\n";
+    json shape = type.is_arrow() ? json::array({dimension(*type.to, depth), dimension(*type.from, depth)})
+                                 : json::array({dimension(type, depth)});
+    if (as_json) {
+      std::cout << json{{"type", print_type(type)}, {"depth", depth}, {"shape", shape}, {"tensor", vector_json(tensor)}}.dump()
+                << "\n";
+    } else {
+      std::cout << "main : " << print_type(type) << " at depth " << depth << ": " << r->neurons
+                << " neurons; tensor " << shape.dump() << "\n"
+                << shaped_text(tensor, type, depth) << "\n";
+    }
+  }
+  return kSuccess;
+}
+
+}  // namespace cajal::cli

@@ -1,0 +1,57 @@
+// `cajal grad`.
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <random>
+#include <sstream>
+
+#include "../cli.hpp"
+#include "cajal/network/engine.hpp"
+
+namespace cajal::cli {
+
+void define_grad(Options& o) {
+  o.positionals("FILE", "the program (`-` for standard input)");
+  o.valued("--arg", "TERM", "an argument for main, in order (repeatable); a closed term, or a JSON list for the network");
+  o.valued("--param", "NAME=TERM", "a value for a param (repeatable); a JSON list is a raw vector for the network");
+  o.valued("-e", "TERM", "a term given inline instead of FILE (main = TERM)");
+  o.valued("--depth", "D", "naturals 0..D are represented (default 9)");
+  o.valued("--max-steps", "N", "the interpreter's budget of rule applications");
+  o.flag("--json", "print one JSON object on stdout");
+}
+
+int cmd_grad(const Options& args) {
+  bool as_json = args.has("--json");
+  int depth = parse_depth(args);
+  RunSetup setup = run_setup(args, "grad");
+  setup.request.depth = depth;
+  Result<LoadedProgram> loaded = load(setup);
+  if (!loaded) return report(loaded.diagnostics, as_json);
+  auto r = grad_main(*loaded, setup.request);
+  if (!r) return report(r.diagnostics, as_json);
+  const NetworkRunResult& run = r->first;
+  const NetworkGradients& g = r->second;
+  if (as_json) {
+    json inputs = json::object(), params = json::object();
+    for (std::size_t k = 0; k < run.network.inputs.size(); ++k)
+      inputs[run.network.inputs[k].name] = shaped_json(g.inputs[k].col(0), *run.network.inputs[k].type, depth);
+    for (const NetworkInput& p : run.network.params)
+      if (g.params.count(p.name)) params[p.name] = shaped_json(g.params.at(p.name), *p.type, depth);
+    std::cout << json{{"output", vector_json(run.run.output.col(0))}, {"depth", depth}, {"inputs", inputs}, {"params", params}}.dump()
+              << "\n";
+    return kSuccess;
+  }
+  std::cout << "output = " << shaped_text(run.run.output.col(0), *run.type, depth) << "\n";
+  for (std::size_t k = 0; k < run.network.inputs.size(); ++k)
+    std::cout << "d/d " << run.network.inputs[k].name << " = "
+              << shaped_text(g.inputs[k].col(0), *run.network.inputs[k].type, depth) << "\n";
+  for (const NetworkInput& p : run.network.params)
+    if (g.params.count(p.name))
+      std::cout << "d/d " << p.name << " = " << shaped_text(g.params.at(p.name), *p.type, depth) << "\n";
+  return kSuccess;
+}
+
+}  // namespace cajal::cli

@@ -1,0 +1,74 @@
+// `cajal prove`.
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <random>
+#include <sstream>
+
+#include "../cli.hpp"
+#include "cajal/prove/prove.hpp"
+
+namespace cajal::cli {
+
+void define_prove(Options& o) {
+  o.positionals("FILE", "the program (`-` for standard input)");
+  o.valued("--depth", "D", "naturals 0..D are represented (default 9)");
+  o.valued("--timeout", "S", "wall-clock seconds for the solver (default 60)");
+  o.valued("--seed", "N", "the random seed (printed; rerun with it to reproduce)");
+  o.valued("--smt-dump", "DIR", "write every query as SMT-LIB2, with a header saying what it asks");
+  o.valued("--mutant", "NAME", "a deliberately wrong compiler: swap-if, succ-backwards, iter-extra-step, transposed-matrix");
+  o.valued("-e", "TERM", "a term given inline instead of FILE (main = TERM)");
+  o.flag("--json", "print one JSON object on stdout");
+}
+
+int cmd_prove(const Options& args) {
+  bool as_json = args.has("--json");
+  ProveOptions options;
+  options.depth = parse_depth(args);
+  options.timeout_seconds = static_cast<double>(std::max<std::uint64_t>(parse_count(args, "--timeout", 60), 1));
+  options.seed = static_cast<unsigned>(parse_count(args, "--seed", 0));
+  options.smt_dump_dir = args.one("--smt-dump");
+  options.mutant = parse_mutant(args);
+  RunSetup setup = run_setup(args, "prove");
+  Result<LoadedProgram> loaded = load(setup);
+  if (!loaded) return report(loaded.diagnostics, as_json);
+  Result<ProveResult> r = prove_program(*loaded, options);
+  if (!r) return report(r.diagnostics, as_json);
+  const char* verdict = verdict_name(r->verdict);
+  if (as_json) {
+    json j{{"verdict", verdict}, {"depth", r->depth}, {"seconds", r->seconds}, {"warnings", r->warnings}};
+    if (r->verdict == ProveResult::Verdict::Unknown) j["reason"] = r->reason;
+    if (r->verdict == ProveResult::Verdict::Refuted) {
+      json inputs = json::object();
+      for (const auto& [name, value] : r->inputs) inputs[name] = value;
+      j["counterexample"] = {{"inputs", inputs},
+                             {"interpreter", r->interpreter_value},
+                             {"network", r->network_value},
+                             {"first_disagreement", r->first_disagreement}};
+    }
+    std::cout << j.dump() << "\n";
+  } else {
+    std::cout << verdict << " at depth " << r->depth << " (" << r->seconds << " s)";
+    if (r->verdict == ProveResult::Verdict::Unknown) std::cout << ": " << r->reason;
+    std::cout << "\n";
+    if (r->verdict == ProveResult::Verdict::Refuted) {
+      std::cout << "counterexample:\n";
+      for (const auto& [name, value] : r->inputs) std::cout << "  " << name << " = " << value << "\n";
+      std::cout << "  the program's value: " << r->interpreter_value << "\n"
+                << "  the network's output: " << r->network_value << "\n";
+      if (!r->first_disagreement.empty()) std::cout << "  first disagreeing subterm: " << r->first_disagreement << "\n";
+    }
+    for (const std::string& w : r->warnings) std::cerr << "cajal: warning: " << w << "\n";
+  }
+  switch (r->verdict) {
+    case ProveResult::Verdict::Proved: return kSuccess;
+    case ProveResult::Verdict::Refuted: return kNegative;
+    case ProveResult::Verdict::Unknown: return kInconclusive;
+  }
+  return kInternal;
+}
+
+}  // namespace cajal::cli

@@ -1,0 +1,68 @@
+// `cajal run`.
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <random>
+#include <sstream>
+
+#include "../cli.hpp"
+#include "cajal/network/encode.hpp"
+#include "cajal/syntax/print.hpp"
+
+namespace cajal::cli {
+
+void define_run(Options& o) {
+  o.positionals("FILE", "the program (`-` for standard input)");
+  o.valued("--arg", "TERM", "an argument for main, in order (repeatable); a closed term, or a JSON list for the network");
+  o.valued("--param", "NAME=TERM", "a value for a param (repeatable); a JSON list is a raw vector for the network");
+  o.valued("-e", "TERM", "a term given inline instead of FILE (main = TERM)");
+  o.valued("--max-steps", "N", "the interpreter's budget of rule applications");
+  o.valued("--engine", "ENGINE", "interpreter (default) or network");
+  o.valued("--depth", "D", "naturals 0..D are represented (default 9)");
+  o.valued("--mutant", "NAME", "a deliberately wrong compiler: swap-if, succ-backwards, iter-extra-step, transposed-matrix");
+  o.valued("--def", "NAME", "run this def instead of main");
+  o.flag("--json", "print one JSON object on stdout");
+}
+
+int cmd_run(const Options& args) {
+  bool as_json = args.has("--json");
+  std::string engine = args.one("--engine").value_or("interpreter");
+  if (engine != "interpreter" && engine != "network")
+    throw UsageError{"--engine is `interpreter` or `network`, got `" + engine + "`"};
+  if (engine == "interpreter" && (args.has("--depth") || args.has("--mutant")))
+    throw UsageError{std::string(args.has("--depth") ? "--depth" : "--mutant") + " goes with --engine network"};
+  int depth = parse_depth(args);
+  RunSetup setup = run_setup(args, "run");
+  setup.request.depth = depth;
+  if (auto def = args.one("--def")) setup.request.entry = *def;
+  setup.request.mutant = parse_mutant(args);
+  Result<LoadedProgram> loaded = load(setup);
+  if (!loaded) return report(loaded.diagnostics, as_json);
+  if (engine == "network") {
+    Result<NetworkRunResult> r = run_main_on_network(*loaded, setup.request);
+    if (!r) return report(r.diagnostics, as_json);
+    Eigen::VectorXd out = r->run.output.col(0);
+    std::string value = r->value ? *r->value : shaped_text(out, *r->type, depth);
+    if (as_json)
+      std::cout << json{{"type", print_type(r->type)}, {"value", value}, {"depth", depth},
+                        {"vector", vector_json(out)}}.dump()
+                << "\n";
+    else
+      std::cout << value << "\n";
+    return kSuccess;
+  }
+  RunRequest& request = setup.request;
+  Result<RunResult> result = run_main(*loaded, request);
+  if (!result) return report(result.diagnostics, as_json);
+  std::string value = result->text;
+  if (as_json)
+    std::cout << json{{"type", print_type(result->type)}, {"value", value}}.dump() << "\n";
+  else
+    std::cout << value << "\n";
+  return kSuccess;
+}
+
+}  // namespace cajal::cli

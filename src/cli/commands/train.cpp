@@ -1,0 +1,63 @@
+// `cajal train`.
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <random>
+#include <sstream>
+
+#include "../cli.hpp"
+#include "cajal/syntax/print.hpp"
+#include "cajal/learn/train.hpp"
+
+namespace cajal::cli {
+
+void define_train(Options& o) {
+  o.positionals("FILE", "the program with params to learn");
+  o.valued("--data", "FILE", "the examples, as JSON Lines");
+  o.valued("--epochs", "N", "passes over the examples (default 200)");
+  o.valued("--lr", "X", "Adam's learning rate (default 0.05)");
+  o.valued("--seed", "N", "the random seed (printed; rerun with it to reproduce)");
+  o.valued("--depth", "D", "naturals 0..D are represented (default 9)");
+  o.valued("--out", "FILE", "write to FILE instead of stdout");
+  o.flag("--extract", "write each learned function as the nearest table (a program check and prove can verify)");
+  o.flag("--quiet", "no progress line per epoch");
+}
+
+int cmd_train(const Options& args) {
+  const std::string file = one_file(args, "train");
+  std::optional<std::string> data = args.one("--data");
+  if (!data) throw UsageError{"`cajal train` needs --data EXAMPLES.jsonl"};
+  TrainOptions options;
+  options.depth = parse_depth(args);
+  options.epochs = static_cast<int>(std::min<std::uint64_t>(parse_count(args, "--epochs", 200), 10'000'000));
+  options.learning_rate = parse_real(args, "--lr", 0.05);
+  options.seed = static_cast<unsigned>(parse_count(args, "--seed", 0));
+  const bool quiet = args.has("--quiet");
+  options.progress = [&](int epoch, double loss) {
+    if (!quiet) std::cerr << "epoch " << epoch << "/" << options.epochs << "  loss " << loss << "\n";
+  };
+  SourcePtr source = load_source(file);
+  Result<LoadedProgram> loaded = load_program(source);
+  if (!loaded) return report(loaded.diagnostics, false);
+  SourcePtr examples_source = load_source(*data);
+  Result<std::vector<TrainingExample>> examples = read_examples(examples_source);
+  if (!examples) return report(examples.diagnostics, false);
+  Result<TrainResult> r = train(*loaded, *examples, options);
+  if (!r) return report(r.diagnostics, false);
+
+  const std::string summary = training_summary(*r, examples->size(), options);
+  std::cerr << "cajal: " << summary << "\n";
+  if (args.has("--extract")) {
+    Result<Program> extracted = extract(*loaded, r->params, options.depth);
+    if (!extracted) return report(extracted.diagnostics, false);
+    write_text(args.one("--out"), extracted_file(*extracted, file, *data, summary));
+    return kSuccess;
+  }
+  write_text(args.one("--out"), learned_file(source->text(), *data, summary, *r, options.depth));
+  return kSuccess;
+}
+
+}  // namespace cajal::cli

@@ -1,0 +1,36 @@
+// `cajal verify`.
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <random>
+#include <sstream>
+
+#include "../cli.hpp"
+#include "cajal/prove/certificate.hpp"
+
+namespace cajal::cli {
+
+void define_verify(Options& o) {
+  o.positionals("DIR", "the certificate directory");
+  o.valued("--timeout", "S", "wall-clock seconds for the solver (default 60)");
+}
+
+int cmd_verify(const Options& args) {
+  if (args.positional().size() != 1) throw UsageError{"`cajal verify` takes exactly one certificate DIR"};
+  std::error_code ec;
+  if (!std::filesystem::is_directory(args.positional()[0], ec)) throw UsageError{args.positional()[0] + " is not a directory"};
+  double timeout = static_cast<double>(std::max<std::uint64_t>(parse_count(args, "--timeout", 60), 1));
+  Result<CertifiedNetwork> r = verify_certificate(args.positional()[0], timeout);
+  if (!r) {
+    std::cerr << "cajal: certificate rejected: " << r.diagnostics.front().message << "\n";
+    return kNegative;
+  }
+  std::cout << "verified: the network in " << args.positional()[0] << " computes its source's main for every input"
+            << " within depth " << r->depth() << "\n";
+  return kSuccess;
+}
+
+}  // namespace cajal::cli

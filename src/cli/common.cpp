@@ -1,0 +1,214 @@
+// The tool's shared helpers (cli.hpp).
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+
+#include "cajal/compile/compile.hpp"
+#include "cajal/syntax/print.hpp"
+#include "cli.hpp"
+
+namespace cajal::cli {
+
+std::optional<std::string> read_file(const std::string& path, std::string& error) {
+  if (path == "-") {
+    std::ostringstream ss;
+    ss << std::cin.rdbuf();
+    return ss.str();
+  }
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    error = "cannot read " + path + ": it is a directory";
+    return std::nullopt;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = "cannot read " + path + ": " + std::strerror(errno);
+    return std::nullopt;
+  }
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) {
+    error = "cannot read " + path + ": " + std::strerror(errno);
+    return std::nullopt;
+  }
+  return text;
+}
+
+json diagnostics_json(const std::vector<Diagnostic>& ds) {
+  json out = json::array();
+  for (const Diagnostic& d : ds) {
+    json j{{"message", d.message}};
+    if (d.span.known()) {
+      LineCol lc = d.span.source->locate(d.span.begin);
+      j["file"] = d.span.source->name();
+      j["line"] = lc.line;
+      j["column"] = lc.column;
+    }
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
+int report(const std::vector<Diagnostic>& ds, bool as_json) {
+  std::cerr << render(ds);
+  if (as_json) std::cout << json{{"errors", diagnostics_json(ds)}}.dump() << "\n";
+  for (const Diagnostic& d : ds)
+    if (d.internal) return kInternal;
+  return kInvalidInput;
+}
+
+SourcePtr load_source(const std::string& path) {
+  std::string error;
+  std::optional<std::string> text = read_file(path, error);
+  if (!text) throw UsageError{error};
+  return std::make_shared<const Source>(path == "-" ? "<stdin>" : path, std::move(*text));
+}
+
+std::string one_file(const Options& args, const char* command) {
+  if (args.positional().size() != 1)
+    throw UsageError{std::string("`cajal ") + command + "` takes exactly one FILE (got " +
+                     std::to_string(args.positional().size()) + ")"};
+  return args.positional().front();
+}
+
+int parse_depth(const Options& args) {
+  auto d = args.one("--depth");
+  if (!d) return 9;
+  try {
+    std::size_t used = 0;
+    long v = std::stol(*d, &used);
+    if (used != d->size() || v < 0 || v > kMaxDepth) throw std::invalid_argument("");
+    return static_cast<int>(v);
+  } catch (const std::exception&) {
+    throw UsageError{"--depth takes a whole number from 0 to " + std::to_string(kMaxDepth) + ", got `" + *d + "`"};
+  }
+}
+
+RunSetup run_setup(const Options& args, const char* command) {
+  RunSetup setup;
+  std::optional<std::string> inline_term = args.one("-e");
+  if (inline_term) {
+    if (!args.positional().empty()) throw UsageError{"give either FILE or -e TERM, not both"};
+    setup.source = std::make_shared<const Source>("<command line>", *inline_term);
+    setup.inline_term = true;
+  } else {
+    setup.source = load_source(one_file(args, command));
+  }
+  RunRequest& request = setup.request;
+  for (std::size_t i = 0; const std::string& a : args.all("--arg"))
+    request.args.push_back(std::make_shared<const Source>("<arg " + std::to_string(++i) + ">", a));
+  for (const std::string& p : args.all("--param")) {
+    auto eq = p.find('=');
+    if (eq == std::string::npos || eq == 0) throw UsageError{"--param takes NAME=TERM, got `" + p + "`"};
+    std::string name = p.substr(0, eq);
+    request.params.emplace_back(name, std::make_shared<const Source>("<param " + name + ">", p.substr(eq + 1)));
+  }
+  if (auto steps = args.one("--max-steps")) {
+    try {
+      std::size_t used = 0;
+      request.eval.max_steps = std::stoull(*steps, &used);
+      if (used != steps->size() || steps->front() == '-') throw std::invalid_argument("");
+    } catch (const std::exception&) {
+      throw UsageError{"--max-steps takes a positive whole number, got `" + *steps + "`"};
+    }
+  }
+  return setup;
+}
+
+json vector_json(const Eigen::VectorXd& v) { return std::vector<double>(v.data(), v.data() + v.size()); }
+
+json shaped_json(const Eigen::VectorXd& v, const Type& t, int depth) {
+  if (!t.is_arrow()) return vector_json(v);
+  Eigen::Index cols = static_cast<Eigen::Index>(dimension(*t.from, depth));
+  json rows = json::array();
+  for (Eigen::Index r = 0; r * cols < v.size(); ++r) rows.push_back(vector_json(v.segment(r * cols, cols)));
+  return rows;
+}
+
+namespace {
+std::string format_number(double x) {
+  std::ostringstream ss;
+  ss << x;
+  return ss.str();
+}
+
+}  // namespace
+
+std::string shaped_text(const Eigen::VectorXd& v, const Type& t, int depth) {
+  auto row = [](const Eigen::VectorXd& r) {
+    std::string s = "[";
+    for (Eigen::Index k = 0; k < r.size(); ++k) s += (k ? " " : "") + format_number(r(k));
+    return s + "]";
+  };
+  if (!t.is_arrow()) return row(v);
+  Eigen::Index cols = static_cast<Eigen::Index>(dimension(*t.from, depth));
+  std::string s;
+  for (Eigen::Index r = 0; r * cols < v.size(); ++r) s += (r ? "\n  " : "[") + row(v.segment(r * cols, cols));
+  return s + "]";
+}
+
+std::string setup_name(const Options& args) {
+  return args.one("-e") ? std::string("<command line>") : args.positional().empty() ? std::string("-") : args.positional()[0];
+}
+
+std::uint64_t parse_count(const Options& args, const std::string& flag, std::uint64_t fallback) {
+  auto v = args.one(flag);
+  if (!v) return fallback;
+  try {
+    std::size_t used = 0;
+    std::uint64_t n = std::stoull(*v, &used);
+    if (used != v->size() || v->front() == '-') throw std::invalid_argument("");
+    return n;
+  } catch (const std::exception&) {
+    throw UsageError{flag + " takes a whole number, got `" + *v + "`"};
+  }
+}
+
+std::string duration_text(double seconds) {
+  std::ostringstream ss;
+  if (seconds < 0.001) ss << "< 1 ms";
+  else if (seconds < 1) ss << static_cast<int>(seconds * 1000) << " ms";
+  else ss << std::fixed << std::setprecision(2) << seconds << " s";
+  return ss.str();
+}
+
+double parse_real(const Options& args, const std::string& flag, double fallback) {
+  auto v = args.one(flag);
+  if (!v) return fallback;
+  try {
+    std::size_t used = 0;
+    double x = std::stod(*v, &used);
+    if (used != v->size() || !std::isfinite(x) || x <= 0) throw std::invalid_argument("");
+    return x;
+  } catch (const std::exception&) {
+    throw UsageError{flag + " takes a positive number, got `" + *v + "`"};
+  }
+}
+
+void write_text(const std::optional<std::string>& path, const std::string& text) {
+  if (!path) {
+    std::cout << text;
+    return;
+  }
+  std::ofstream out(*path, std::ios::binary);
+  if (!(out << text)) throw UsageError{"cannot write " + *path + ": " + std::strerror(errno)};
+}
+
+Result<LoadedProgram> load(const RunSetup& setup) {
+  return setup.inline_term ? load_inline(setup.source) : load_program(setup.source);
+}
+
+Mutant parse_mutant(const Options& args) {
+  std::optional<std::string> m = args.one("--mutant");
+  if (!m) return Mutant::None;
+  std::optional<Mutant> mutant = mutant_from_name(*m);
+  if (!mutant) throw UsageError{"unknown mutant `" + *m + "` (swap-if, succ-backwards, iter-extra-step, transposed-matrix)"};
+  return *mutant;
+}
+
+}  // namespace cajal::cli
