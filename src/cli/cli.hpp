@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "cajal/driver/driver.hpp"
-#include "cajal/compile/mutant.hpp"
+#include "cajal/testing/mutant.hpp"
 
 namespace cajal::cli {
 

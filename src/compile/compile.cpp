@@ -57,8 +57,8 @@ struct Builder {
 
 class Compiler {
  public:
-  Compiler(const LoadedProgram& program, int depth, Mutant mutant, bool annotate)
-      : program_(program), depth_(depth), mutant_(mutant), annotate_(annotate) {
+  Compiler(const LoadedProgram& program, int depth, bool annotate)
+      : program_(program), depth_(depth), annotate_(annotate) {
     net_.depth = depth;
     net_.graphs.emplace_back();
     stack_.push_back(Builder{0, {}, {}});
@@ -92,7 +92,6 @@ class Compiler {
  private:
   const LoadedProgram& program_;
   int depth_;
-  Mutant mutant_;
   bool annotate_;
   Network net_;
   std::vector<Builder> stack_;
@@ -196,22 +195,7 @@ class Compiler {
     n.cols = dim(from);
     n.sub = sub;
     for (int c : captures) n.args.push_back(c);
-    int matrix = add(std::move(n));
-    // (Only for matrices of at most 256 numbers: its dense permutation has the square of that.)
-    if (mutant_ != Mutant::TransposedMatrix || dim(to) == 1 || dim(from) == 1 || dim(to) * dim(from) > 256)
-      return matrix;
-    // The mutant: a constant permutation reorders the row-major matrix into column-major.
-    const std::size_t r = dim(to), c = dim(from), size = r * c;
-    Node perm = made_by("C-Abs (mutant)", at, Op::Const, size * size);
-    perm.value = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(size * size));
-    for (std::size_t row = 0; row < r; ++row)
-      for (std::size_t col = 0; col < c; ++col)  // output index col*r+row reads input index row*c+col
-        perm.value(static_cast<Eigen::Index>((col * r + row) * size + row * c + col)) = 1.0;
-    int p = add(std::move(perm));
-    Node apply = made_by("C-Abs (mutant)", at, Op::Apply, size);
-    apply.rows = apply.cols = size;
-    apply.args = {p, matrix};
-    return add(std::move(apply));
+    return add(std::move(n));
   }
 
   TypePtr type_of(const Term& t) const {
@@ -294,7 +278,7 @@ class Compiler {
     int b = dense(compile(*i.else_branch, shared), *i.else_branch).node;
     TypePtr type = type_of(t);
     Node n = made_by("C-If", t, Op::Mix, dim(*type));
-    n.args = mutant_ == Mutant::SwapIfBranches ? std::vector<int>{c, b, a} : std::vector<int>{c, a, b};
+    n.args = {c, a, b};
     return dense_val(add(std::move(n)), type);
   }
 
@@ -346,17 +330,6 @@ class Compiler {
   // ---- C-Succ: the shift e_k ↦ e_{k+1} --------------------------------------------------------
   CVal rule(const Term& t, const Succ& s, const CEnvPtr& env) {
     int x = dense(compile(*s.arg, env), *s.arg).node;
-    if (mutant_ == Mutant::SuccBackwards) {  // a constant down-shift matrix applied to x
-      const Eigen::Index d = static_cast<Eigen::Index>(dim(*Type::nat()));
-      Node m = made_by("C-Succ (mutant)", t, Op::Const, static_cast<std::size_t>(d * d));
-      m.value = Eigen::VectorXd::Zero(d * d);
-      for (Eigen::Index k = 1; k < d; ++k) m.value((k - 1) * d + k) = 1.0;
-      int down = add(std::move(m));
-      Node n = made_by("C-Succ (mutant)", t, Op::Apply, static_cast<std::size_t>(d));
-      n.rows = n.cols = static_cast<std::size_t>(d);
-      n.args = {down, x};
-      return dense_val(add(std::move(n)), Type::nat());
-    }
     Node n = made_by("C-Succ", t, Op::Shift, dim(*Type::nat()));
     n.args = {x};
     return dense_val(add(std::move(n)), Type::nat());
@@ -372,11 +345,6 @@ class Compiler {
       CVal step = compile(*it.step, extend(env, it.state, CVal{Ref{g, y}, nullptr, nullptr, state}));
       return dense(step, *it.step).node;
     });
-    if (mutant_ == Mutant::IterExtraStep) {  // count + 1
-      Node shifted = made_by("C-Iter (mutant)", t, Op::Shift, dim(*Type::nat()));
-      shifted.args = {count};
-      count = add(std::move(shifted));
-    }
     Node n = made_by("C-Iter", t, Op::Iterate, dim(*state));
     n.sub = sub;
     n.args = {base, count};
@@ -393,23 +361,6 @@ class Compiler {
 
 }  // namespace
 
-std::optional<Mutant> mutant_from_name(const std::string& name) {
-  for (Mutant m : kAllMutants)
-    if (name == mutant_name(m)) return m;
-  if (name == "none") return Mutant::None;
-  return std::nullopt;
-}
-
-const char* mutant_name(Mutant m) {
-  switch (m) {
-    case Mutant::None: return "none";
-    case Mutant::SwapIfBranches: return "swap-if";
-    case Mutant::SuccBackwards: return "succ-backwards";
-    case Mutant::IterExtraStep: return "iter-extra-step";
-    case Mutant::TransposedMatrix: return "transposed-matrix";
-  }
-  return "none";
-}
 
 Result<Network> compile_program(const LoadedProgram& program, const CompileOptions& options) {
   using R = Result<Network>;
@@ -432,7 +383,7 @@ Result<Network> compile_program(const LoadedProgram& program, const CompileOptio
                                                     std::to_string(arity) + " argument" + (arity == 1 ? "" : "s") +
                                                     ", but " + std::to_string(inputs) + " were given"));
   try {
-    Compiler c(program, options.depth, options.mutant, options.annotate);
+    Compiler c(program, options.depth, options.annotate);
     return R::success(c.finish(*main, inputs));
   } catch (const CompileError& e) {
     return R::failure(e.diagnostic);

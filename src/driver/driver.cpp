@@ -247,10 +247,10 @@ Result<NetworkRunResult> run_main_on_network(const LoadedProgram& loaded, const 
   CompileOptions options;
   options.depth = depth;
   options.inputs = prepared->args.size();
-  options.mutant = request.mutant;
   options.entry = request.entry;
   Result<Network> net = compile_program(loaded, options);
   if (!net) return R::failure(std::move(net.diagnostics));
+  if (request.rewrite) request.rewrite(*net);
 
   // Encode the arguments and params through the interpreter (a function argument by its table).
   NetworkRunResult out;

@@ -51,9 +51,9 @@ Result<ProveResult> write_certificate(const LoadedProgram& program, const std::s
   using R = Result<ProveResult>;
   CompileOptions compile;
   compile.depth = options.depth;
-  compile.mutant = options.mutant;
   Result<Network> net = compile_program(program, compile);
   if (!net) return R::failure(std::move(net.diagnostics));
+  if (options.rewrite) options.rewrite(*net);
   Result<ProveResult> proof = prove_network(program, *net, options);
   if (!proof) return proof;
   std::error_code ec;

@@ -115,10 +115,10 @@ Result<ProveResult> prove_program(const LoadedProgram& program, const ProveOptio
                                                              std::to_string(options.depth)));
   CompileOptions compile;
   compile.depth = options.depth;
-  compile.mutant = options.mutant;
   compile.annotate = false;
   Result<Network> net = compile_program(program, compile);
   if (!net) return Result<ProveResult>::failure(std::move(net.diagnostics));
+  if (options.rewrite) options.rewrite(*net);
   return prove_network(program, *net, options);
 }
 

@@ -105,7 +105,6 @@ Verdict cross_check(const Case& c, const OracleOptions& options) {
     CompileOptions compile;
     compile.depth = depth;
     compile.inputs = args.size();
-    compile.mutant = options.mutant;
     compile.annotate = false;
     Result<Network> net = compile_program(loaded, compile);
     if (!net) {
@@ -113,6 +112,7 @@ Verdict cross_check(const Case& c, const OracleOptions& options) {
       if (net.diagnostics.front().message.find("exceeds the depth") != std::string::npos) continue;
       return fail("the compiler failed: " + net.diagnostics.front().message, depth);
     }
+    apply_mutant(*net, options.mutant);
     if (net->work() > options.max_network_work) {
       ++verdict.too_large;
       continue;

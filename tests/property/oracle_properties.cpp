@@ -1,6 +1,6 @@
 // The oracle suite: interpreter ≡ compiler on random well-typed programs, and the network's
 // algebraic properties. RapidCheck prints the seed of every run; reproduce a failure with
-// RC_PARAMS="seed=N". Set CAJAL_MUTANT to a mutant's name (see cajal/compile/compile.hpp) to run
+// RC_PARAMS="seed=N". Set CAJAL_MUTANT to a mutant's name (see cajal/testing/mutant.hpp) to run
 // the suite against a deliberately broken compiler: it must fail.
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "cajal/prove/certificate.hpp"
+#include "cajal/testing/mutant.hpp"
 #include "support.hpp"
 
 namespace cajal::test {
@@ -89,7 +90,7 @@ TEST(CertificateOfAWrongCompiler, DoesNotVerify) {
   fs::remove_all(dir);
   Loaded l = load(kEven);
   ProveOptions options;
-  options.mutant = Mutant::SwapIfBranches;
+  options.rewrite = [](Network& n) { apply_mutant(n, Mutant::SwapIfBranches); };
   Result<ProveResult> r = write_certificate(*l.result, kEven, options, dir.string());
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->verdict, ProveResult::Verdict::Refuted);

@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "cajal/prove/prove.hpp"
+#include "cajal/testing/mutant.hpp"
 #include "support.hpp"
 
 namespace cajal::test {
@@ -14,7 +15,7 @@ ProveResult prove(const std::string& text, Mutant mutant = Mutant::None, int dep
   EXPECT_TRUE(l.result.ok()) << render(l.result.diagnostics);
   ProveOptions options;
   options.depth = depth;
-  options.mutant = mutant;
+  if (mutant != Mutant::None) options.rewrite = [mutant](Network& n) { apply_mutant(n, mutant); };
   options.timeout_seconds = 30;
   Result<ProveResult> r = prove_program(*l.result, options);
   EXPECT_TRUE(r.ok()) << render(r.diagnostics);

@@ -12,7 +12,6 @@
 #include <optional>
 #include <string>
 
-#include "cajal/compile/mutant.hpp"
 #include "cajal/frontend/frontend.hpp"
 #include "cajal/network/network.hpp"
 
@@ -23,7 +22,6 @@ struct CompileOptions {
   // How many of main's arguments become network inputs; the rest of main's type is the output
   // (materialized as a matrix when it is a function). Default: main's leading `fun` binders.
   std::optional<std::size_t> inputs;
-  Mutant mutant = Mutant::None;
   // Label every neuron with its source text and position (for --show and the JSON); off in the
   // test oracle, where nobody reads them and printing them is most of the compile time.
   bool annotate = true;

@@ -3,6 +3,7 @@
 // run `main` on arguments and params given as source terms, with the interpreter or the network.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -10,7 +11,6 @@
 
 #include "cajal/eval/eval.hpp"
 #include "cajal/frontend/frontend.hpp"
-#include "cajal/compile/mutant.hpp"
 #include "cajal/network/engine.hpp"
 #include "cajal/network/network.hpp"
 #include "cajal/syntax/ast.hpp"
@@ -28,7 +28,9 @@ struct RunRequest {
   std::vector<std::pair<std::string, SourcePtr>> params;   // NAME, TERM
   EvalOptions eval;
   int depth = 9;  // D, for the network
-  Mutant mutant = Mutant::None;  // for the network: a deliberately wrong compiler (oracle testing only)
+  // For the network: a rewrite of the compiled network before it runs (tests plant a broken
+  // compiler rule with it, cajal/testing/mutant.hpp). Empty: the network as compiled.
+  std::function<void(Network&)> rewrite;
   std::string entry = "main";    // the def to run (`cajal run --def NAME`)
 };
 

@@ -12,11 +12,11 @@
 // proved).
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "cajal/compile/mutant.hpp"
 #include "cajal/eval/eval.hpp"
 #include "cajal/frontend/frontend.hpp"
 #include "cajal/network/network.hpp"
@@ -32,7 +32,9 @@ struct ProveOptions {
   double timeout_seconds = 60;      // wall clock, for all of Z3's checks together (a watchdog interrupts Z3)
   unsigned seed = 0;
   std::optional<std::string> smt_dump_dir;  // every query as SMT-LIB2, with a header
-  Mutant mutant = Mutant::None;     // prove a deliberately wrong compiler (to see it refuted)
+  // A rewrite of the compiled network before it is proved (tests plant a broken compiler rule
+  // with it, cajal/testing/mutant.hpp, to see it refuted). Empty: the network as compiled.
+  std::function<void(Network&)> rewrite;
 };
 
 struct ProveResult {

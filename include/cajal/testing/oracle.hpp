@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "cajal/compile/compile.hpp"
+#include "cajal/testing/mutant.hpp"
 #include "cajal/eval/eval.hpp"
 #include "cajal/testing/generators.hpp"
 

@@ -31,7 +31,7 @@ int cmd_prove(const Options& args) {
   options.timeout_seconds = static_cast<double>(std::max<std::uint64_t>(parse_count(args, "--timeout", 60), 1));
   options.seed = static_cast<unsigned>(parse_count(args, "--seed", 0));
   options.smt_dump_dir = args.one("--smt-dump");
-  options.mutant = parse_mutant(args);
+  if (Mutant m = parse_mutant(args); m != Mutant::None) options.rewrite = [m](Network& n) { apply_mutant(n, m); };
   RunSetup setup = run_setup(args, "prove");
   Result<LoadedProgram> loaded = load(setup);
   if (!loaded) return report(loaded.diagnostics, as_json);

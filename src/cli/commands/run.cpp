@@ -38,7 +38,7 @@ int cmd_run(const Options& args) {
   RunSetup setup = run_setup(args, "run");
   setup.request.depth = depth;
   if (auto def = args.one("--def")) setup.request.entry = *def;
-  setup.request.mutant = parse_mutant(args);
+  if (Mutant m = parse_mutant(args); m != Mutant::None) setup.request.rewrite = [m](Network& n) { apply_mutant(n, m); };
   Result<LoadedProgram> loaded = load(setup);
   if (!loaded) return report(loaded.diagnostics, as_json);
   if (engine == "network") {
