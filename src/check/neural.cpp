@@ -15,14 +15,6 @@
 namespace cajal::check_impl {
 
 namespace {
-std::string vector_text(const Eigen::VectorXd& x) {
-  std::ostringstream ss;
-  ss << "[";
-  for (Eigen::Index k = 0; k < x.size(); ++k) ss << (k ? ", " : "") << x(k);
-  ss << "]";
-  return ss.str();
-}
-
 // The number of basis inputs (one basis vector per argument position), or cap + 1.
 std::size_t basis_count(const Setup& s, int depth, std::size_t cap) {
   std::size_t n = 1;
@@ -39,11 +31,7 @@ std::vector<std::size_t> basis_digits(const Setup& s, std::size_t t, int depth) 
   }
   return digits;
 }
-std::string basis_text(std::size_t dim, std::size_t hot) {
-  Eigen::VectorXd e = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(dim));
-  e(static_cast<Eigen::Index>(hot)) = 1;
-  return vector_text(e);
-}
+std::string basis_text(std::size_t dim, std::size_t hot) { return vector_text(basis_vector(dim, hot)); }
 // An output vector in source syntax when it encodes a value, else as a list.
 std::string output_text(const Eigen::VectorXd& y, const Type& type, int depth) {
   std::optional<std::string> v = decode(y, type, depth);

@@ -6,6 +6,8 @@
 #include <limits>
 #include <map>
 
+#include "cajal/network/encode.hpp"
+
 namespace cajal::check_impl {
 
 
@@ -69,14 +71,12 @@ bool same_value(const ValuePtr& a, const ValuePtr& b) {
 }  // namespace
 
 std::string show(const ValuePtr& v) {
-  if (const BoolValue* b = v->as<BoolValue>()) return b->value ? "true" : "false";
+  if (const BoolValue* b = v->as<BoolValue>()) return key_text(*Type::boolean(), b->value ? 0 : 1);
   if (const NatValue* n = v->as<NatValue>()) return std::to_string(n->value);
   const TableValue& t = *v->as<TableValue>();
   std::string out = "{";
   for (std::size_t j = 0; j < t.entries.size(); ++j)
-    out += std::string(j ? ", " : "") +
-           (t.type->from->kind == Type::Kind::Bool ? (j == 0 ? "true" : "false") : std::to_string(j)) + " ↦ " +
-           show(t.entries[j]);
+    out += std::string(j ? ", " : "") + key_text(*t.type->from, j) + " ↦ " + show(t.entries[j]);
   return out + "}";
 }
 

@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "cajal/network/encode.hpp"
 #include "cajal/syntax/print.hpp"
 
 namespace cajal {
@@ -289,8 +290,7 @@ class Compiler {
                                               std::to_string(depth_) + "; compile with --depth " +
                                               std::to_string(k.value) + " or more")};
     Node n = made_by(k.value == 0 ? "C-Zero" : "C-Num", t, Op::Const, dim(*Type::nat()));
-    n.value = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(n.dim));
-    n.value(static_cast<Eigen::Index>(k.value)) = 1.0;
+    n.value = basis_vector(n.dim, static_cast<std::size_t>(k.value));
     return dense_val(add(std::move(n)), Type::nat());
   }
 
@@ -308,21 +308,18 @@ class Compiler {
     for (const TableEntry& e : table.entries) {
       const std::size_t j = table_index(*e.key);
       if (j >= cols) continue;
-      Eigen::VectorXd column = entry_vector(*e.value, *type.to);
-      for (std::size_t r = 0; r < rows; ++r) m(static_cast<Eigen::Index>(r * cols + j)) = column(static_cast<Eigen::Index>(r));
+      set_matrix_column(m, cols, j, entry_vector(*e.value, *type.to));
     }
     return m;
   }
   Eigen::VectorXd entry_vector(const Term& v, const Type& type) {
-    if (const BoolLit* b = v.as<BoolLit>()) return Eigen::Vector2d(b->value ? 1.0 : 0.0, b->value ? 0.0 : 1.0);
+    if (const BoolLit* b = v.as<BoolLit>()) return basis_vector(2, b->value ? 0 : 1);
     if (const NatLit* k = v.as<NatLit>()) {
       if (k->value > static_cast<std::uint64_t>(depth_))
         throw CompileError{error_at(v.span, "the numeral " + std::to_string(k->value) + " exceeds the depth D = " +
                                                 std::to_string(depth_) + "; compile with --depth " +
                                                 std::to_string(k->value) + " or more")};
-      Eigen::VectorXd e = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(dim(*Type::nat())));
-      e(static_cast<Eigen::Index>(k->value)) = 1.0;
-      return e;
+      return basis_vector(dim(*Type::nat()), static_cast<std::size_t>(k->value));
     }
     return table_matrix(*v.as<Table>(), type);
   }

@@ -132,9 +132,8 @@ Result<RunResult> run_main(const LoadedProgram& loaded, const RunRequest& reques
   if (!prepared) return R::failure(std::move(prepared.diagnostics));
   // Vectors (`[x, y, ...]`) are values too: a Vec as itself, a function as its matrix, a Bool or a
   // Nat when exactly one-hot (soft ones only the network can take).
-  Evaluator vectors(loaded.program, {}, request.eval);
   auto vector_value = [&](const Eigen::VectorXd& x, const TypePtr& type, const std::string& what, Span site) {
-    Result<ValuePtr> v = vectors.from_vector(std::vector<double>(x.data(), x.data() + x.size()), type, request.depth);
+    Result<ValuePtr> v = value_from_vector(x, type, request.depth);
     if (!v) return Result<ValuePtr>::failure(error_at(site, what + ": " + v.diagnostics.front().message));
     return v;
   };
@@ -173,13 +172,9 @@ bool is_distribution(const Eigen::VectorXd& x, const Type& t, int depth) {
   if (x.size() == 0 || x.minCoeff() < 0.0 || !without_vec(t)) return false;  // (a vector has no mass)
   if (!t.is_arrow()) return std::abs(x.sum() - 1.0) <= 1e-9;
   if (t.from->is_arrow()) return false;  // no notion of a distribution over higher-order tables here
-  const Eigen::Index cols = static_cast<Eigen::Index>(dimension(*t.from, depth));
-  const Eigen::Index rows = x.size() / cols;
-  for (Eigen::Index j = 0; j < cols; ++j) {
-    Eigen::VectorXd column(rows);
-    for (Eigen::Index r = 0; r < rows; ++r) column(r) = x(r * cols + j);
-    if (!is_distribution(column, *t.to, depth)) return false;
-  }
+  const std::size_t cols = dimension(*t.from, depth);
+  for (std::size_t j = 0; j < cols; ++j)
+    if (!is_distribution(matrix_column(x, cols, j), *t.to, depth)) return false;
   return true;
 }
 

@@ -20,14 +20,6 @@ struct EvalFailure {
   throw EvalFailure{std::move(d)};
 }
 std::string quoted(const std::string& name) { return "`" + name + "`"; }
-// Numbers as a list, "[0.5, 2]": how vectors and matrices print.
-std::string list_text(const std::vector<double>& xs) {
-  std::ostringstream ss;
-  ss << "[";
-  for (std::size_t k = 0; k < xs.size(); ++k) ss << (k ? ", " : "") << xs[k];
-  ss << "]";
-  return ss.str();
-}
 }  // namespace
 
 // The rules, with access to the Evaluator's budget, defs and params.
@@ -116,85 +108,14 @@ struct EvalRules {
   }
 
   // E-AppMatrix: a linear map given by its numbers (a param or argument written as a list)
-  // multiplies the argument's encoding. The result is a vector or a matrix again; where it must
-  // be a Bool or a Nat it has to be an exact one-hot vector (only the network computes with soft
-  // booleans and distributions).
+  // multiplies the argument's encoding: M v ⇓ ⟦·⟧⁻¹(M ⟦v⟧). The encoding is not the
+  // interpreter's: the matrix value carries the map that does this arithmetic (LinearMap, made
+  // with the value by cajal/network/encode.hpp).
   ValuePtr apply_matrix(const MatrixValue& m, const ValuePtr& arg, Span site) {
-    const std::size_t rows = dimension(*m.type->to, m.depth), cols = dimension(*m.type->from, m.depth);
-    std::vector<double> x = encode(arg, *m.type->from, m.depth, site);
-    std::vector<double> y(rows, 0.0);
-    for (std::size_t r = 0; r < rows; ++r)
-      for (std::size_t c = 0; c < cols; ++c) y[r] += m.data[r * cols + c] * x[c];
-    return from_vector(std::move(y), m.type->to, m.depth, site);
-  }
-
-  // The value a vector encodes: a Vec or a matrix as itself, a Bool or a Nat when one-hot.
-  ValuePtr from_vector(std::vector<double> y, const TypePtr& type, int depth, Span site) {
-    if (type->kind == Type::Kind::Vec) return make_vec(std::move(y));
-    if (type->is_arrow()) return make_matrix(MatrixValue{type, depth, std::move(y)});
-    std::size_t hot = y.size();
-    bool exact = true;
-    for (std::size_t k = 0; k < y.size(); ++k) {
-      if (y[k] == 1.0 && hot == y.size()) hot = k;
-      else if (y[k] != 0.0) exact = false;
-    }
-    if (!exact || hot == y.size())
-      fail(site, list_text(y) + " is a soft " + std::string(type->kind == Type::Kind::Bool ? "boolean" : "natural") +
-                     ", not a value: only the network computes with it (use --engine network)");
-    return type->kind == Type::Kind::Bool ? make_bool(hot == 0) : nat_value(hot);
-  }
-
-  // ⟦v⟧ at `depth` (Evaluator::encode).
-  std::vector<double> encode(const ValuePtr& v, const Type& type, int depth, Span site) {
-    std::vector<double> out(dimension(type, depth), 0.0);
-    switch (type.kind) {
-      case Type::Kind::Bool:
-        if (const BoolValue* b = v->as<BoolValue>()) {
-          out[b->value ? 0 : 1] = 1.0;
-          return out;
-        }
-        break;
-      case Type::Kind::Nat:
-        if (const NatValue* n = v->as<NatValue>()) {
-          if (n->value > static_cast<std::uint64_t>(depth))
-            fail(site, "the natural " + std::to_string(n->value) + " exceeds the depth D = " + std::to_string(depth) +
-                           "; rerun with --depth " + std::to_string(n->value) + " or more");
-          out[static_cast<std::size_t>(n->value)] = 1.0;
-          return out;
-        }
-        break;
-      case Type::Kind::Vec:
-        if (const VecValue* x = v->as<VecValue>()) {
-          if (x->x.size() != type.size) break;
-          return x->x;
-        }
-        break;
-      case Type::Kind::Arrow: {
-        if (const MatrixValue* m = v->as<MatrixValue>()) {
-          if (m->depth != depth && !without_nat(type))
-            fail(site, "a matrix given at depth " + std::to_string(m->depth) + " is used at depth " + std::to_string(depth));
-          return m->data;
-        }
-        if (!is_function(*v)) break;
-        if (type.from->is_arrow())
-          fail(site, "a value of type " + print_type(type) + " cannot be encoded from the interpreter: its argument is a function");
-        const std::size_t cols = dimension(*type.from, depth), rows = dimension(*type.to, depth);
-        const TableValue* table = v->as<TableValue>();
-        for (std::size_t j = 0; j < cols; ++j) {
-          // C-Table: a table on Nat has zero columns past its largest key (no value there).
-          if (table && j >= table->entries.size()) continue;
-          std::vector<double> column = encode(apply(v, basis_value(*type.from, j), site), *type.to, depth, site);
-          for (std::size_t r = 0; r < rows; ++r) out[r * cols + j] = column[r];  // row-major
-        }
-        return out;
-      }
-    }
-    fail(site, "internal error: a value does not have type " + print_type(type));
-  }
-
-  static bool without_nat(const Type& t) {
-    if (t.kind == Type::Kind::Nat) return false;
-    return !t.is_arrow() || (without_nat(*t.from) && without_nat(*t.to));
+    if (!m.map) fail(site, "internal error: a matrix value without its linear map");
+    Result<ValuePtr> r = m.map->apply(m, arg, ev);
+    if (!r) fail(site, r.diagnostics.front().message);
+    return *r;
   }
 
   // E-Table: a table evaluates to its entries, in key order.
@@ -397,20 +318,9 @@ Result<TermPtr> Evaluator::readback(const ValuePtr& value) {
   });
 }
 
-Result<std::vector<double>> Evaluator::encode(const ValuePtr& v, const Type& type, int depth) {
-  return guarded([&] { return EvalRules{*this}.encode(v, type, depth, Span{}); });
-}
-
-Result<ValuePtr> Evaluator::from_vector(std::vector<double> x, const TypePtr& type, int depth) {
-  if (x.size() != dimension(*type, depth))
-    return Result<ValuePtr>::failure(error_at(Span{}, "a vector of " + std::to_string(x.size()) + " numbers is not a value of " +
-                                                          print_type(type) + " at depth " + std::to_string(depth)));
-  return guarded([&] { return EvalRules{*this}.from_vector(std::move(x), type, depth, Span{}); });
-}
-
 Result<std::string> Evaluator::show(const ValuePtr& value) {
-  if (const VecValue* x = value->as<VecValue>()) return Result<std::string>::success(list_text(x->x));
-  if (const MatrixValue* m = value->as<MatrixValue>()) return Result<std::string>::success(list_text(m->data));
+  if (const VecValue* x = value->as<VecValue>()) return Result<std::string>::success(print_numbers(x->x));
+  if (const MatrixValue* m = value->as<MatrixValue>()) return Result<std::string>::success(print_numbers(m->data));
   Result<TermPtr> t = readback(value);
   if (!t) return Result<std::string>::failure(std::move(t.diagnostics));
   return Result<std::string>::success(print_term(**t));

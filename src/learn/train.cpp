@@ -233,11 +233,10 @@ TermPtr nearest(const Type& type, const Eigen::VectorXd& x, int depth) {
     x.maxCoeff(&best);
     return make_term(NatLit{static_cast<std::uint64_t>(best)});
   }
-  const std::size_t rows = dimension(*type.to, depth), cols = dimension(*type.from, depth);
+  const std::size_t cols = dimension(*type.from, depth);
   Table table;
   for (std::size_t j = 0; j < cols; ++j) {
-    Eigen::VectorXd column(static_cast<Eigen::Index>(rows));
-    for (std::size_t r = 0; r < rows; ++r) column(static_cast<Eigen::Index>(r)) = x(static_cast<Eigen::Index>(r * cols + j));
+    Eigen::VectorXd column = matrix_column(x, cols, j);
     TermPtr key = type.from->kind == Type::Kind::Bool ? make_term(BoolLit{j == 0}) : make_term(NatLit{j});
     table.entries.push_back(TableEntry{key, nearest(*type.to, column, depth)});
   }

@@ -1,16 +1,139 @@
 #include "cajal/network/encode.hpp"
 
-#include <sstream>
-
-#include "cajal/network/network.hpp"
 #include "cajal/syntax/print.hpp"
 
 namespace cajal {
 
+std::string key_text(const Type& key, std::size_t j) {
+  if (key.kind == Type::Kind::Bool) return j == 0 ? "true" : "false";
+  return std::to_string(j);
+}
+
+Eigen::VectorXd basis_vector(std::size_t dim, std::size_t j) {
+  Eigen::VectorXd e = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(dim));
+  e(static_cast<Eigen::Index>(j)) = 1.0;
+  return e;
+}
+
+Eigen::VectorXd matrix_column(const Eigen::VectorXd& m, std::size_t cols, std::size_t j) {
+  const std::size_t rows = static_cast<std::size_t>(m.size()) / cols;
+  Eigen::VectorXd column(static_cast<Eigen::Index>(rows));
+  for (std::size_t r = 0; r < rows; ++r)
+    column(static_cast<Eigen::Index>(r)) = m(static_cast<Eigen::Index>(matrix_index(cols, r, j)));
+  return column;
+}
+
+void set_matrix_column(Eigen::VectorXd& m, std::size_t cols, std::size_t j, const Eigen::VectorXd& column) {
+  for (Eigen::Index r = 0; r < column.size(); ++r)
+    m(static_cast<Eigen::Index>(matrix_index(cols, static_cast<std::size_t>(r), j))) = column(r);
+}
+
+std::string vector_text(const Eigen::VectorXd& x) { return print_numbers(std::vector<double>(x.data(), x.data() + x.size())); }
+
+namespace {
+
+// Why a value has no encoding: a diagnostic of ours, or the interpreter's own (kept whole, with
+// its code, e.g. eval.table-miss when tabulating a function applies a table past its keys).
+struct EncodeFailure {
+  Diagnostic diagnostic;
+};
+EncodeFailure failure(std::string message) { return EncodeFailure{error_at(Span{}, std::move(message))}; }
+
+bool without_nat(const Type& t) {
+  if (t.kind == Type::Kind::Nat) return false;
+  return !t.is_arrow() || (without_nat(*t.from) && without_nat(*t.to));
+}
+
+Eigen::VectorXd encode(const ValuePtr& v, const Type& type, int depth, Evaluator& ev) {
+  Eigen::VectorXd out = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(dimension(type, depth)));
+  switch (type.kind) {
+    case Type::Kind::Bool:
+      if (const BoolValue* b = v->as<BoolValue>()) return basis_vector(2, b->value ? 0 : 1);
+      break;
+    case Type::Kind::Nat:
+      if (const NatValue* n = v->as<NatValue>()) {
+        if (n->value > static_cast<std::uint64_t>(depth))
+          throw failure("the natural " + std::to_string(n->value) + " exceeds the depth D = " + std::to_string(depth) +
+                        "; rerun with --depth " + std::to_string(n->value) + " or more");
+        return basis_vector(static_cast<std::size_t>(out.size()), static_cast<std::size_t>(n->value));
+      }
+      break;
+    case Type::Kind::Vec:
+      if (const VecValue* x = v->as<VecValue>()) {
+        if (x->x.size() != type.size) break;
+        return Eigen::Map<const Eigen::VectorXd>(x->x.data(), static_cast<Eigen::Index>(x->x.size()));
+      }
+      break;
+    case Type::Kind::Arrow: {
+      if (const MatrixValue* m = v->as<MatrixValue>()) {
+        if (m->depth != depth && !without_nat(type))
+          throw failure("a matrix given at depth " + std::to_string(m->depth) + " is used at depth " +
+                        std::to_string(depth));
+        return Eigen::Map<const Eigen::VectorXd>(m->data.data(), static_cast<Eigen::Index>(m->data.size()));
+      }
+      if (!is_function(*v)) break;
+      if (type.from->is_arrow())
+        throw failure("a value of type " + print_type(type) +
+                      " cannot be encoded from the interpreter: its argument is a function");
+      const std::size_t cols = dimension(*type.from, depth);
+      const TableValue* table = v->as<TableValue>();
+      for (std::size_t j = 0; j < cols; ++j) {
+        // C-Table: a table on Nat has zero columns past its largest key (no value there).
+        if (table && j >= table->entries.size()) continue;
+        Result<ValuePtr> image = ev.apply(v, basis_value(*type.from, j));
+        if (!image) throw EncodeFailure{image.diagnostics.front()};
+        set_matrix_column(out, cols, j, encode(*image, *type.to, depth, ev));
+      }
+      return out;
+    }
+  }
+  throw failure("internal error: a value does not have type " + print_type(type));
+}
+
+// E-AppMatrix's arithmetic: ⟦·⟧⁻¹(M ⟦v⟧).
+struct MatrixMap final : LinearMap {
+  Result<ValuePtr> apply(const MatrixValue& m, const ValuePtr& arg, Evaluator& ev) const override {
+    const std::size_t rows = dimension(*m.type->to, m.depth), cols = dimension(*m.type->from, m.depth);
+    Result<Eigen::VectorXd> x = encode_value(arg, *m.type->from, m.depth, ev);
+    if (!x) return Result<ValuePtr>::failure(std::move(x.diagnostics));
+    Eigen::VectorXd y = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(rows));
+    for (std::size_t r = 0; r < rows; ++r)
+      for (std::size_t c = 0; c < cols; ++c)
+        y(static_cast<Eigen::Index>(r)) += m.data[matrix_index(cols, r, c)] * (*x)(static_cast<Eigen::Index>(c));
+    return value_from_vector(y, m.type->to, m.depth);
+  }
+};
+
+}  // namespace
+
 Result<Eigen::VectorXd> encode_value(const ValuePtr& v, const Type& type, int depth, Evaluator& ev) {
-  Result<std::vector<double>> x = ev.encode(v, type, depth);
-  if (!x) return Result<Eigen::VectorXd>::failure(std::move(x.diagnostics));
-  return Result<Eigen::VectorXd>::success(Eigen::Map<const Eigen::VectorXd>(x->data(), static_cast<Eigen::Index>(x->size())));
+  try {
+    return Result<Eigen::VectorXd>::success(encode(v, type, depth, ev));
+  } catch (const EncodeFailure& f) {
+    return Result<Eigen::VectorXd>::failure(f.diagnostic);
+  }
+}
+
+Result<ValuePtr> value_from_vector(const Eigen::VectorXd& x, const TypePtr& type, int depth) {
+  using R = Result<ValuePtr>;
+  if (static_cast<std::size_t>(x.size()) != dimension(*type, depth))
+    return R::failure(error_at(Span{}, "a vector of " + std::to_string(x.size()) + " numbers is not a value of " +
+                                           print_type(type) + " at depth " + std::to_string(depth)));
+  std::vector<double> y(x.data(), x.data() + x.size());
+  if (type->kind == Type::Kind::Vec) return R::success(make_vec(std::move(y)));
+  static const auto map = std::make_shared<const MatrixMap>();
+  if (type->is_arrow()) return R::success(make_matrix(MatrixValue{type, depth, std::move(y), map}));
+  std::size_t hot = y.size();
+  bool exact = true;
+  for (std::size_t k = 0; k < y.size(); ++k) {
+    if (y[k] == 1.0 && hot == y.size()) hot = k;
+    else if (y[k] != 0.0) exact = false;
+  }
+  if (!exact || hot == y.size())
+    return R::failure(error_at(Span{}, print_numbers(y) + " is a soft " +
+                                           std::string(type->kind == Type::Kind::Bool ? "boolean" : "natural") +
+                                           ", not a value: only the network computes with it (use --engine network)"));
+  return R::success(type->kind == Type::Kind::Bool ? make_bool(hot == 0) : make_nat(hot));
 }
 
 std::optional<std::string> decode(const Eigen::VectorXd& x, const Type& type, int depth) {
@@ -24,36 +147,23 @@ std::optional<std::string> decode(const Eigen::VectorXd& x, const Type& type, in
     return hot;
   };
   switch (type.kind) {
-    case Type::Kind::Bool: {
-      auto k = one_hot();
-      if (!k) return std::nullopt;
-      return *k == 0 ? "true" : "false";
-    }
+    case Type::Kind::Bool:
     case Type::Kind::Nat: {
       auto k = one_hot();
       if (!k) return std::nullopt;
-      return std::to_string(*k);
+      return key_text(type, static_cast<std::size_t>(*k));
     }
-    case Type::Kind::Vec: {  // every real vector is a Vec value
-      std::ostringstream ss;
-      ss << "[";
-      for (Eigen::Index k = 0; k < x.size(); ++k) ss << (k ? ", " : "") << x(k);
-      ss << "]";
-      return ss.str();
-    }
+    case Type::Kind::Vec:  // every real vector is a Vec value
+      return vector_text(x);
     case Type::Kind::Arrow: {
       // Tables have keys Bool or Nat; a linear map on Vec is a matrix, not a table.
       if (!type.from->is_finite_base() || !without_vec(*type.to)) return std::nullopt;
-      const Eigen::Index cols = static_cast<Eigen::Index>(dimension(*type.from, depth));
-      const Eigen::Index rows = static_cast<Eigen::Index>(dimension(*type.to, depth));
+      const std::size_t cols = dimension(*type.from, depth);
       std::string out = "{";
-      for (Eigen::Index j = 0; j < cols; ++j) {
-        Eigen::VectorXd column(rows);
-        for (Eigen::Index r = 0; r < rows; ++r) column(r) = x(r * cols + j);
-        auto image = decode(column, *type.to, depth);
+      for (std::size_t j = 0; j < cols; ++j) {
+        auto image = decode(matrix_column(x, cols, j), *type.to, depth);
         if (!image) return std::nullopt;
-        std::string arg = type.from->kind == Type::Kind::Bool ? (j == 0 ? "true" : "false") : std::to_string(j);
-        out += (j ? ", " : "") + arg + " ↦ " + *image;
+        out += (j ? ", " : "") + key_text(*type.from, j) + " ↦ " + *image;
       }
       return out + "}";
     }

@@ -37,7 +37,7 @@ z3::expr differs(z3::context& ctx, SourceSemantics& src, const SVal& v, const SV
   z3::expr_vector any(ctx);
   for (std::size_t j = 0; j < cols; ++j) {
     SVec column;
-    for (std::size_t r = 0; r < rows; ++r) column.push_back(net[r * cols + j]);
+    for (std::size_t r = 0; r < rows; ++r) column.push_back(net[matrix_index(cols, r, j)]);
     any.push_back(differs(ctx, src, src.apply(v, src.basis(*t.from, j)), column, *t.to, depth));
   }
   return z3::mk_or(any);
@@ -95,10 +95,7 @@ std::string first_disagreement(const LoadedProgram& program, const Network& net,
     std::string where = n.term->span.known() ? " at " + n.term->span.line_col() : "";
     auto shown = [&](const Eigen::VectorXd& x) {
       std::optional<std::string> d = decode(x, *type, depth);
-      if (d) return *d;
-      std::ostringstream ss;
-      ss << x.transpose();
-      return "[" + ss.str() + "]";
+      return d ? *d : vector_text(x);
     };
     return "`" + print_term_brief(*n.term, 60) + "`" + where + " (" + n.rule + "): the program gives " + shown(*want) +
            ", its neuron " + shown(got);

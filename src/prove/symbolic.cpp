@@ -32,8 +32,7 @@ std::string value_text(SourceSemantics& src, const SVal& v, const TypePtr& type,
   SVal t = src.table(v, type);
   std::string out = "{";
   for (std::size_t j = 0; j < t.entries.size(); ++j)
-    out += std::string(j ? ", " : "") + (type->from->kind == Type::Kind::Bool ? (j == 0 ? "true" : "false") : std::to_string(j)) +
-           " ↦ " + value_text(src, t.entries[j], type->to, concrete);
+    out += std::string(j ? ", " : "") + key_text(*type->from, j) + " ↦ " + value_text(src, t.entries[j], type->to, concrete);
   return out + "}";
 }
 

@@ -1,5 +1,7 @@
 #include "cajal/syntax/print.hpp"
 
+#include <sstream>
+
 #include <variant>
 
 namespace cajal {
@@ -153,6 +155,14 @@ std::string format_program(const Program& p, std::size_t width) {
   std::string trailing = comment_lines(p, p.decls.size());
   if (!trailing.empty()) out += (p.decls.empty() ? "" : "\n") + trailing;
   return out;
+}
+
+std::string print_numbers(const std::vector<double>& xs) {
+  std::ostringstream ss;
+  ss << "[";
+  for (std::size_t k = 0; k < xs.size(); ++k) ss << (k ? ", " : "") << xs[k];
+  ss << "]";
+  return ss.str();
 }
 
 }  // namespace cajal

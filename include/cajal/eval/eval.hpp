@@ -41,17 +41,6 @@ class Evaluator {
   // Applies a function value to an argument (E-App after its premises).
   Result<ValuePtr> apply(const ValuePtr& fn, const ValuePtr& arg, Span site = {});
 
-  // ⟦v⟧ at depth D (spec/denotation.md §2): one-hot booleans and naturals, a Vec as itself, a
-  // function as its table (applied to every basis value of its domain; a table on Nat has zero
-  // columns past its keys), a matrix as its numbers. Fails when a natural exceeds D, or for a
-  // function of a function.
-  Result<std::vector<double>> encode(const ValuePtr& v, const Type& type, int depth);
-
-  // The value a vector encodes at `depth`: a Vec as itself, a function as a matrix (applied by
-  // E-AppMatrix), a Bool or a Nat only when it is exactly one-hot (else an error: soft values are
-  // for the network).
-  Result<ValuePtr> from_vector(std::vector<double> x, const TypePtr& type, int depth);
-
   // A value as text: source syntax (readback) when it is a term, a JSON-style list for a Vec or
   // a matrix, and for a function that captures one.
   Result<std::string> show(const ValuePtr& value);

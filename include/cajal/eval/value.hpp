@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cajal/syntax/ast.hpp"
+#include "cajal/syntax/diagnostic.hpp"
 
 namespace cajal {
 
@@ -61,11 +62,22 @@ struct VecValue {
 
 // A linear map given by its numbers (a param or an argument written as a JSON list, e.g. a learned
 // `W : Vec 3 -o Vec 2`): `data` is the encoding of a value of `type` at `depth`, the dim B × dim A
-// matrix stored row-major (spec/denotation.md §2). Applying it multiplies (E-AppMatrix).
+// matrix stored row-major (spec/denotation.md §2). Applying it multiplies (E-AppMatrix): `map`
+// does the arithmetic ⟦·⟧⁻¹(M ⟦v⟧). Matrix values are made only by the encoding
+// (cajal/network/encode.hpp, value_from_vector), which owns ⟦·⟧ and gives each its map; the
+// interpreter knows no encoding.
+class Evaluator;
+struct MatrixValue;
+struct LinearMap {
+  virtual ~LinearMap() = default;
+  // m applied to `arg` (a function argument is tabulated by applying it with `ev`).
+  virtual Result<ValuePtr> apply(const MatrixValue& m, const ValuePtr& arg, Evaluator& ev) const = 0;
+};
 struct MatrixValue {
   TypePtr type;  // A ⊸ B
   int depth = 9;
   std::vector<double> data;
+  std::shared_ptr<const LinearMap> map;
 };
 
 struct Value {

@@ -1,21 +1,47 @@
-// Encoding interpreter values as vectors and decoding vectors back (spec/denotation.md):
-// the bridge that lets the network be compared with the reference interpreter.
+// The encoding ⟦·⟧ (spec/denotation.md §2), in both directions, and nowhere else: values as
+// vectors, vectors as values (and as source text), table keys, and the layout of a function's
+// matrix. The bridge that lets the network be compared with the reference interpreter; every
+// stage that needs an encoding calls this module.
+//
+//   Bool = ℝ², true = (1,0), false = (0,1);  Nat = ℝ^(D+1), k = e_k;  Vec n = ℝⁿ, itself;
+//   A ⊸ B = ℝ^(dim B · dim A), the dim B × dim A matrix stored row-major, column j = the image of
+//   basis value j of A.
 #pragma once
 
 #include <Eigen/Dense>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "cajal/eval/eval.hpp"
 
 namespace cajal {
 
-// ⟦v⟧ at depth D. A function value is encoded through its table (it is applied, with `ev`, to
-// every basis value of its domain), so its domain must be Bool or Nat (or a function returning
-// such); fails when a natural exceeds D or the domain is itself a function type.
+// ---- on types: basis, keys, the matrix layout --------------------------------------------------
+
+// The basis value j of a finite base type as a table key, in source syntax: true, false; 0, 1, ...
+std::string key_text(const Type& key, std::size_t j);
+// e_j in ℝ^dim.
+Eigen::VectorXd basis_vector(std::size_t dim, std::size_t j);
+// Where entry (r, j) of a function's matrix with `cols` columns is stored (row-major).
+inline std::size_t matrix_index(std::size_t cols, std::size_t r, std::size_t j) { return r * cols + j; }
+// Column j of a row-major matrix with `cols` columns (the image of the j-th basis vector).
+Eigen::VectorXd matrix_column(const Eigen::VectorXd& m, std::size_t cols, std::size_t j);
+void set_matrix_column(Eigen::VectorXd& m, std::size_t cols, std::size_t j, const Eigen::VectorXd& column);
+// A vector as a list, "[0.5, 2]".
+std::string vector_text(const Eigen::VectorXd& x);
+
+// ---- on values -------------------------------------------------------------------------------------
+
+// ⟦v⟧ at depth D: one-hot booleans and naturals, a Vec as itself, a function as its table (applied,
+// with `ev`, to every basis value of its domain; a table on Nat has zero columns past its keys), a
+// matrix as its numbers. Fails when a natural exceeds D, or for a function of a function.
 Result<Eigen::VectorXd> encode_value(const ValuePtr& v, const Type& type, int depth, Evaluator& ev);
 
-// (basis_value, the basis value e_j of a base type, is declared in cajal/eval/value.hpp.)
+// The value a vector encodes at `depth`: a Vec as itself, a function as a matrix value (applied by
+// E-AppMatrix), a Bool or a Nat only when it is exactly one-hot (else an error: soft values are
+// for the network). Fails when x has the wrong size.
+Result<ValuePtr> value_from_vector(const Eigen::VectorXd& x, const TypePtr& type, int depth);
 
 // The value a vector encodes, in source syntax, when it is an exact encoding (one-hot booleans
 // and naturals; functions as tables such as {true ↦ false, false ↦ true}); nullopt otherwise.

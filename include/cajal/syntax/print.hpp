@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "cajal/syntax/ast.hpp"
 
@@ -21,5 +22,9 @@ std::string print_term_brief(const Term& t, std::size_t max_chars);
 // `cajal fmt`: one declaration per paragraph, long terms broken over lines at `let`, `fun`, `if`
 // and `iter`, comments kept (a comment inside a declaration is moved to just above it).
 std::string format_program(const Program& p, std::size_t width = 100);
+
+// Numbers as a JSON-style list, "[0.5, 2]": how vectors, matrices and raw network vectors are
+// written (as arguments, and in output).
+std::string print_numbers(const std::vector<double>& xs);
 
 }  // namespace cajal
