@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "cajal/driver/driver.hpp"
+#include "cajal/smt/verdict.hpp"
 #include "cajal/testing/mutant.hpp"
 
 namespace cajal::cli {
@@ -35,7 +36,8 @@ class Options {
  public:
   explicit Options(CLI::App& app) : app_(app) {}
 
-  // The command's positional words (FILE, def names, ...), described for --help as `name`.
+  // The command's positional words (FILE, def names, ...), described for --help as `name` (not
+  // shown when `help` is empty: the command takes none, and refuses any).
   void positionals(const std::string& name, const std::string& help);
   void valued(const std::string& flag, const std::string& value_name, const std::string& help);
   void flag(const std::string& flag, const std::string& help);
@@ -68,6 +70,18 @@ struct Command {
 const std::vector<Command>& commands();
 
 // ---- shared helpers (common.cpp) ---------------------------------------------------------------
+
+// Flags that several commands share, declared once: FILE (or -e TERM) with, when `values`,
+// --arg, --param and --max-steps (what run_setup reads); and the single flags below.
+void define_program(Options& o, bool values);
+void define_depth(Options& o);
+void define_json(Options& o);
+void define_mutant(Options& o);
+void define_timeout(Options& o);
+void define_seed(Options& o);
+
+// A verdict as the exit code: proved / equivalent 0, refuted / not equivalent 1, unknown 3.
+int exit_code(smt::Verdict v);
 
 // A file's text (`-` for standard input); UsageError when it cannot be read.
 SourcePtr load_source(const std::string& path);

@@ -211,4 +211,29 @@ Mutant parse_mutant(const Options& args) {
   return *mutant;
 }
 
+void define_program(Options& o, bool values) {
+  o.positionals("FILE", "the program (`-` for standard input)");
+  o.valued("-e", "TERM", "a term given inline instead of FILE (main = TERM)");
+  if (!values) return;
+  o.valued("--arg", "TERM", "an argument for main, in order (repeatable); a closed term, or a JSON list for the network");
+  o.valued("--param", "NAME=TERM", "a value for a param (repeatable); a JSON list is a raw vector for the network");
+  o.valued("--max-steps", "N", "the interpreter's budget of rule applications");
+}
+void define_depth(Options& o) { o.valued("--depth", "D", "naturals 0..D are represented (default 9)"); }
+void define_json(Options& o) { o.flag("--json", "print one JSON object on stdout"); }
+void define_mutant(Options& o) {
+  o.valued("--mutant", "NAME", "a deliberately wrong compiler: swap-if, succ-backwards, iter-extra-step, transposed-matrix");
+}
+void define_timeout(Options& o) { o.valued("--timeout", "S", "wall-clock seconds for the whole decision (default 60)"); }
+void define_seed(Options& o) { o.valued("--seed", "N", "the random seed (printed; rerun with it to reproduce)"); }
+
+int exit_code(smt::Verdict v) {
+  switch (v) {
+    case smt::Verdict::Proved: return kSuccess;
+    case smt::Verdict::Refuted: return kNegative;
+    case smt::Verdict::Unknown: return kInconclusive;
+  }
+  return kInternal;
+}
+
 }  // namespace cajal::cli

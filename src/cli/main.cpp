@@ -85,7 +85,7 @@ std::unique_ptr<CLI::App> make_app(const Command& c, std::unique_ptr<Options>& o
   auto app = std::make_unique<CLI::App>(std::string(c.summary), std::string("cajal ") + c.name);
   app->set_help_flag("-h,--help", "print this help and exit");
   app->allow_extras(true);  // unknown options are reported by Options::reject_extras, with a suggestion
-  app->footer("usage: cajal " + std::string(c.synopsis));
+  app->footer("usage: cajal " + std::string(c.synopsis) + "\n");
   options = std::make_unique<Options>(*app);
   c.define(*options);
   return app;

@@ -6,7 +6,8 @@
 namespace cajal::cli {
 
 void Options::positionals(const std::string& name, const std::string& help) {
-  app_.add_option(name, positional_, help);
+  CLI::Option* opt = app_.add_option(name, positional_, help);
+  if (help.empty()) opt->group("");  // a command that takes none: collected only to be refused
 }
 
 void Options::valued(const std::string& flag, const std::string& value_name, const std::string& help) {

@@ -16,10 +16,10 @@ namespace cajal::cli {
 
 void define_check(Options& o) {
   o.positionals("FILES", "two programs A B, or FILE F G with --defs");
-  o.valued("--depth", "D", "naturals 0..D are represented (default 9)");
-  o.valued("--timeout", "S", "wall-clock seconds for the solver (default 60)");
+  define_depth(o);
+  define_timeout(o);
   o.valued("--method", "METHOD", "auto, exhaustive or symbolic (observational equivalence)");
-  o.flag("--json", "print one JSON object on stdout");
+  define_json(o);
   o.flag("--neural", "compare the compiled networks on all real inputs instead of the programs on values");
   o.flag("--defs", "compare two defs of one FILE: check FILE --defs F G");
 }
@@ -107,12 +107,9 @@ int cmd_check(const Options& args) {
     }
     for (const std::string& w : r->warnings) std::cerr << "cajal: warning: " << w << "\n";
   }
-  switch (r->verdict) {
-    case EquivalenceResult::Verdict::Equivalent: return kSuccess;
-    case EquivalenceResult::Verdict::NotEquivalent: return kNegative;
-    case EquivalenceResult::Verdict::Unknown: return kInconclusive;
-  }
-  return kInternal;
+  return exit_code(r->verdict == EquivalenceResult::Verdict::Equivalent      ? smt::Verdict::Proved
+                   : r->verdict == EquivalenceResult::Verdict::NotEquivalent ? smt::Verdict::Refuted
+                                                                              : smt::Verdict::Unknown);
 }
 
 }  // namespace cajal::cli

@@ -18,14 +18,13 @@
 namespace cajal::cli {
 
 void define_compile(Options& o) {
-  o.positionals("FILE", "the program (`-` for standard input)");
-  o.valued("--depth", "D", "naturals 0..D are represented (default 9)");
+  define_program(o, false);
+  define_depth(o);
   o.valued("--emit", "FORMAT", "write the network as json or as a PyTorch module (torch)");
   o.valued("--out", "FILE", "write to FILE instead of stdout");
   o.valued("--param", "NAME=TERM", "a value for a param (repeatable); a JSON list is a raw vector for the network");
-  o.valued("-e", "TERM", "a term given inline instead of FILE (main = TERM)");
   o.valued("--certify", "DIR", "write a certificate (source, network, obligation, SHA-256 manifest) to DIR");
-  o.flag("--json", "print one JSON object on stdout");
+  define_json(o);
   o.flag("--show", "print the network, each neuron with its rule and source");
 }
 
@@ -50,9 +49,7 @@ int cmd_compile(const Options& args) {
     if (r->verdict == ProveResult::Verdict::Unknown) std::cout << " (" << r->reason << ")";
     std::cout << "\n";
     for (const std::string& w : r->warnings) std::cerr << "cajal: warning: " << w << "\n";
-    return r->verdict == ProveResult::Verdict::Proved ? kSuccess
-           : r->verdict == ProveResult::Verdict::Refuted ? kNegative
-                                                          : kInconclusive;
+    return exit_code(r->verdict);
   }
   CompileOptions options;
   options.depth = depth;

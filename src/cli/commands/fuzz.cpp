@@ -14,13 +14,13 @@
 namespace cajal::cli {
 
 void define_fuzz(Options& o) {
-  o.positionals("NONE", "(none)");
+  o.positionals("ARGS", "");
   o.valued("--count", "N", "how many programs (default 10000)");
-  o.valued("--seed", "N", "the random seed (printed; rerun with it to reproduce)");
-  o.valued("--depth", "D", "naturals 0..D are represented (default 9)");
+  define_seed(o);
+  define_depth(o);
   o.valued("--max-size", "K", "the largest program size (default 50)");
   o.valued("--save-failures", "DIR", "write each shrunk failure as a .cj file with its reproduction commands");
-  o.valued("--mutant", "NAME", "a deliberately wrong compiler: swap-if, succ-backwards, iter-extra-step, transposed-matrix");
+  define_mutant(o);
 }
 
 int cmd_fuzz(const Options& args) {

@@ -14,13 +14,9 @@
 namespace cajal::cli {
 
 void define_grad(Options& o) {
-  o.positionals("FILE", "the program (`-` for standard input)");
-  o.valued("--arg", "TERM", "an argument for main, in order (repeatable); a closed term, or a JSON list for the network");
-  o.valued("--param", "NAME=TERM", "a value for a param (repeatable); a JSON list is a raw vector for the network");
-  o.valued("-e", "TERM", "a term given inline instead of FILE (main = TERM)");
-  o.valued("--depth", "D", "naturals 0..D are represented (default 9)");
-  o.valued("--max-steps", "N", "the interpreter's budget of rule applications");
-  o.flag("--json", "print one JSON object on stdout");
+  define_program(o, true);
+  define_depth(o);
+  define_json(o);
 }
 
 int cmd_grad(const Options& args) {

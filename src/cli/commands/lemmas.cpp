@@ -14,10 +14,10 @@
 namespace cajal::cli {
 
 void define_lemmas(Options& o) {
-  o.positionals("NONE", "(none)");
+  o.positionals("ARGS", "");
   o.valued("--out", "FILE", "write to FILE instead of stdout");
   o.valued("--check", "DIR", "re-check the .smt2 lemmas in DIR with Z3");
-  o.valued("--depth", "D", "naturals 0..D are represented (default 9)");
+  define_depth(o);
   o.valued("--max-dim", "N", "the largest dimension of the lemma instances (default 4)");
 }
 

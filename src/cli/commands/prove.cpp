@@ -14,14 +14,13 @@
 namespace cajal::cli {
 
 void define_prove(Options& o) {
-  o.positionals("FILE", "the program (`-` for standard input)");
-  o.valued("--depth", "D", "naturals 0..D are represented (default 9)");
-  o.valued("--timeout", "S", "wall-clock seconds for the solver (default 60)");
-  o.valued("--seed", "N", "the random seed (printed; rerun with it to reproduce)");
+  define_program(o, false);
+  define_depth(o);
+  define_timeout(o);
+  define_seed(o);
   o.valued("--smt-dump", "DIR", "write every query as SMT-LIB2, with a header saying what it asks");
-  o.valued("--mutant", "NAME", "a deliberately wrong compiler: swap-if, succ-backwards, iter-extra-step, transposed-matrix");
-  o.valued("-e", "TERM", "a term given inline instead of FILE (main = TERM)");
-  o.flag("--json", "print one JSON object on stdout");
+  define_mutant(o);
+  define_json(o);
 }
 
 int cmd_prove(const Options& args) {
@@ -63,12 +62,7 @@ int cmd_prove(const Options& args) {
     }
     for (const std::string& w : r->warnings) std::cerr << "cajal: warning: " << w << "\n";
   }
-  switch (r->verdict) {
-    case ProveResult::Verdict::Proved: return kSuccess;
-    case ProveResult::Verdict::Refuted: return kNegative;
-    case ProveResult::Verdict::Unknown: return kInconclusive;
-  }
-  return kInternal;
+  return exit_code(r->verdict);
 }
 
 }  // namespace cajal::cli

@@ -15,16 +15,12 @@
 namespace cajal::cli {
 
 void define_run(Options& o) {
-  o.positionals("FILE", "the program (`-` for standard input)");
-  o.valued("--arg", "TERM", "an argument for main, in order (repeatable); a closed term, or a JSON list for the network");
-  o.valued("--param", "NAME=TERM", "a value for a param (repeatable); a JSON list is a raw vector for the network");
-  o.valued("-e", "TERM", "a term given inline instead of FILE (main = TERM)");
-  o.valued("--max-steps", "N", "the interpreter's budget of rule applications");
+  define_program(o, true);
   o.valued("--engine", "ENGINE", "interpreter (default) or network");
-  o.valued("--depth", "D", "naturals 0..D are represented (default 9)");
-  o.valued("--mutant", "NAME", "a deliberately wrong compiler: swap-if, succ-backwards, iter-extra-step, transposed-matrix");
+  define_depth(o);
+  define_mutant(o);
   o.valued("--def", "NAME", "run this def instead of main");
-  o.flag("--json", "print one JSON object on stdout");
+  define_json(o);
 }
 
 int cmd_run(const Options& args) {

@@ -19,8 +19,8 @@ void define_train(Options& o) {
   o.valued("--data", "FILE", "the examples, as JSON Lines");
   o.valued("--epochs", "N", "passes over the examples (default 200)");
   o.valued("--lr", "X", "Adam's learning rate (default 0.05)");
-  o.valued("--seed", "N", "the random seed (printed; rerun with it to reproduce)");
-  o.valued("--depth", "D", "naturals 0..D are represented (default 9)");
+  define_seed(o);
+  define_depth(o);
   o.valued("--out", "FILE", "write to FILE instead of stdout");
   o.flag("--extract", "write each learned function as the nearest table (a program check and prove can verify)");
   o.flag("--quiet", "no progress line per epoch");

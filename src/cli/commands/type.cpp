@@ -16,7 +16,7 @@ namespace cajal::cli {
 
 void define_type(Options& o) {
   o.positionals("FILE", "the program (`-` for standard input)");
-  o.flag("--json", "print one JSON object on stdout");
+  define_json(o);
   o.flag("--derivation", "print each def's typing derivation, rule by rule");
 }
 

@@ -15,7 +15,7 @@ namespace cajal::cli {
 
 void define_verify(Options& o) {
   o.positionals("DIR", "the certificate directory");
-  o.valued("--timeout", "S", "wall-clock seconds for the solver (default 60)");
+  define_timeout(o);
 }
 
 int cmd_verify(const Options& args) {
