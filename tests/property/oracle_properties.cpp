@@ -10,6 +10,7 @@
 
 #include "cajal/network/engine.hpp"
 #include "cajal/testing/oracle.hpp"
+#include "distribution.hpp"
 
 namespace cajal {
 namespace {
@@ -60,23 +61,36 @@ std::optional<Network> compile_case(const Case& c, int depth) {
   return std::move(*net);
 }
 
-RC_GTEST_PROP(Network, IsLinearInEachLinearInput, (const Case& c)) {
-  RC_PRE(!c.args.empty());
-  std::optional<Network> net = compile_case(c, 4);
-  RC_PRE(net.has_value());
-  std::srand(*rc::gen::inRange(0, 1 << 30));
-  NetworkArgs args = random_args(*net, 1);
-  std::size_t i = static_cast<std::size_t>(*rc::gen::inRange<int>(0, static_cast<int>(args.inputs.size())));
-  MatrixXd x = args.inputs[i], y = MatrixXd::Random(x.rows(), 1);
-  double a = 0.75, b = -1.5;
-  auto at = [&](const MatrixXd& v) {
-    NetworkArgs with = args;
-    with.inputs[i] = v;
-    return MatrixXd(run_network(*net, with)->output);
-  };
-  MatrixXd lhs = at(a * x + b * y), rhs = a * at(x) + b * at(y);
-  double scale = 1.0 + lhs.cwiseAbs().maxCoeff() + rhs.cwiseAbs().maxCoeff();
-  RC_ASSERT((lhs - rhs).cwiseAbs().maxCoeff() <= 1e-9 * scale);
+// Linear in each input separately: for every input i (not only the first ones), with the other
+// inputs fixed, f(.., a x + b y, ..) = a f(.., x, ..) + b f(.., y, ..).
+TEST(Network, IsLinearInEachLinearInput) {
+  test::Distribution d("Network.IsLinearInEachLinearInput");
+  rc::detail::checkGTest([&](const Case& c) {
+    RC_PRE(!c.args.empty());
+    std::optional<Network> net = compile_case(c, 4);
+    RC_PRE(net.has_value());
+    d.trial();
+    std::srand(*rc::gen::resize(100, rc::gen::inRange(0, 1 << 30)));
+    NetworkArgs args = random_args(*net, 1);
+    d.count(std::to_string(args.inputs.size()) + " input(s), each perturbed");
+    for (std::size_t i = 0; i < args.inputs.size(); ++i) {
+      MatrixXd x = args.inputs[i], y = MatrixXd::Random(x.rows(), 1);
+      double a = 0.75, b = -1.5;
+      auto at = [&](const MatrixXd& v) {
+        NetworkArgs with = args;
+        with.inputs[i] = v;
+        return MatrixXd(run_network(*net, with)->output);
+      };
+      MatrixXd lhs = at(a * x + b * y), rhs = a * at(x) + b * at(y);
+      double scale = 1.0 + lhs.cwiseAbs().maxCoeff() + rhs.cwiseAbs().maxCoeff();
+      RC_ASSERT((lhs - rhs).cwiseAbs().maxCoeff() <= 1e-9 * scale);
+      d.count("input #" + std::to_string(i + 1) + " perturbed");
+    }
+  });
+  d.print();
+  d.expect_at_least("input #1 perturbed", 1.0);
+  d.expect_at_least("input #2 perturbed", 0.2);
+  d.expect_at_least("input #3 perturbed", 0.1);
 }
 
 RC_GTEST_PROP(Network, GradientsMatchFiniteDifferences, (const Case& c)) {
@@ -155,6 +169,20 @@ TEST(Generator, EveryConstructAppearsAtEveryType) {
     Case c = testing::gen_case()(rc::Random(static_cast<std::uint64_t>(seed) * 7919 + 1), 60).value();
     for (const std::string& tag : testing::construct_tags(c.program.program)) ++counts[tag];
     if (!c.args.empty()) ++counts["(open program)"];
+    // Table literals (construct_tags does not name them): in the program, and in its inputs.
+    bool table_in_program = false, table_in_input = false;
+    for_each_subterm(c.program.program, [&](const Term& t) { table_in_program = table_in_program || t.is<Table>(); });
+    for (const TermPtr& arg : c.args) {
+      std::vector<const Term*> todo{arg.get()};
+      while (!todo.empty()) {
+        const Term* t = todo.back();
+        todo.pop_back();
+        table_in_input = table_in_input || t->is<Table>();
+        append_children(*t, todo);
+      }
+    }
+    if (table_in_program) ++counts["table literal (in the program)"];
+    if (table_in_input) ++counts["table literal (in an input)"];
   }
   std::cout << "constructs by type, % of " << n << " generated cases:\n";
   for (const auto& [tag, count] : counts) std::cout << "  " << tag << ": " << 100.0 * count / n << "%\n";
@@ -165,6 +193,9 @@ TEST(Generator, EveryConstructAppearsAtEveryType) {
     }
   for (const char* tag : {"succ : Nat", "numeral : Nat", "param inside iter step", "(open program)"})
     EXPECT_GT(counts[tag], 0) << tag;
+  // Minimum shares, not only presence: tables (T-Table) in programs and in inputs.
+  EXPECT_GE(counts["table literal (in the program)"], n * 3 / 10) << "table literals in under 30% of programs";
+  EXPECT_GE(counts["table literal (in an input)"], n / 10) << "table literals in under 10% of inputs";
 }
 
 }  // namespace
