@@ -27,16 +27,41 @@ Mutant mutant_from_environment() {
   return *m;
 }
 
-RC_GTEST_PROP(Oracle, CompilerAgreesWithInterpreter, (const Case& c)) {
-  testing::OracleOptions options;
-  options.depths = {1, 3, 6, 9};
-  options.mutant = mutant_from_environment();
-  testing::Verdict v = testing::cross_check(c, options);
-  if (!v.ok) RC_FAIL(v.failure);
-  RC_CLASSIFY(v.skipped, "interpreter hit a resource limit");
-  RC_CLASSIFY(v.depths_checked > 0, "compared at some depth");
-  RC_CLASSIFY(v.overflows_seen > 0, "overflow reported at some depth");
-  RC_CLASSIFY(!c.args.empty(), "open program");
+TEST(Oracle, CompilerAgreesWithInterpreter) {
+  test::Distribution d("Oracle.CompilerAgreesWithInterpreter");
+  const char* mutant = std::getenv("CAJAL_MUTANT");
+  rc::detail::checkGTest([&](const Case& c) {
+    testing::OracleOptions options;
+    options.depths = {1, 3, 6, 9};
+    options.mutant = mutant_from_environment();
+    testing::Verdict v = testing::cross_check(c, options);
+    if (!v.ok) RC_FAIL(v.failure);
+    RC_CLASSIFY(v.skipped, "interpreter hit a resource limit");
+    RC_CLASSIFY(v.depths_checked > 0, "compared at some depth");
+    RC_CLASSIFY(v.overflows_seen > 0, "overflow reported at some depth");
+    RC_CLASSIFY(!c.args.empty(), "open program");
+    d.trial();
+    d.count("interpreter hit a resource limit", v.skipped);
+    d.count("compared at some depth", v.depths_checked > 0);
+    d.count("overflow reported at some depth", v.overflows_seen > 0);
+    d.count("open program", !c.args.empty());
+    bool kinds[3] = {false, false, false};
+    for (const TypePtr& t : c.arg_types) kinds[t->is_arrow() ? 2 : t->kind == Type::Kind::Nat ? 1 : 0] = true;
+    d.count("an input of type Bool", kinds[0]);
+    d.count("an input of type Nat", kinds[1]);
+    d.count("an input of function type", kinds[2]);
+    d.count("a param", !c.program.param_values.empty());
+  });
+  d.print();
+  if (mutant && *mutant) return;  // (a mutant stops the run early: its shares mean nothing)
+  d.expect_at_least("compared at some depth", 0.8);
+  d.expect_at_least("overflow reported at some depth", 0.03);
+  d.expect_at_least("open program", 0.5);
+  d.expect_at_least("an input of type Bool", 0.15);
+  d.expect_at_least("an input of type Nat", 0.15);
+  d.expect_at_least("an input of function type", 0.15);
+  d.expect_at_least("a param", 0.3);
+  d.expect_at_most("interpreter hit a resource limit", 0.1);
 }
 
 // Random real inputs and params for a network (no encodings: any real values).
@@ -96,7 +121,7 @@ TEST(Network, IsLinearInEachLinearInput) {
 RC_GTEST_PROP(Network, GradientsMatchFiniteDifferences, (const Case& c)) {
   std::optional<Network> net = compile_case(c, 3);
   RC_PRE(net.has_value());
-  std::srand(*rc::gen::inRange(0, 1 << 30));
+  std::srand(*rc::gen::resize(100, rc::gen::inRange(0, 1 << 30)));  // (full range at any size)
   NetworkArgs args = random_args(*net, 2);
   Result<NetworkRun> base = run_network(*net, args);
   RC_ASSERT(base.ok());
@@ -129,7 +154,7 @@ RC_GTEST_PROP(Network, SerializedNetworksRunIdentically, (const Case& c)) {
   RC_PRE(net.has_value());
   Result<Network> back = network_from_json(to_json(*net));
   RC_ASSERT(back.ok());
-  std::srand(*rc::gen::inRange(0, 1 << 30));
+  std::srand(*rc::gen::resize(100, rc::gen::inRange(0, 1 << 30)));  // (full range at any size)
   NetworkArgs args = random_args(*net, 3);
   RC_ASSERT(run_network(*net, args)->output == run_network(*back, args)->output);
 }
@@ -210,7 +235,17 @@ namespace {
 // `cajal prove`'s symbolic rules and the interpreter are two implementations of the same big-step
 // semantics: on concrete inputs they give the same value, and agree on whether the run needed a
 // natural above the depth.
-RC_GTEST_PROP(Prove, SymbolicRulesAgreeWithTheInterpreter, (const Case& c)) {
+void symbolic_rules_agree(const Case& c, test::Distribution& d);
+
+TEST(Prove, SymbolicRulesAgreeWithTheInterpreter) {
+  test::Distribution d("Prove.SymbolicRulesAgreeWithTheInterpreter");
+  rc::detail::checkGTest([&](const Case& c) { symbolic_rules_agree(c, d); });
+  d.print();
+  d.expect_at_least("within the depth", 0.3);
+  d.expect_at_most("not supported by the symbolic rules", 0.5);
+}
+
+void symbolic_rules_agree(const Case& c, test::Distribution& d) {
   const int depth = 4;
   Result<CheckedProgram> checked = check_program(c.program.program);
   RC_ASSERT(checked.ok());
@@ -252,11 +287,15 @@ RC_GTEST_PROP(Prove, SymbolicRulesAgreeWithTheInterpreter, (const Case& c)) {
   RC_PRE(inputs_fit);
 
   Result<SymbolicRun> symbolic = symbolic_run(loaded, args, params, depth, values);
+  d.trial();
   if (!symbolic) {  // functions of functions: `prove` says unknown for these
     RC_ASSERT(symbolic.diagnostics.front().message.rfind("not supported", 0) == 0);
     RC_CLASSIFY(true, "not supported by the symbolic rules");
+    d.count("not supported by the symbolic rules");
     return;
   }
+  d.count("within the depth", within);
+  d.count("outside the depth", !within);
   if (within) {
     RC_ASSERT(!symbolic->exceeded_depth);
     RC_ASSERT(symbolic->value == *decode(*encoded, *type, depth));
