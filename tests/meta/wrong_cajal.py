@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/python3 -S
 """A deliberately wrong `cajal`, for testing the CLI tests: runs the real one ($CAJAL_REAL_CLI)
 and changes one thing about what it prints or returns, chosen by $CAJAL_WRONG:
   none      nothing (the suite must pass: the wrapper itself is transparent)
