@@ -1,23 +1,23 @@
 #!/usr/bin/env bash
 # `cajal check` prints, with a counterexample, the two `cajal run` commands that reproduce it:
-# run them and check that they print the two values the counterexample states, and that these
-# differ. Usage: check_reproduces.sh CAJAL CHECK-ARGS...
+# run them (each must exit 0) and check that they print the two values the counterexample states,
+# and that these differ. Usage: check_reproduces.sh CAJAL CHECK-ARGS...
 set -euo pipefail
-cajal=$1
+source "$(dirname "$0")/lib.sh"
+cajal=$(cajal_under_test "$1")
 shift
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-set +e
-"$cajal" check "$@" > "$dir/out.txt" 2> "$dir/err.txt"
-code=$?
-set -e
-[ "$code" = 1 ] || { echo "check exited $code, not 1"; cat "$dir/out.txt" "$dir/err.txt"; exit 1; }
+step 1 "$dir/out.txt" -- "$cajal" check "$@"
+grep -q '^not equivalent at depth ' "$dir/out.txt" || { echo "no negative verdict:"; cat "$dir/out.txt"; exit 1; }
 left=$(sed -n 's/^  left  ([^)]*): //p' "$dir/out.txt")
 right=$(sed -n 's/^  right ([^)]*): //p' "$dir/out.txt")
 first=$(sed -n 's/^reproduce: cajal /"$cajal" /p' "$dir/out.txt")
 second=$(grep -A1 '^reproduce:' "$dir/out.txt" | tail -n 1 | sed 's/^ *cajal /"$cajal" /')
-a=$(eval "$first")
-b=$(eval "$second")
+[ -n "$left" ] && [ -n "$right" ] && [ -n "$first" ] && [ -n "$second" ] || { echo "incomplete counterexample:"; cat "$dir/out.txt"; exit 1; }
+step 0 "$dir/a.txt" -- eval "$first"
+step 0 "$dir/b.txt" -- eval "$second"
+a=$(cat "$dir/a.txt") b=$(cat "$dir/b.txt")
 echo "left:  $left / cajal run: $a"
 echo "right: $right / cajal run: $b"
 [ "$a" = "$left" ] && [ "$b" = "$right" ] && [ "$a" != "$b" ] || { echo "the counterexample does not reproduce"; cat "$dir/out.txt"; exit 1; }

@@ -11,6 +11,7 @@
 #include "cajal/network/engine.hpp"
 #include "cajal/testing/oracle.hpp"
 #include "cajal/testing/rapidcheck.hpp"
+#include "distribution.hpp"
 
 namespace cajal {
 namespace {
@@ -27,16 +28,41 @@ Mutant mutant_from_environment() {
   return *m;
 }
 
-RC_GTEST_PROP(Oracle, CompilerAgreesWithInterpreter, (const Case& c)) {
-  testing::OracleOptions options;
-  options.depths = {1, 3, 6, 9};
-  options.mutant = mutant_from_environment();
-  testing::Verdict v = testing::cross_check(c, options);
-  if (!v.ok) RC_FAIL(v.failure);
-  RC_CLASSIFY(v.skipped, "interpreter hit a resource limit");
-  RC_CLASSIFY(v.depths_checked > 0, "compared at some depth");
-  RC_CLASSIFY(v.overflows_seen > 0, "overflow reported at some depth");
-  RC_CLASSIFY(!c.args.empty(), "open program");
+TEST(Oracle, CompilerAgreesWithInterpreter) {
+  test::Distribution d("Oracle.CompilerAgreesWithInterpreter");
+  const char* mutant = std::getenv("CAJAL_MUTANT");
+  rc::detail::checkGTest([&](const Case& c) {
+    testing::OracleOptions options;
+    options.depths = {1, 3, 6, 9};
+    options.mutant = mutant_from_environment();
+    testing::Verdict v = testing::cross_check(c, options);
+    if (!v.ok) RC_FAIL(v.failure);
+    RC_CLASSIFY(v.skipped, "interpreter hit a resource limit");
+    RC_CLASSIFY(v.depths_checked > 0, "compared at some depth");
+    RC_CLASSIFY(v.overflows_seen > 0, "overflow reported at some depth");
+    RC_CLASSIFY(!c.args.empty(), "open program");
+    d.trial();
+    d.count("interpreter hit a resource limit", v.skipped);
+    d.count("compared at some depth", v.depths_checked > 0);
+    d.count("overflow reported at some depth", v.overflows_seen > 0);
+    d.count("open program", !c.args.empty());
+    bool kinds[3] = {false, false, false};
+    for (const TypePtr& t : c.arg_types) kinds[t->is_arrow() ? 2 : t->kind == Type::Kind::Nat ? 1 : 0] = true;
+    d.count("an input of type Bool", kinds[0]);
+    d.count("an input of type Nat", kinds[1]);
+    d.count("an input of function type", kinds[2]);
+    d.count("a param", !c.program.param_values.empty());
+  });
+  d.print();
+  if (mutant && *mutant) return;  // (a mutant stops the run early: its shares mean nothing)
+  d.expect_at_least("compared at some depth", 0.8);
+  d.expect_at_least("overflow reported at some depth", 0.03);
+  d.expect_at_least("open program", 0.5);
+  d.expect_at_least("an input of type Bool", 0.15);
+  d.expect_at_least("an input of type Nat", 0.15);
+  d.expect_at_least("an input of function type", 0.15);
+  d.expect_at_least("a param", 0.3);
+  d.expect_at_most("interpreter hit a resource limit", 0.1);
 }
 
 // Random real inputs and params for a network (no encodings: any real values).
@@ -61,29 +87,42 @@ std::optional<Network> compile_case(const Case& c, int depth) {
   return std::move(*net);
 }
 
-RC_GTEST_PROP(Network, IsLinearInEachLinearInput, (const Case& c)) {
-  RC_PRE(!c.args.empty());
-  std::optional<Network> net = compile_case(c, 4);
-  RC_PRE(net.has_value());
-  std::srand(*rc::gen::inRange(0, 1 << 30));
-  NetworkArgs args = random_args(*net, 1);
-  std::size_t i = static_cast<std::size_t>(*rc::gen::inRange<int>(0, static_cast<int>(args.inputs.size())));
-  MatrixXd x = args.inputs[i], y = MatrixXd::Random(x.rows(), 1);
-  double a = 0.75, b = -1.5;
-  auto at = [&](const MatrixXd& v) {
-    NetworkArgs with = args;
-    with.inputs[i] = v;
-    return MatrixXd(run_network(*net, with)->output);
-  };
-  MatrixXd lhs = at(a * x + b * y), rhs = a * at(x) + b * at(y);
-  double scale = 1.0 + lhs.cwiseAbs().maxCoeff() + rhs.cwiseAbs().maxCoeff();
-  RC_ASSERT((lhs - rhs).cwiseAbs().maxCoeff() <= 1e-9 * scale);
+// Linear in each input separately: for every input i (not only the first ones), with the other
+// inputs fixed, f(.., a x + b y, ..) = a f(.., x, ..) + b f(.., y, ..).
+TEST(Network, IsLinearInEachLinearInput) {
+  test::Distribution d("Network.IsLinearInEachLinearInput");
+  rc::detail::checkGTest([&](const Case& c) {
+    RC_PRE(!c.args.empty());
+    std::optional<Network> net = compile_case(c, 4);
+    RC_PRE(net.has_value());
+    d.trial();
+    std::srand(*rc::gen::resize(100, rc::gen::inRange(0, 1 << 30)));
+    NetworkArgs args = random_args(*net, 1);
+    d.count(std::to_string(args.inputs.size()) + " input(s), each perturbed");
+    for (std::size_t i = 0; i < args.inputs.size(); ++i) {
+      MatrixXd x = args.inputs[i], y = MatrixXd::Random(x.rows(), 1);
+      double a = 0.75, b = -1.5;
+      auto at = [&](const MatrixXd& v) {
+        NetworkArgs with = args;
+        with.inputs[i] = v;
+        return MatrixXd(run_network(*net, with)->output);
+      };
+      MatrixXd lhs = at(a * x + b * y), rhs = a * at(x) + b * at(y);
+      double scale = 1.0 + lhs.cwiseAbs().maxCoeff() + rhs.cwiseAbs().maxCoeff();
+      RC_ASSERT((lhs - rhs).cwiseAbs().maxCoeff() <= 1e-9 * scale);
+      d.count("input #" + std::to_string(i + 1) + " perturbed");
+    }
+  });
+  d.print();
+  d.expect_at_least("input #1 perturbed", 1.0);
+  d.expect_at_least("input #2 perturbed", 0.2);
+  d.expect_at_least("input #3 perturbed", 0.1);
 }
 
 RC_GTEST_PROP(Network, GradientsMatchFiniteDifferences, (const Case& c)) {
   std::optional<Network> net = compile_case(c, 3);
   RC_PRE(net.has_value());
-  std::srand(*rc::gen::inRange(0, 1 << 30));
+  std::srand(*rc::gen::resize(100, rc::gen::inRange(0, 1 << 30)));  // (full range at any size)
   NetworkArgs args = random_args(*net, 2);
   Result<NetworkRun> base = run_network(*net, args);
   RC_ASSERT(base.ok());
@@ -116,7 +155,7 @@ RC_GTEST_PROP(Network, SerializedNetworksRunIdentically, (const Case& c)) {
   RC_PRE(net.has_value());
   Result<Network> back = network_from_json(to_json(*net));
   RC_ASSERT(back.ok());
-  std::srand(*rc::gen::inRange(0, 1 << 30));
+  std::srand(*rc::gen::resize(100, rc::gen::inRange(0, 1 << 30)));  // (full range at any size)
   NetworkArgs args = random_args(*net, 3);
   RC_ASSERT(run_network(*net, args)->output == run_network(*back, args)->output);
 }
@@ -156,6 +195,20 @@ TEST(Generator, EveryConstructAppearsAtEveryType) {
     Case c = testing::gen_case()(rc::Random(static_cast<std::uint64_t>(seed) * 7919 + 1), 60).value();
     for (const std::string& tag : testing::construct_tags(c.program.program)) ++counts[tag];
     if (!c.args.empty()) ++counts["(open program)"];
+    // Table literals (construct_tags does not name them): in the program, and in its inputs.
+    bool table_in_program = false, table_in_input = false;
+    for_each_subterm(c.program.program, [&](const Term& t) { table_in_program = table_in_program || t.is<Table>(); });
+    for (const TermPtr& arg : c.args) {
+      std::vector<const Term*> todo{arg.get()};
+      while (!todo.empty()) {
+        const Term* t = todo.back();
+        todo.pop_back();
+        table_in_input = table_in_input || t->is<Table>();
+        append_children(*t, todo);
+      }
+    }
+    if (table_in_program) ++counts["table literal (in the program)"];
+    if (table_in_input) ++counts["table literal (in an input)"];
   }
   std::cout << "constructs by type, % of " << n << " generated cases:\n";
   for (const auto& [tag, count] : counts) std::cout << "  " << tag << ": " << 100.0 * count / n << "%\n";
@@ -166,6 +219,9 @@ TEST(Generator, EveryConstructAppearsAtEveryType) {
     }
   for (const char* tag : {"succ : Nat", "numeral : Nat", "param inside iter step", "(open program)"})
     EXPECT_GT(counts[tag], 0) << tag;
+  // Minimum shares, not only presence: tables (T-Table) in programs and in inputs.
+  EXPECT_GE(counts["table literal (in the program)"], n * 3 / 10) << "table literals in under 30% of programs";
+  EXPECT_GE(counts["table literal (in an input)"], n / 10) << "table literals in under 10% of inputs";
 }
 
 }  // namespace
@@ -180,7 +236,17 @@ namespace {
 // `cajal prove`'s symbolic rules and the interpreter are two implementations of the same big-step
 // semantics: on concrete inputs they give the same value, and agree on whether the run needed a
 // natural above the depth.
-RC_GTEST_PROP(Prove, SymbolicRulesAgreeWithTheInterpreter, (const Case& c)) {
+void symbolic_rules_agree(const Case& c, test::Distribution& d);
+
+TEST(Prove, SymbolicRulesAgreeWithTheInterpreter) {
+  test::Distribution d("Prove.SymbolicRulesAgreeWithTheInterpreter");
+  rc::detail::checkGTest([&](const Case& c) { symbolic_rules_agree(c, d); });
+  d.print();
+  d.expect_at_least("within the depth", 0.3);
+  d.expect_at_most("not supported by the symbolic rules", 0.5);
+}
+
+void symbolic_rules_agree(const Case& c, test::Distribution& d) {
   const int depth = 4;
   Result<CheckedProgram> checked = check_program(c.program.program);
   RC_ASSERT(checked.ok());
@@ -222,11 +288,15 @@ RC_GTEST_PROP(Prove, SymbolicRulesAgreeWithTheInterpreter, (const Case& c)) {
   RC_PRE(inputs_fit);
 
   Result<SymbolicRun> symbolic = symbolic_run(loaded, args, params, depth, values);
+  d.trial();
   if (!symbolic) {  // functions of functions: `prove` says unknown for these
     RC_ASSERT(symbolic.diagnostics.front().message.rfind("not supported", 0) == 0);
     RC_CLASSIFY(true, "not supported by the symbolic rules");
+    d.count("not supported by the symbolic rules");
     return;
   }
+  d.count("within the depth", within);
+  d.count("outside the depth", !within);
   if (within) {
     RC_ASSERT(!symbolic->exceeded_depth);
     RC_ASSERT(symbolic->value == *decode(*encoded, *type, depth));

@@ -84,13 +84,13 @@ TEST(Prove, UnsupportedProgramsAreUnknownNeverProved) {
 }
 
 TEST(Prove, EverySpecExampleIsProvedAtDepthNine) {
+  // Correctness only: how long a proof takes belongs to the benchmarks (bench/), not to a test.
   for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(CAJAL_SOURCE_DIR) / "spec/examples")) {
     if (entry.path().extension() != ".cj") continue;
     std::ifstream in(entry.path());
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     ProveResult r = prove(text);
     EXPECT_EQ(r.verdict, ProveResult::Verdict::Proved) << entry.path() << ": " << r.reason;
-    EXPECT_LT(r.seconds, 5.0) << entry.path();
   }
 }
 
