@@ -28,16 +28,19 @@ CAJAL_COMMAND(fuzz)
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
       {"run", "run FILE [--arg TERM]... [--param NAME=TERM]... [--def NAME] [--json] [--max-steps N]\n"
-              "  run -e TERM [--arg TERM]... [--json]",
-       "evaluate `main` applied to the arguments and print the value", define_run, cmd_run},
+              "  run -e TERM [--arg TERM]... [--json]\n"
+              "  run FILE --engine network [--depth D] [--mutant NAME] ...",
+       "evaluate `main` applied to the arguments and print the value (--engine network:\n"
+       "with the compiled network instead of the interpreter)",
+       define_run, cmd_run},
       {"type", "type FILE [--json] [--derivation]",
        "print the type of every def and param (and how each was derived)", define_type, cmd_type},
       {"fmt", "fmt FILE", "print the program in canonical layout", define_fmt, cmd_fmt},
       {"compile",
        "compile FILE [--depth D] [--json] [--show] [--emit json|torch [--out F]] [--param NAME=TERM]... [--certify DIR]",
        "compile main to neurons: --json prints main's materialized tensor,\n"
-       "                 --show the network, --emit json the serialized network,\n"
-       "                 --emit torch a PyTorch module (imports only torch)",
+       "--show the network, --emit json the serialized network,\n"
+       "--emit torch a PyTorch module (imports only torch)",
        define_compile, cmd_compile},
       {"grad", "grad FILE [--arg TERM]... [--param NAME=TERM]... [--depth D] [--json]",
        "gradients of the summed output w.r.t. every input and param", define_grad, cmd_grad},
@@ -46,13 +49,13 @@ const std::vector<Command>& commands() {
       {"verify", "verify DIR", "re-check a certificate written by `compile --certify DIR`", define_verify, cmd_verify},
       {"train", "train FILE --data EXAMPLES.jsonl [--epochs N] [--lr X] [--seed S] [--depth D] [--out F] [--extract]",
        "fit the params to input/output examples (Adam); --extract writes each learned\n"
-       "                 function as the nearest table, a program `check` and `prove` can verify",
+       "function as the nearest table, a program `check` and `prove` can verify",
        define_train, cmd_train},
       {"check",
        "check A B [--depth D] [--neural] [--timeout S] [--method auto|exhaustive|symbolic] [--json]\n"
        "  check FILE --defs F G [...]",
        "decide whether two programs' mains (or two defs) mean the same for every\n"
-       "                 input up to depth D; a counterexample is printed in source syntax",
+       "input up to depth D; a counterexample is printed in source syntax",
        define_check, cmd_check},
       {"lemmas", "lemmas [--out DIR] [--check DIR] [--depth D]",
        "write the compiler's rule lemmas as SMT-LIB2 files, or re-check them with Z3", define_lemmas, cmd_lemmas},
@@ -66,7 +69,11 @@ namespace {
 
 std::string usage() {
   std::string out = "usage: cajal <command> [options]\n\ncommands:\n";
-  for (const Command& c : commands()) out += "  " + std::string(c.synopsis) + "\n                 " + c.summary + "\n";
+  for (const Command& c : commands()) {
+    std::string summary = c.summary;
+    for (std::size_t at = 0; (at = summary.find('\n', at)) != std::string::npos; at += 18) summary.insert(at + 1, 17, ' ');
+    out += "  " + std::string(c.synopsis) + "\n                 " + summary + "\n";
+  }
   out +=
       "\nFILE may be `-` for standard input. `cajal help COMMAND` or `cajal COMMAND --help` prints a\n"
       "command's flags. Exit codes: 0 success, 1 negative verdict, 2 invalid input, 3 inconclusive,\n"

@@ -6,7 +6,7 @@
 namespace cajal::cli {
 
 void Options::positionals(const std::string& name, const std::string& help) {
-  CLI::Option* opt = app_.add_option(name, positional_, help);
+  CLI::Option* opt = app_.add_option(name, positional_, help)->type_name("");
   if (help.empty()) opt->group("");  // a command that takes none: collected only to be refused
 }
 

@@ -2,7 +2,7 @@
 """Tests of the tests: a short mutation run. Each mutant is a deliberately wrong program; the suite
 that should notice it runs against it, and the mutant is killed when a test fails.
 
-  - compiler mutants (include/cajal/compile/mutant.hpp: swap-if, succ-backwards, iter-extra-step,
+  - compiler mutants (include/cajal/testing/mutant.hpp: swap-if, succ-backwards, iter-extra-step,
     transposed-matrix) against the oracle property, killed only by the oracle's own counterexample
     message (as the property.mutant.* CTests);
   - CLI and printer mutants (tests/meta/wrong_cajal.py: one printed value, one JSON field, one
