@@ -155,79 +155,115 @@ Op read_op(const std::string& s) {
   throw BadNetwork{"unknown neuron kind `" + s + "`"};
 }
 
-// Checks the invariants the engine relies on: ids in range and earlier than their user, subgraphs
-// used once and after their parent, and every dimension consistent with its operation.
-void validate(const Network& net) {
-  const std::size_t nat = static_cast<std::size_t>(net.depth) + 1;
+[[noreturn]] void bad_node(std::size_t g, std::size_t i, const std::string& what) {
+  throw BadNetwork{"graph " + std::to_string(g) + ", node " + std::to_string(i) + ": " + what};
+}
+
+// The arity of each operation (Iterate and Abstract: at least, before their captures).
+std::size_t arity(Op op) {
+  switch (op) {
+    case Op::Input:
+    case Op::Param:
+    case Op::Const:
+    case Op::Abstract: return 0;
+    case Op::Shift: return 1;
+    case Op::Apply:
+    case Op::Iterate: return 2;
+    case Op::Mix: return 3;
+  }
+  return 0;
+}
+
+// 1. Structure, before anything follows an index: at least one graph; every output, input and
+//    argument index in range, arguments before their user; each Input neuron listed once among
+//    its graph's inputs; argument counts; subgraphs after their parent, each used by exactly one
+//    neuron, with one input per capture (plus the state or binder).
+void validate_structure(const Network& net) {
+  if (net.graphs.empty()) throw BadNetwork{"no graphs"};
   std::vector<int> used_by(net.graphs.size(), -1);
-  auto fail = [](std::size_t g, std::size_t i, const std::string& what) {
-    throw BadNetwork{"graph " + std::to_string(g) + ", node " + std::to_string(i) + ": " + what};
-  };
   for (std::size_t gi = 0; gi < net.graphs.size(); ++gi) {
     const Graph& g = net.graphs[gi];
     if (g.output < 0 || static_cast<std::size_t>(g.output) >= g.nodes.size())
       throw BadNetwork{"graph " + std::to_string(gi) + ": output out of range"};
-    for (int in : g.inputs)
+    std::vector<int> listed(g.nodes.size(), 0);
+    for (int in : g.inputs) {
       if (in < 0 || static_cast<std::size_t>(in) >= g.nodes.size() || g.nodes[static_cast<std::size_t>(in)].op != Op::Input)
         throw BadNetwork{"graph " + std::to_string(gi) + ": an input is not an input neuron"};
+      if (listed[static_cast<std::size_t>(in)]++) throw BadNetwork{"graph " + std::to_string(gi) + ": an input is listed twice"};
+    }
     for (std::size_t i = 0; i < g.nodes.size(); ++i) {
       const Node& n = g.nodes[i];
+      if (n.op == Op::Input && !listed[i]) bad_node(gi, i, "an input neuron that is not among the graph's inputs");
       for (int a : n.args)
-        if (a < 0 || static_cast<std::size_t>(a) >= i) fail(gi, i, "argument out of order");
+        if (a < 0 || static_cast<std::size_t>(a) >= i) bad_node(gi, i, "argument out of order");
+      const bool captures = n.op == Op::Iterate || n.op == Op::Abstract;
+      if (captures ? n.args.size() < arity(n.op) : n.args.size() != arity(n.op))
+        bad_node(gi, i, std::string(op_name(n.op)) + " takes " + std::to_string(arity(n.op)) + " arguments");
+      if (!captures) continue;
+      if (n.sub <= static_cast<int>(gi) || static_cast<std::size_t>(n.sub) >= net.graphs.size())
+        bad_node(gi, i, "subgraph out of range");
+      if (used_by[static_cast<std::size_t>(n.sub)] != -1) bad_node(gi, i, "subgraph used twice");
+      used_by[static_cast<std::size_t>(n.sub)] = static_cast<int>(gi);
+    }
+  }
+  for (std::size_t gi = 1; gi < net.graphs.size(); ++gi)
+    if (used_by[gi] == -1) throw BadNetwork{"graph " + std::to_string(gi) + " is not used by any neuron"};
+  // Every subgraph has been checked above (its indices are in range): its inputs can be counted.
+  for (std::size_t gi = 0; gi < net.graphs.size(); ++gi)
+    for (std::size_t i = 0; i < net.graphs[gi].nodes.size(); ++i) {
+      const Node& n = net.graphs[gi].nodes[i];
+      if ((n.op == Op::Iterate || n.op == Op::Abstract) &&
+          net.graphs[static_cast<std::size_t>(n.sub)].inputs.size() != n.args.size() - arity(n.op) + 1)
+        bad_node(gi, i, "captures do not match the subgraph's inputs");
+    }
+  if (net.graphs[0].inputs.size() != net.inputs.size()) throw BadNetwork{"inputs do not match graph 0"};
+}
+
+// 2. Dimensions, on a network whose structure is valid: every neuron's dimension consistent with
+//    its operation, arguments and subgraph; the network's inputs, output and params with their types.
+void validate_dimensions(const Network& net) {
+  const std::size_t nat = static_cast<std::size_t>(net.depth) + 1;
+  for (std::size_t gi = 0; gi < net.graphs.size(); ++gi) {
+    const Graph& g = net.graphs[gi];
+    for (std::size_t i = 0; i < g.nodes.size(); ++i) {
+      const Node& n = g.nodes[i];
       auto arg_dim = [&](std::size_t k) { return g.nodes[static_cast<std::size_t>(n.args[k])].dim; };
-      auto want_args = [&](std::size_t k) {
-        if (n.args.size() != k) fail(gi, i, std::string(op_name(n.op)) + " takes " + std::to_string(k) + " arguments");
-      };
-      if (n.dim == 0) fail(gi, i, "zero dimension");
+      if (n.dim == 0) bad_node(gi, i, "zero dimension");
       switch (n.op) {
         case Op::Input:
-        case Op::Param: want_args(0); break;
+        case Op::Param: break;
         case Op::Const:
-          want_args(0);
-          if (static_cast<std::size_t>(n.value.size()) != n.dim) fail(gi, i, "constant of the wrong size");
+          if (static_cast<std::size_t>(n.value.size()) != n.dim) bad_node(gi, i, "constant of the wrong size");
           break;
         case Op::Shift:
-          want_args(1);
-          if (n.dim != nat || arg_dim(0) != nat) fail(gi, i, "shift is not on naturals");
+          if (n.dim != nat || arg_dim(0) != nat) bad_node(gi, i, "shift is not on naturals");
           break;
         case Op::Mix:
-          want_args(3);
-          if (arg_dim(0) != 2 || arg_dim(1) != n.dim || arg_dim(2) != n.dim) fail(gi, i, "mix dimensions");
+          if (arg_dim(0) != 2 || arg_dim(1) != n.dim || arg_dim(2) != n.dim) bad_node(gi, i, "mix dimensions");
           break;
         case Op::Apply:
-          want_args(2);
-          if (n.rows * n.cols != arg_dim(0) || n.cols != arg_dim(1) || n.rows != n.dim) fail(gi, i, "apply dimensions");
+          if (n.rows * n.cols != arg_dim(0) || n.cols != arg_dim(1) || n.rows != n.dim) bad_node(gi, i, "apply dimensions");
           break;
         case Op::Iterate:
         case Op::Abstract: {
-          std::size_t fixed = n.op == Op::Iterate ? 2 : 0;
-          if (n.sub <= static_cast<int>(gi) || static_cast<std::size_t>(n.sub) >= net.graphs.size())
-            fail(gi, i, "subgraph out of range");
-          if (used_by[static_cast<std::size_t>(n.sub)] != -1) fail(gi, i, "subgraph used twice");
-          used_by[static_cast<std::size_t>(n.sub)] = static_cast<int>(gi);
+          const std::size_t fixed = arity(n.op);
           const Graph& s = net.graphs[static_cast<std::size_t>(n.sub)];
-          if (n.args.size() < fixed || s.inputs.size() != n.args.size() - fixed + 1)
-            fail(gi, i, "captures do not match the subgraph's inputs");
           for (std::size_t k = fixed; k < n.args.size(); ++k)
             if (s.nodes[static_cast<std::size_t>(s.inputs[k - fixed + 1])].dim != arg_dim(k))
-              fail(gi, i, "capture dimension");
+              bad_node(gi, i, "capture dimension");
           std::size_t first_in = s.nodes[static_cast<std::size_t>(s.inputs[0])].dim;
           std::size_t out = s.nodes[static_cast<std::size_t>(s.output)].dim;
           if (n.op == Op::Iterate) {
             if (arg_dim(0) != n.dim || arg_dim(1) != nat || first_in != n.dim || out != n.dim)
-              fail(gi, i, "iterate dimensions");
+              bad_node(gi, i, "iterate dimensions");
           } else if (first_in != n.cols || out != n.rows || n.dim != n.rows * n.cols) {
-            fail(gi, i, "abstract dimensions");
+            bad_node(gi, i, "abstract dimensions");
           }
           break;
         }
       }
     }
   }
-  for (std::size_t gi = 1; gi < net.graphs.size(); ++gi)
-    if (used_by[gi] == -1) throw BadNetwork{"graph " + std::to_string(gi) + " is not used by any neuron"};
-  if (net.graphs.empty()) throw BadNetwork{"no graphs"};
-  if (net.graphs[0].inputs.size() != net.inputs.size()) throw BadNetwork{"inputs do not match graph 0"};
   for (std::size_t k = 0; k < net.inputs.size(); ++k)
     if (dimension(*net.inputs[k].type, net.depth) != net.graphs[0].nodes[static_cast<std::size_t>(net.graphs[0].inputs[k])].dim)
       throw BadNetwork{"input " + net.inputs[k].name + " has the wrong dimension"};
@@ -241,6 +277,12 @@ void validate(const Network& net) {
           if (p.name == n.name) known = p.type && dimension(*p.type, net.depth) == n.dim;
         if (!known) throw BadNetwork{"param neuron `" + n.name + "` does not match a declared param"};
       }
+}
+
+// The invariants the engine relies on: structure first, then dimensions.
+void validate(const Network& net) {
+  validate_structure(net);
+  validate_dimensions(net);
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
 // The compiler, rule by rule (spec/denotation.md), and the engine that runs what it emits.
+#include <nlohmann/json.hpp>
 #include <random>
 
 #include "cajal/compile/compile.hpp"
@@ -285,6 +286,33 @@ TEST(Serialization, BrokenNetworksAreRejected) {
   std::string wrong_dim = text;
   wrong_dim.replace(wrong_dim.rfind("\"dim\": 2"), 8, "\"dim\": 3");
   EXPECT_FALSE(network_from_json(wrong_dim).ok());
+}
+
+// The structure is checked before any index is followed (network validate: structure, then
+// dimensions). Each of these crashed or slipped through when one pass did both.
+TEST(Serialization, ForgedStructureIsRejectedBeforeItIsFollowed) {
+  Compiled c = compiled("def not = fun b : Bool => if b then false else true\n"
+                        "def main = fun n : Nat => iter { true | y => not y } (n)");
+  nlohmann::json j = nlohmann::json::parse(to_json(c.net));
+  auto rejected = [](const nlohmann::json& forged, const std::string& why) {
+    Result<Network> r = network_from_json(forged.dump());
+    ASSERT_FALSE(r.ok()) << forged.dump();
+    EXPECT_NE(r.diagnostics.front().message.find(why), std::string::npos) << r.diagnostics.front().message;
+  };
+  nlohmann::json forged = j;  // a subgraph that does not exist
+  for (auto& n : forged["graphs"][0]["nodes"])
+    if (n["op"] == "iterate") n["sub"] = 99;
+  rejected(forged, "subgraph out of range");
+  nlohmann::json later = j;  // a subgraph whose input index is out of range, read by its parent
+  later["graphs"][1]["inputs"] = nlohmann::json::array({999});
+  rejected(later, "graph 1: an input is not an input neuron");
+  nlohmann::json unlisted = j;  // an input neuron missing from its graph's input list
+  unlisted["graphs"][0]["inputs"] = nlohmann::json::array();
+  unlisted["inputs"] = nlohmann::json::array();
+  rejected(unlisted, "not among the graph's inputs");
+  nlohmann::json twice = j;  // one input listed twice
+  twice["graphs"][0]["inputs"].push_back(twice["graphs"][0]["inputs"][0]);
+  rejected(twice, "listed twice");
 }
 
 TEST(Overflow, TheNetworkSaysWhichDepthWouldDo) {
