@@ -33,49 +33,59 @@ def stage_of(rel):
     return None
 
 
+def sources(root):
+    """(path relative to root, its folder, its stage) for every C++ file of a stage folder."""
+    for top in ("src", os.path.join("include", "cajal")):
+        for folder, _, names in os.walk(os.path.join(root, top)):
+            for name in sorted(names):
+                if name.endswith((".cpp", ".hpp", ".h")):
+                    rel = os.path.relpath(os.path.join(folder, name), root)
+                    yield rel, folder, stage_of(rel)
+
+
+def line_of(text, m):
+    return text.count("\n", 0, m.start()) + 1
+
+
+def check_file(root, rel, folder, stage, offences, edges):
+    with open(os.path.join(root, rel), encoding="utf-8") as f:
+        text = f.read()
+    if stage != "smt":
+        for m in SOLVER.finditer(text):
+            offences.append(f"{rel}:{line_of(text, m)}: uses z3::solver directly; "
+                            "every solver check goes through the SMT layer (cajal/smt/solver.hpp)")
+    for m in INCLUDE.finditer(text):
+        target = m.group(1)
+        if target.startswith("cajal/"):
+            other = target.split("/")[1]
+        else:  # relative: resolve against the including file's folder
+            other = stage_of(os.path.relpath(os.path.normpath(os.path.join(folder, target)), root))
+            if other is None:
+                continue
+        if other not in RANK:
+            offences.append(f"{rel}:{line_of(text, m)}: includes \"{target}\", which belongs to no stage")
+        elif RANK[other] > RANK[stage]:
+            offences.append(f"{rel}:{line_of(text, m)}: `{stage}` includes \"{target}\" of the later stage `{other}` "
+                            f"(the order is {' < '.join(LAYERS)})")
+        elif other != stage:
+            edges.add((stage, other))
+
+
 def main(argv):
     if len(argv) < 2:
         print(__doc__, file=sys.stderr)
         return 2
     root = argv[1]
     offences, edges, files = [], set(), 0
-    for top in ("src", os.path.join("include", "cajal")):
-        for folder, _, names in os.walk(os.path.join(root, top)):
-            for name in sorted(names):
-                if not name.endswith((".cpp", ".hpp", ".h")):
-                    continue
-                path = os.path.join(folder, name)
-                rel = os.path.relpath(path, root)
-                stage = stage_of(rel)
-                if stage is None:
-                    continue
-                if stage not in RANK:
-                    offences.append(f"{rel}: folder `{stage}` is not a stage (add it to LAYERS in scripts/check-layers.py and to CAJAL_LAYERS in CMakeLists.txt)")
-                    continue
-                files += 1
-                with open(path, encoding="utf-8") as f:
-                    text = f.read()
-                if stage != "smt":
-                    for m in SOLVER.finditer(text):
-                        offences.append(f"{rel}:{text.count(chr(10), 0, m.start()) + 1}: uses z3::solver directly; "
-                                        "every solver check goes through the SMT layer (cajal/smt/solver.hpp)")
-                for line_no, m in ((text.count("\n", 0, m.start()) + 1, m) for m in INCLUDE.finditer(text)):
-                    target = m.group(1)
-                    if target.startswith("cajal/"):
-                        other = target.split("/")[1]
-                    else:  # relative: resolve against the including file's folder
-                        resolved = os.path.relpath(os.path.normpath(os.path.join(folder, target)), root)
-                        other = stage_of(resolved)
-                        if other is None:
-                            continue
-                    if other not in RANK:
-                        offences.append(f"{rel}:{line_no}: includes \"{target}\", which belongs to no stage")
-                        continue
-                    if other != stage:
-                        edges.add((stage, other))
-                    if RANK[other] > RANK[stage]:
-                        offences.append(f"{rel}:{line_no}: `{stage}` includes \"{target}\" of the later stage `{other}` "
-                                        f"(the order is {' < '.join(LAYERS)})")
+    for rel, folder, stage in sources(root):
+        if stage is None:
+            continue
+        if stage not in RANK:
+            offences.append(f"{rel}: folder `{stage}` is not a stage (add it to LAYERS in scripts/check-layers.py "
+                            "and to CAJAL_LAYERS in CMakeLists.txt)")
+            continue
+        files += 1
+        check_file(root, rel, folder, stage, offences, edges)
     if "--graph" in argv:
         for a, b in sorted(edges, key=lambda e: (RANK[e[0]], RANK[e[1]])):
             print(f"{a} -> {b}")

@@ -118,6 +118,53 @@ std::string numeral_text(const z3::expr& e) {
   return s;
 }
 
+// A point where the nonzero polynomial d (in the params' entries) is nonzero, as a counterexample:
+// the basis input `digits`, the params at the point, and both outputs there. A nonzero polynomial
+// is nonzero at almost every point (Schwartz–Zippel): small integers are tried first (readable),
+// then wider ranges; the values are exact. nullopt when 64 tries found none.
+std::optional<EquivalenceResult::Counterexample> witness(const z3::expr& d, const z3::expr_vector& unknowns,
+                                                         const symbolic::SVec& ya, const symbolic::SVec& yb,
+                                                         const Setup& s, const std::vector<std::size_t>& digits,
+                                                         int depth, std::mt19937_64& rng) {
+  z3::context& ctx = d.ctx();
+  for (int attempt = 0; attempt < 64; ++attempt) {
+    std::uniform_int_distribution<int> pick(-(2 + attempt * attempt), 2 + attempt * attempt);
+    z3::expr_vector point(ctx);
+    for (unsigned u = 0; u < unknowns.size(); ++u) point.push_back(ctx.real_val(pick(rng)));
+    z3::expr at = z3::expr(d).substitute(unknowns, point).simplify();
+    if (at.is_numeral() && at.get_decimal_string(0) == "0") continue;
+    EquivalenceResult::Counterexample ce;
+    for (std::size_t k = 0; k < s.positions; ++k)
+      ce.inputs.push_back({s.slots[k].name, basis_text(dimension(*s.slots[k].type, depth), digits[k]), false});
+    unsigned u = 0;
+    for (std::size_t k = s.positions; k < s.slots.size(); ++k) {
+      std::string v = "[";
+      for (std::size_t j = 0; j < dimension(*s.slots[k].type, depth); ++j, ++u)
+        v += (j ? ", " : "") + numeral_text(point[static_cast<int>(u)]);
+      ce.inputs.push_back({s.slots[k].name, v + "]", true});
+    }
+    // An output at the point: in source syntax when it encodes a value, else as a list.
+    auto value_at_point = [&](const symbolic::SVec& y) {
+      std::string v = "[";
+      Eigen::VectorXd numbers(static_cast<Eigen::Index>(y.size()));
+      bool integral = true;
+      for (std::size_t r = 0; r < y.size(); ++r) {
+        z3::expr at_point = z3::expr(y[r]).substitute(unknowns, point).simplify();
+        int64_t i = 0;
+        integral = integral && at_point.is_numeral_i64(i);
+        numbers(static_cast<Eigen::Index>(r)) = static_cast<double>(i);
+        v += (r ? ", " : "") + numeral_text(at_point);
+      }
+      std::optional<std::string> decoded = integral ? decode(numbers, *s.result, depth) : std::nullopt;
+      return decoded ? *decoded : v + "]";
+    };
+    ce.left = value_at_point(ya);
+    ce.right = value_at_point(yb);
+    return ce;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 void neural_polynomial(const Setup& s, const Network& a, const Network& b, const EquivalenceOptions& options,
@@ -170,44 +217,7 @@ void neural_polynomial(const Setup& s, const Network& a, const Network& b, const
       if (d.is_numeral() && d.get_decimal_string(0) == "0") continue;
       differs = true;
       if (out.counterexamples > 0) continue;
-      // A nonzero polynomial is nonzero at almost every point: find one (Schwartz–Zippel), exactly.
-      // Small integers first (readable), then wider ranges.
-      for (int attempt = 0; attempt < 64 && !out.counterexample; ++attempt) {
-        std::uniform_int_distribution<int> pick(-(2 + attempt * attempt), 2 + attempt * attempt);
-        z3::expr_vector point(ctx);
-        for (unsigned u = 0; u < unknowns.size(); ++u) point.push_back(ctx.real_val(pick(rng)));
-        z3::expr at = d.substitute(unknowns, point).simplify();
-        if (at.is_numeral() && at.get_decimal_string(0) == "0") continue;
-        EquivalenceResult::Counterexample ce;
-        for (std::size_t k = 0; k < s.positions; ++k)
-          ce.inputs.push_back({s.slots[k].name, basis_text(dimension(*s.slots[k].type, depth), digits[k]), false});
-        unsigned u = 0;
-        for (std::size_t k = s.positions; k < s.slots.size(); ++k) {
-          std::string v = "[";
-          for (std::size_t j = 0; j < dimension(*s.slots[k].type, depth); ++j, ++u)
-            v += (j ? ", " : "") + numeral_text(point[static_cast<int>(u)]);
-          ce.inputs.push_back({s.slots[k].name, v + "]", true});
-        }
-        // An output at the point: in source syntax when it encodes a value, else as a list.
-        auto value_at_point = [&](const symbolic::SVec& y) {
-          std::string v = "[";
-          Eigen::VectorXd numbers(static_cast<Eigen::Index>(y.size()));
-          bool integral = true;
-          for (std::size_t r = 0; r < y.size(); ++r) {
-            z3::expr e = y[r];
-            z3::expr at_point = e.substitute(unknowns, point).simplify();
-            int64_t i = 0;
-            integral = integral && at_point.is_numeral_i64(i);
-            numbers(static_cast<Eigen::Index>(r)) = static_cast<double>(i);
-            v += (r ? ", " : "") + numeral_text(at_point);
-          }
-          std::optional<std::string> decoded = integral ? decode(numbers, *s.result, depth) : std::nullopt;
-          return decoded ? *decoded : v + "]";
-        };
-        ce.left = value_at_point(ya);
-        ce.right = value_at_point(yb);
-        out.counterexample = ce;
-      }
+      out.counterexample = witness(d, unknowns, ya, yb, s, digits, depth, rng);
       if (!out.counterexample)
         return (void)(out.verdict = Verdict::Unknown,
                       out.reason = "the networks differ as polynomials but no point of difference was found");

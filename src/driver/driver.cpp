@@ -40,6 +40,91 @@ bool is_vector_text(const std::string& text) {
   return first != std::string::npos && text[first] == '[';
 }
 
+// Params: parsed, type-checked and evaluated (or read as raw vectors) into `out`.
+std::vector<Diagnostic> prepare_params(const LoadedProgram& loaded, const RunRequest& request, Prepared& out) {
+  // Params: closed terms of the declared type. They may not mention defs or other params.
+  Program empty;
+  for (const auto& [name, source] : request.params) {
+    const Param* param = loaded.program.find_param(name);
+    if (!param) return {plain_error("--param " + name + ": the program declares no param " + quoted(name))};
+    if (out.params.count(name) || out.param_vectors.count(name))
+      return {plain_error("--param " + name + " is given twice")};
+    if (is_vector_text(source->text())) {  // a raw vector, for the network (a learned weight, say)
+      std::size_t want = dimension(*param->type, request.depth);
+      std::optional<Eigen::VectorXd> x = json_vector(source->text(), want);
+      if (!x)
+        return {error_at(Span{source.get(), 0, static_cast<std::uint32_t>(source->text().size())},
+                                   "param " + quoted(name) + " is a vector: it must be a JSON list of " +
+                                       std::to_string(want) + " finite numbers (the encoding of " +
+                                       print_type(param->type) + " at depth " + std::to_string(request.depth) + ")")};
+      out.param_vectors.emplace(name, *x);
+      continue;
+    }
+    Result<TermPtr> term = parse_term(source);
+    if (!term) return std::move(term.diagnostics);
+    TypeTable types;
+    Result<TypePtr> type = check_closed_term(**term, Globals{}, types);
+    if (!type) return std::move(type.diagnostics);
+    if (!same_type(*type, param->type))
+      return {error_at((*term)->span, "param " + quoted(name) + " is declared as " +
+                                                    print_type(param->type) + " but this value has type " +
+                                                    print_type(*type))};
+    Evaluator closed(empty, {}, request.eval);
+    Result<ValuePtr> value = closed.eval(**term);
+    if (!value) return std::move(value.diagnostics);
+    out.params.emplace(name, *value);
+  }
+  return {};
+}
+
+// Arguments: parsed and type-checked against main's parameter types (or read as raw vectors) into
+// `out`, and the type main has after them.
+std::vector<Diagnostic> prepare_args(const LoadedProgram& loaded, const RunRequest& request, const TypePtr& main_type,
+                                       Prepared& out) {
+  // Arguments: closed terms (they may mention defs and params) of main's parameter types.
+  TypePtr type = main_type;
+  for (std::size_t i = 0; i < request.args.size(); ++i) {
+    const std::string& text = request.args[i]->text();
+    if (is_vector_text(text)) {
+      Span whole{request.args[i].get(), 0, static_cast<std::uint32_t>(text.size())};
+      if (!type->is_arrow())
+        return {error_at(whole, request.entry + " has type " + print_type(main_type) + ", which takes " +
+                                              std::to_string(i) + " arguments, but " +
+                                              std::to_string(request.args.size()) + " were given")};
+      std::size_t want = dimension(*type->from, request.depth);
+      std::optional<Eigen::VectorXd> x = json_vector(text, want);
+      if (!x)
+        return {error_at(whole, "argument " + std::to_string(i + 1) + " is a vector: it must be a JSON list of " +
+                                              std::to_string(want) + " finite numbers (the encoding of " +
+                                              print_type(type->from) + " at depth " + std::to_string(request.depth) + ")")};
+      out.args.push_back(nullptr);
+      out.vectors.push_back(*x);
+      out.arg_types.push_back(type->from);
+      type = type->to;
+      continue;
+    }
+    Result<TermPtr> term = parse_term(request.args[i]);
+    if (!term) return std::move(term.diagnostics);
+    if (!type->is_arrow())
+      return {error_at((*term)->span, request.entry + " has type " + print_type(main_type) + ", which takes " +
+                                                    std::to_string(i) + " argument" + (i == 1 ? "" : "s") + ", but " +
+                                                    std::to_string(request.args.size()) + " were given")};
+    TypeTable types;
+    Result<TypePtr> arg_type = check_closed_term(**term, loaded.checked.globals, types);
+    if (!arg_type) return std::move(arg_type.diagnostics);
+    if (!same_type(*arg_type, type->from))
+      return {error_at((*term)->span, "argument " + std::to_string(i + 1) + " has type " +
+                                                    print_type(*arg_type) + " but main expects " +
+                                                    print_type(type->from))};
+    out.args.push_back(*term);
+    out.vectors.push_back(std::nullopt);
+    out.arg_types.push_back(type->from);
+    type = type->to;
+  }
+  out.result_type = type;
+  return {};
+}
+
 Result<Prepared> prepare(const LoadedProgram& loaded, const RunRequest& request) {
   using R = Result<Prepared>;
   const Global* main = loaded.checked.globals.find(request.entry);
@@ -49,79 +134,8 @@ Result<Prepared> prepare(const LoadedProgram& loaded, const RunRequest& request)
                                   request.entry));
   }
   Prepared out;
-  // Params: closed terms of the declared type. They may not mention defs or other params.
-  Program empty;
-  for (const auto& [name, source] : request.params) {
-    const Param* param = loaded.program.find_param(name);
-    if (!param) return R::failure(plain_error("--param " + name + ": the program declares no param " + quoted(name)));
-    if (out.params.count(name) || out.param_vectors.count(name))
-      return R::failure(plain_error("--param " + name + " is given twice"));
-    if (is_vector_text(source->text())) {  // a raw vector, for the network (a learned weight, say)
-      std::size_t want = dimension(*param->type, request.depth);
-      std::optional<Eigen::VectorXd> x = json_vector(source->text(), want);
-      if (!x)
-        return R::failure(error_at(Span{source.get(), 0, static_cast<std::uint32_t>(source->text().size())},
-                                   "param " + quoted(name) + " is a vector: it must be a JSON list of " +
-                                       std::to_string(want) + " finite numbers (the encoding of " +
-                                       print_type(param->type) + " at depth " + std::to_string(request.depth) + ")"));
-      out.param_vectors.emplace(name, *x);
-      continue;
-    }
-    Result<TermPtr> term = parse_term(source);
-    if (!term) return R::failure(std::move(term.diagnostics));
-    TypeTable types;
-    Result<TypePtr> type = check_closed_term(**term, Globals{}, types);
-    if (!type) return R::failure(std::move(type.diagnostics));
-    if (!same_type(*type, param->type))
-      return R::failure(error_at((*term)->span, "param " + quoted(name) + " is declared as " +
-                                                    print_type(param->type) + " but this value has type " +
-                                                    print_type(*type)));
-    Evaluator closed(empty, {}, request.eval);
-    Result<ValuePtr> value = closed.eval(**term);
-    if (!value) return R::failure(std::move(value.diagnostics));
-    out.params.emplace(name, *value);
-  }
-  // Arguments: closed terms (they may mention defs and params) of main's parameter types.
-  TypePtr type = main->type;
-  for (std::size_t i = 0; i < request.args.size(); ++i) {
-    const std::string& text = request.args[i]->text();
-    if (is_vector_text(text)) {
-      Span whole{request.args[i].get(), 0, static_cast<std::uint32_t>(text.size())};
-      if (!type->is_arrow())
-        return R::failure(error_at(whole, request.entry + " has type " + print_type(main->type) + ", which takes " +
-                                              std::to_string(i) + " arguments, but " +
-                                              std::to_string(request.args.size()) + " were given"));
-      std::size_t want = dimension(*type->from, request.depth);
-      std::optional<Eigen::VectorXd> x = json_vector(text, want);
-      if (!x)
-        return R::failure(error_at(whole, "argument " + std::to_string(i + 1) + " is a vector: it must be a JSON list of " +
-                                              std::to_string(want) + " finite numbers (the encoding of " +
-                                              print_type(type->from) + " at depth " + std::to_string(request.depth) + ")"));
-      out.args.push_back(nullptr);
-      out.vectors.push_back(*x);
-      out.arg_types.push_back(type->from);
-      type = type->to;
-      continue;
-    }
-    Result<TermPtr> term = parse_term(request.args[i]);
-    if (!term) return R::failure(std::move(term.diagnostics));
-    if (!type->is_arrow())
-      return R::failure(error_at((*term)->span, request.entry + " has type " + print_type(main->type) + ", which takes " +
-                                                    std::to_string(i) + " argument" + (i == 1 ? "" : "s") + ", but " +
-                                                    std::to_string(request.args.size()) + " were given"));
-    TypeTable types;
-    Result<TypePtr> arg_type = check_closed_term(**term, loaded.checked.globals, types);
-    if (!arg_type) return R::failure(std::move(arg_type.diagnostics));
-    if (!same_type(*arg_type, type->from))
-      return R::failure(error_at((*term)->span, "argument " + std::to_string(i + 1) + " has type " +
-                                                    print_type(*arg_type) + " but main expects " +
-                                                    print_type(type->from)));
-    out.args.push_back(*term);
-    out.vectors.push_back(std::nullopt);
-    out.arg_types.push_back(type->from);
-    type = type->to;
-  }
-  out.result_type = type;
+  if (std::vector<Diagnostic> d = prepare_params(loaded, request, out); !d.empty()) return R::failure(std::move(d));
+  if (std::vector<Diagnostic> d = prepare_args(loaded, request, main->type, out); !d.empty()) return R::failure(std::move(d));
   return R::success(std::move(out));
 }
 }  // namespace

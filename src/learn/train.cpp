@@ -129,6 +129,7 @@ struct Adam {
 
 }  // namespace
 
+// (Long on purpose: one pass of Adam — forward, loss, reverse mode, update — reads best as one loop.)
 Result<TrainResult> train(const LoadedProgram& program, const std::vector<TrainingExample>& examples,
                           const TrainOptions& options) {
   using R = Result<TrainResult>;

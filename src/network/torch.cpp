@@ -100,6 +100,8 @@ def _abstract(body, rows, cols, captures, like):
 
 }  // namespace
 
+// (Long on purpose: it writes the module top to bottom, in the order of the file it emits, so the
+// template reads like the Python it produces.)
 std::string to_torch(const Network& net, const std::string& source_name) {
   const int depth = net.depth;
   std::ostringstream py;

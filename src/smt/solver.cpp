@@ -1,9 +1,6 @@
 #include "cajal/smt/solver.hpp"
 
-#include <condition_variable>
-#include <mutex>
 #include <sstream>
-#include <thread>
 
 namespace cajal::smt {
 
@@ -39,22 +36,42 @@ double Solver::seconds_left() const { return std::chrono::duration<double>(deadl
 
 z3::check_result Solver::check() { return check_until(deadline_); }
 
-// The watchdog: a thread that interrupts Z3 when the deadline passes before the check returns.
+Solver::~Solver() {
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  if (watchdog_.joinable()) watchdog_.join();
+}
+
+void Solver::watch() {
+  std::unique_lock lock(mutex_);
+  while (!stop_) {
+    if (!checking_) {
+      wake_.wait(lock, [&] { return stop_ || checking_; });
+      continue;
+    }
+    if (wake_.wait_until(lock, check_deadline_, [&] { return stop_ || !checking_; })) continue;
+    interrupted_ = true;  // the running check passed its deadline
+    ctx_.interrupt();
+    wake_.wait(lock, [&] { return stop_ || !checking_; });
+  }
+}
+
 z3::check_result Solver::check_until(Clock::time_point deadline) {
   if (Clock::now() >= deadline) {
     reason_ = "timeout (" + seconds_text(budget_.seconds) + " s)";
     return z3::unknown;
   }
-  std::mutex m;
-  std::condition_variable cv;
-  bool done = false, interrupted = false;
-  std::thread watchdog([&] {
-    std::unique_lock lock(m);
-    if (!cv.wait_until(lock, deadline, [&] { return done; })) {
-      interrupted = true;
-      ctx_.interrupt();
-    }
-  });
+  {
+    std::lock_guard lock(mutex_);
+    checking_ = true;
+    interrupted_ = false;
+    check_deadline_ = deadline;
+  }
+  if (!watchdog_.joinable()) watchdog_ = std::thread([this] { watch(); });
+  wake_.notify_all();
   z3::check_result r = z3::unknown;
   std::string failure;
   try {
@@ -62,12 +79,13 @@ z3::check_result Solver::check_until(Clock::time_point deadline) {
   } catch (const z3::exception& e) {
     failure = e.msg();
   }
+  bool interrupted;
   {
-    std::lock_guard lock(m);
-    done = true;
+    std::lock_guard lock(mutex_);
+    checking_ = false;
+    interrupted = interrupted_;
   }
-  cv.notify_all();
-  watchdog.join();
+  wake_.notify_all();
   if (r != z3::unknown) return r;
   if (interrupted) reason_ = "timeout (" + seconds_text(budget_.seconds) + " s)";
   else if (!failure.empty()) reason_ = "Z3: " + failure;

@@ -46,6 +46,8 @@ Verdict skipped_verdict() {
 
 }  // namespace
 
+// (Long on purpose: the oracle is one sequence of checks, interpreter then each depth, each step
+// returning its own failure; split, the order of the checks would no longer be visible.)
 Verdict cross_check(const Case& c, const OracleOptions& options) {
   const Program& program = c.program.program;
   Result<CheckedProgram> checked = check_program(program);

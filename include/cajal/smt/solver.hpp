@@ -10,9 +10,12 @@
 #include <z3++.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <functional>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "cajal/smt/verdict.hpp"
@@ -30,6 +33,9 @@ class Solver {
  public:
   // Assumes `ctx` outlives the solver. The deadline starts now.
   Solver(z3::context& ctx, const Budget& budget);
+  ~Solver();
+  Solver(const Solver&) = delete;
+  Solver& operator=(const Solver&) = delete;
 
   z3::context& context() { return ctx_; }
   void add(const z3::expr& e) { solver_.add(e); }
@@ -73,12 +79,20 @@ class Solver {
 
  private:
   z3::check_result check_until(std::chrono::steady_clock::time_point deadline);
+  void watch();
 
   z3::context& ctx_;
   z3::solver solver_;
   Budget budget_;
   std::chrono::steady_clock::time_point deadline_;
   std::string reason_;
+  // The watchdog: one thread for the solver's life (not one per check: enumerations make many),
+  // which interrupts Z3 when the running check passes its deadline.
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stop_ = false, checking_ = false, interrupted_ = false;
+  std::chrono::steady_clock::time_point check_deadline_;
+  std::thread watchdog_;
 };
 
 }  // namespace cajal::smt
