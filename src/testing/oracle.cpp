@@ -204,6 +204,7 @@ std::vector<std::string> construct_tags(const Program& program) {
     if (t->is<Succ>()) name = "succ";
     if (t->is<NatLit>()) name = "numeral";
     if (t->is<BoolLit>()) name = "bool";
+    if (t->is<Table>()) name = "table";
     if (const Iter* it = t->as<Iter>()) {
       name = "iter";
       std::vector<const Term*> step{it->step.get()};

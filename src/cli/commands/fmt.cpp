@@ -1,12 +1,5 @@
 // `cajal fmt`.
-#include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <random>
-#include <sstream>
 
 #include "../cli.hpp"
 #include "cajal/parse/parse.hpp"

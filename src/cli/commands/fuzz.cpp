@@ -1,7 +1,5 @@
 // `cajal fuzz`.
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>

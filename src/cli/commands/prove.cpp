@@ -1,12 +1,6 @@
 // `cajal prove`.
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <random>
-#include <sstream>
 
 #include "../cli.hpp"
 #include "cajal/prove/prove.hpp"

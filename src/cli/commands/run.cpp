@@ -1,12 +1,5 @@
 // `cajal run`.
-#include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <random>
-#include <sstream>
 
 #include "../cli.hpp"
 #include "cajal/network/encode.hpp"

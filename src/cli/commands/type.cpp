@@ -1,12 +1,5 @@
 // `cajal type`.
-#include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <random>
-#include <sstream>
 
 #include "../cli.hpp"
 #include "cajal/typecheck/typecheck.hpp"

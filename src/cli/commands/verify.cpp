@@ -1,12 +1,7 @@
 // `cajal verify`.
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <random>
-#include <sstream>
 
 #include "../cli.hpp"
 #include "cajal/prove/certificate.hpp"
