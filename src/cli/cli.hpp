@@ -83,9 +83,9 @@ void define_seed(Options& o);
 // A verdict as the exit code: proved / equivalent 0, refuted / not equivalent 1, unknown 3.
 int exit_code(smt::Verdict v);
 
-// A file's text (`-` for standard input); UsageError when it cannot be read.
+// A file's text (`-` for standard input; regular files only, at most kMaxFileBytes); UsageError
+// when it cannot be read.
 SourcePtr load_source(const std::string& path);
-std::optional<std::string> read_file(const std::string& path, std::string& error);
 // Prints diagnostics clang-style on stderr (and as JSON on stdout with as_json); returns the exit
 // code: 4 for an internal error, else 2.
 int report(const std::vector<Diagnostic>& ds, bool as_json);

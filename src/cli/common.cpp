@@ -15,30 +15,6 @@
 
 namespace cajal::cli {
 
-std::optional<std::string> read_file(const std::string& path, std::string& error) {
-  if (path == "-") {
-    std::ostringstream ss;
-    ss << std::cin.rdbuf();
-    return ss.str();
-  }
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    error = "cannot read " + path + ": it is a directory";
-    return std::nullopt;
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    error = "cannot read " + path + ": " + std::strerror(errno);
-    return std::nullopt;
-  }
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) {
-    error = "cannot read " + path + ": " + std::strerror(errno);
-    return std::nullopt;
-  }
-  return text;
-}
-
 json diagnostics_json(const std::vector<Diagnostic>& ds) {
   json out = json::array();
   for (const Diagnostic& d : ds) {
@@ -64,7 +40,7 @@ int report(const std::vector<Diagnostic>& ds, bool as_json) {
 
 SourcePtr load_source(const std::string& path) {
   std::string error;
-  std::optional<std::string> text = read_file(path, error);
+  std::optional<std::string> text = read_file_bounded(path, error);
   if (!text) throw UsageError{error};
   return std::make_shared<const Source>(path == "-" ? "<stdin>" : path, std::move(*text));
 }

@@ -129,6 +129,16 @@ struct Adam {
 
 }  // namespace
 
+namespace {
+// Training that diverged: what it learned is not a function of the examples, so nothing is kept.
+Diagnostic diverged(int epoch, double loss, double learning_rate) {
+  std::ostringstream ss;
+  ss << "training diverged: the loss became " << loss << " at epoch " << epoch << " (learning rate " << learning_rate
+     << "); lower --lr";
+  return error_at(Span{}, ss.str());
+}
+}  // namespace
+
 // (Long on purpose: one pass of Adam — forward, loss, reverse mode, update — reads best as one loop.)
 Result<TrainResult> train(const LoadedProgram& program, const std::vector<TrainingExample>& examples,
                           const TrainOptions& options) {
@@ -136,6 +146,9 @@ Result<TrainResult> train(const LoadedProgram& program, const std::vector<Traini
   const Def* main = program.program.find_def("main");
   if (!main) return R::failure(error_at(Span{}, "no `def main`: `cajal train` fits main to the examples"));
   if (examples.empty()) return R::failure(error_at(Span{}, "no examples"));
+  if (options.epochs < 1) return R::failure(error_at(Span{}, "training takes at least one epoch (--epochs 1 or more)"));
+  if (!(options.learning_rate > 0) || !std::isfinite(options.learning_rate))
+    return R::failure(error_at(Span{}, "the learning rate must be a positive number"));
   std::vector<const Param*> params;
   for (const Decl& d : program.program.decls)
     if (const Param* p = std::get_if<Param>(&d)) params.push_back(p);
@@ -213,11 +226,13 @@ Result<TrainResult> train(const LoadedProgram& program, const std::vector<Traini
     }
     out.losses.push_back(loss);
     if (options.progress) options.progress(epoch, loss);
+    if (!std::isfinite(loss)) return R::failure(diverged(epoch, loss, options.learning_rate));
   }
   args.params = out.params;
   Result<NetworkRun> last = run_network(*net, args);
   if (!last) return R::failure(std::move(last.diagnostics));
   out.final_loss = loss_of(last->output).first;
+  if (!std::isfinite(out.final_loss)) return R::failure(diverged(options.epochs, out.final_loss, options.learning_rate));
   return R::success(std::move(out));
 }
 

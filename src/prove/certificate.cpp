@@ -36,13 +36,8 @@ bool write(const fs::path& path, const std::string& text) {
   return static_cast<bool>(out << text);
 }
 
-std::optional<std::string> read(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+// The certificate's files, listed in its manifest and nothing else.
+constexpr const char* kCertificateFiles[] = {"source.cj", "network.json", "obligation.smt2"};
 
 }  // namespace
 
@@ -78,21 +73,35 @@ Result<ProveResult> write_certificate(const LoadedProgram& program, const std::s
 Result<CertifiedNetwork> verify_certificate(const std::string& dir, double timeout_seconds) {
   using R = Result<CertifiedNetwork>;
   fs::path d(dir);
-  auto manifest_text = read(d / "certificate.json");
-  if (!manifest_text) return R::failure(problem(dir + " has no certificate.json"));
+  std::string error;
+  auto manifest_text = read_file_bounded((d / "certificate.json").string(), error);
+  if (!manifest_text) return R::failure(problem("certificate.json: " + error));
   nlohmann::json manifest = nlohmann::json::parse(*manifest_text, nullptr, false);
-  if (manifest.is_discarded() || manifest.value("format", "") != "cajal-certificate" || manifest.value("version", 0) != 1)
+  // Every field is checked for its type before it is used: a forged manifest is rejected, never
+  // thrown on.
+  auto field = [&](const char* key) { return manifest.is_object() && manifest.contains(key) ? manifest[key] : nlohmann::json(); };
+  if (manifest.is_discarded() || field("format") != "cajal-certificate" || field("version") != 1)
     return R::failure(problem("certificate.json is not a Cajal certificate"));
-  if (manifest.value("verdict", "") != "proved")
-    return R::failure(problem("the certificate records the verdict `" + manifest.value("verdict", std::string("?")) +
+  if (field("verdict") != "proved")
+    return R::failure(problem("the certificate records the verdict `" +
+                              (field("verdict").is_string() ? field("verdict").get<std::string>() : field("verdict").dump()) +
                               "`, not `proved`"));
+  const nlohmann::json depth_field = field("depth");
+  if (!depth_field.is_number_integer() || depth_field.get<long long>() < 0 || depth_field.get<long long>() > kMaxProveDepth)
+    return R::failure(problem("certificate.json: the depth must be a whole number from 0 to " + std::to_string(kMaxProveDepth)));
+  const int depth = depth_field.get<int>();
+  const nlohmann::json hashes = field("sha256");
+  if (!hashes.is_object() || hashes.size() != std::size(kCertificateFiles))
+    return R::failure(problem("certificate.json must list exactly the SHA-256 of source.cj, network.json and obligation.smt2"));
   // 1. The files are the ones the certificate was made of.
   std::map<std::string, std::string> files;
-  for (const char* name : {"source.cj", "network.json", "obligation.smt2"}) {
-    auto text = read(d / name);
-    if (!text) return R::failure(problem("the certificate is missing " + std::string(name)));
-    std::string want = manifest["sha256"].value(name, "");
-    if (sha256_hex(*text) != want) return R::failure(problem(std::string(name) + " was altered (its SHA-256 does not match)"));
+  for (const char* name : kCertificateFiles) {
+    if (!hashes.contains(name) || !hashes[name].is_string())
+      return R::failure(problem("certificate.json lists no SHA-256 for " + std::string(name)));
+    auto text = read_file_bounded((d / name).string(), error);
+    if (!text) return R::failure(problem(std::string(name) + ": " + error));
+    if (sha256_hex(*text) != hashes[name].get<std::string>())
+      return R::failure(problem(std::string(name) + " was altered (its SHA-256 does not match)"));
     files[name] = *text;
   }
   // 2. The source and the network read back by the checker's own front end and reader.
@@ -101,7 +110,6 @@ Result<CertifiedNetwork> verify_certificate(const std::string& dir, double timeo
   if (!program) return R::failure(problem("the certified source does not type-check:\n" + render(program.diagnostics)));
   Result<Network> network = network_from_json(files["network.json"], "network.json");
   if (!network) return R::failure(std::move(network.diagnostics));
-  int depth = manifest.value("depth", -1);
   if (network->depth != depth) return R::failure(problem("network.json is not at the certified depth"));
   // 3. The obligation is the one this source and this network give rise to.
   ProveOptions options;

@@ -173,7 +173,6 @@ std::vector<std::pair<std::string, std::string>> model_inputs(SourceSemantics& s
 // Writes the solver's assertions, with a banner saying what they ask, as DIR/NAME (--smt-dump).
 void dump(const ProveOptions& options, smt::Solver& solver, const std::string& name, const std::string& question) {
   if (!options.smt_dump_dir) return;
-  std::filesystem::create_directories(*options.smt_dump_dir);
   std::ofstream f(std::filesystem::path(*options.smt_dump_dir) / name);
   f << "; cajal prove, depth " << options.depth << ": " << question << "\n; sat = yes (with a model), unsat = no\n"
     << solver.smtlib();
@@ -239,6 +238,14 @@ Result<ProveResult> prove_network(const LoadedProgram& program, const Network& n
     return R::failure(error_at(Span{}, "the network is at depth " + std::to_string(network.depth) + ", not " +
                                            std::to_string(options.depth)));
   if (!program.program.find_def("main")) return R::failure(error_at(Span{}, "the program has no `def main` to prove"));
+  if (options.smt_dump_dir) {  // one new directory at most, in one that exists
+    std::error_code ec;
+    std::filesystem::create_directory(*options.smt_dump_dir, ec);
+    if (ec || !std::filesystem::is_directory(*options.smt_dump_dir))
+      return R::failure(error_at(Span{}, "--smt-dump " + *options.smt_dump_dir + ": not a directory, and cannot be made one (" +
+                                             (ec ? ec.message() : std::string("a file of that name exists")) +
+                                             "; its parent must exist)"));
+  }
   ProveResult out;
   out.depth = options.depth;
   auto finish = [&](ProveResult::Verdict v, std::string reason = "") {

@@ -12,6 +12,7 @@
 
 #include <z3++.h>
 
+#include <cmath>
 #include <functional>
 #include <map>
 #include <memory>
@@ -214,7 +215,9 @@ class SymbolicEngine {
           SVec c;
           for (Eigen::Index k = 0; k < n.value.size(); ++k) {
             double x = n.value(k);
-            if (x != static_cast<double>(static_cast<long long>(x))) throw Unsupported{"a non-integer constant"};
+            // Compiled constants are 0/1; a read network may hold anything (checked before the cast).
+            if (!std::isfinite(x) || std::abs(x) > 9.0e15 || x != std::trunc(x))
+              throw Unsupported{"a constant that is not a whole number below 2^53"};
             c.push_back(ctx_.real_val(static_cast<int64_t>(x)));
           }
           v[i] = c;

@@ -1,6 +1,11 @@
 #include "cajal/syntax/source.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
 
 namespace cajal {
 
@@ -48,6 +53,7 @@ std::string Span::where() const {
 
 std::optional<Utf8Problem> find_utf8_problem(std::string_view text) {
   auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") return Utf8Problem{0, "a byte-order mark (U+FEFF) at its start: save it as UTF-8 without one"};
   for (std::size_t i = 0; i < text.size();) {
     unsigned char c = byte(i);
     auto at = static_cast<std::uint32_t>(i);
@@ -71,6 +77,58 @@ std::optional<Utf8Problem> find_utf8_problem(std::string_view text) {
     i += len;
   }
   return std::nullopt;
+}
+
+namespace {
+std::string megabytes(std::size_t bytes) { return std::to_string(bytes >> 20) + " MiB"; }
+
+// Reads at most limit + 1 bytes of `in` (one more than allowed shows that there are more).
+std::optional<std::string> read_up_to(std::istream& in, const std::string& name, std::size_t limit, std::string& error) {
+  std::string text;
+  char buffer[1 << 16];
+  while (in && text.size() <= limit) {
+    in.read(buffer, static_cast<std::streamsize>(std::min(sizeof buffer, limit + 1 - text.size())));
+    text.append(buffer, static_cast<std::size_t>(in.gcount()));
+  }
+  if (in.bad()) {
+    error = "cannot read " + name + ": " + std::strerror(errno);
+    return std::nullopt;
+  }
+  if (text.size() > limit) {
+    error = "cannot read " + name + ": it is larger than " + megabytes(limit) + " (the limit for one file)";
+    return std::nullopt;
+  }
+  return text;
+}
+}  // namespace
+
+std::optional<std::string> read_file_bounded(const std::string& path, std::string& error, std::size_t limit) {
+  if (path == "-") return read_up_to(std::cin, "standard input", limit, error);
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::file_status status = fs::status(path, ec);  // (follows symbolic links: their target is what is read)
+  if (ec || !fs::exists(status)) {
+    error = "cannot read " + path + ": " + (ec ? ec.message() : std::string("No such file or directory"));
+    return std::nullopt;
+  }
+  if (fs::is_directory(status)) {
+    error = "cannot read " + path + ": it is a directory";
+    return std::nullopt;
+  }
+  if (!fs::is_regular_file(status)) {
+    error = "cannot read " + path + ": it is not a regular file (a device, a pipe or a socket is not read)";
+    return std::nullopt;
+  }
+  if (std::uintmax_t size = fs::file_size(path, ec); !ec && size > limit) {
+    error = "cannot read " + path + ": it is larger than " + megabytes(limit) + " (the limit for one file)";
+    return std::nullopt;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = "cannot read " + path + ": " + std::strerror(errno);
+    return std::nullopt;
+  }
+  return read_up_to(in, path, limit, error);
 }
 
 }  // namespace cajal

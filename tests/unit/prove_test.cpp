@@ -27,6 +27,23 @@ const char* kEven =
     "def main = fun n : Nat => iter { true | y => not y } (n)";
 const char* kAdd = "def main = fun m : Nat => fun n : Nat => iter { n | y => succ y } (m)";
 
+// A network read from a file may hold any number: a constant of 1e19 (past what a 64-bit
+// integer holds) is refused as a reason, not cast (the cast was undefined behaviour).
+TEST(Prove, AHugeConstantInAReadNetworkIsAReasonNotACast) {
+  Loaded l = load("def main = fun b : Bool => if b then false else true");
+  ASSERT_TRUE(l.result.ok());
+  ProveOptions options;
+  options.rewrite = [](Network& n) {
+    for (Graph& g : n.graphs)
+      for (Node& node : g.nodes)
+        if (node.op == Op::Const) node.value(0) = 1e19;
+  };
+  Result<ProveResult> r = prove_program(*l.result, options);
+  ASSERT_TRUE(r.ok()) << render(r.diagnostics);
+  EXPECT_EQ(r->verdict, ProveResult::Verdict::Unknown);
+  EXPECT_NE(r->reason.find("not a whole number below 2^53"), std::string::npos) << r->reason;
+}
+
 TEST(Prove, CorrectCompilationIsProved) {
   EXPECT_EQ(prove(kEven).verdict, ProveResult::Verdict::Proved);
   EXPECT_EQ(prove(kAdd).verdict, ProveResult::Verdict::Proved);

@@ -6,6 +6,7 @@
 // (Program keeps its Sources alive through shared_ptr).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -14,6 +15,16 @@
 #include <vector>
 
 namespace cajal {
+
+// The most bytes any reader takes from one file (a source, a certificate's file, examples): 64 MiB.
+inline constexpr std::size_t kMaxFileBytes = std::size_t{64} << 20;
+
+// The bytes of a regular file, or of standard input for "-", at most `limit` of them. Anything else
+// is refused before it is read — a directory, a device such as /dev/zero, a named pipe (it could
+// block forever), a file larger than `limit` — with a message that names the file and the reason
+// (in `error`); nothing past the limit is read.
+std::optional<std::string> read_file_bounded(const std::string& path, std::string& error,
+                                             std::size_t limit = kMaxFileBytes);
 
 struct LineCol {
   std::uint32_t line = 1;    // 1-based

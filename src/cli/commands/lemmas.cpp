@@ -45,7 +45,7 @@ int cmd_lemmas(const Options& args) {
   int verdict = kSuccess;
   for (const auto& path : files) {
     std::string error;
-    std::optional<std::string> text = read_file(path.string(), error);
+    std::optional<std::string> text = read_file_bounded(path.string(), error);
     if (!text) throw UsageError{error};
     Result<LemmaCheck> r = check_lemma(*text);
     if (!r) return report(r.diagnostics, false);
