@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "cajal/compile/compile.hpp"
+#include "cajal/network/encode.hpp"
 #include "cajal/syntax/print.hpp"
 #include "cli.hpp"
 
@@ -100,31 +101,18 @@ json vector_json(const Eigen::VectorXd& v) { return std::vector<double>(v.data()
 
 json shaped_json(const Eigen::VectorXd& v, const Type& t, int depth) {
   if (!t.is_arrow()) return vector_json(v);
-  Eigen::Index cols = static_cast<Eigen::Index>(dimension(*t.from, depth));
+  const std::size_t cols = dimension(*t.from, depth);
   json rows = json::array();
-  for (Eigen::Index r = 0; r * cols < v.size(); ++r) rows.push_back(vector_json(v.segment(r * cols, cols)));
+  for (std::size_t r = 0; r * cols < static_cast<std::size_t>(v.size()); ++r) rows.push_back(vector_json(matrix_row(v, cols, r)));
   return rows;
 }
 
-namespace {
-std::string format_number(double x) {
-  std::ostringstream ss;
-  ss << x;
-  return ss.str();
-}
-
-}  // namespace
-
 std::string shaped_text(const Eigen::VectorXd& v, const Type& t, int depth) {
-  auto row = [](const Eigen::VectorXd& r) {
-    std::string s = "[";
-    for (Eigen::Index k = 0; k < r.size(); ++k) s += (k ? " " : "") + format_number(r(k));
-    return s + "]";
-  };
-  if (!t.is_arrow()) return row(v);
-  Eigen::Index cols = static_cast<Eigen::Index>(dimension(*t.from, depth));
+  if (!t.is_arrow()) return spaced_text(v);
+  const std::size_t cols = dimension(*t.from, depth);
   std::string s;
-  for (Eigen::Index r = 0; r * cols < v.size(); ++r) s += (r ? "\n  " : "[") + row(v.segment(r * cols, cols));
+  for (std::size_t r = 0; r * cols < static_cast<std::size_t>(v.size()); ++r)
+    s += (r ? "\n  " : "[") + spaced_text(matrix_row(v, cols, r));
   return s + "]";
 }
 

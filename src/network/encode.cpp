@@ -1,5 +1,7 @@
 #include "cajal/network/encode.hpp"
 
+#include <sstream>
+
 #include "cajal/syntax/print.hpp"
 
 namespace cajal {
@@ -26,6 +28,18 @@ Eigen::VectorXd matrix_column(const Eigen::VectorXd& m, std::size_t cols, std::s
 void set_matrix_column(Eigen::VectorXd& m, std::size_t cols, std::size_t j, const Eigen::VectorXd& column) {
   for (Eigen::Index r = 0; r < column.size(); ++r)
     m(static_cast<Eigen::Index>(matrix_index(cols, static_cast<std::size_t>(r), j))) = column(r);
+}
+
+Eigen::VectorXd matrix_row(const Eigen::VectorXd& m, std::size_t cols, std::size_t r) {
+  return m.segment(static_cast<Eigen::Index>(matrix_index(cols, r, 0)), static_cast<Eigen::Index>(cols));
+}
+
+std::string spaced_text(const Eigen::VectorXd& x) {
+  std::ostringstream ss;
+  ss << "[";
+  for (Eigen::Index k = 0; k < x.size(); ++k) ss << (k ? " " : "") << x(k);
+  ss << "]";
+  return ss.str();
 }
 
 std::string vector_text(const Eigen::VectorXd& x) { return print_numbers(std::vector<double>(x.data(), x.data() + x.size())); }

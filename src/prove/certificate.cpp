@@ -122,7 +122,7 @@ Result<CertifiedNetwork> verify_certificate(const std::string& dir, double timeo
   if (regenerated->obligation != files["obligation.smt2"])
     return R::failure(problem("obligation.smt2 is not the obligation of this source and network"));
   // 4. Z3 re-checks the stored obligation from its text.
-  Result<std::vector<std::string>> answers = run_smtlib(files["obligation.smt2"]);
+  Result<std::vector<std::string>> answers = run_smtlib(files["obligation.smt2"], timeout_seconds);
   if (!answers) return R::failure(std::move(answers.diagnostics));
   if (answers->size() != 1 || answers->front() != "unsat")
     return R::failure(problem("Z3 does not prove the obligation (it answers " +

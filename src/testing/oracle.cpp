@@ -28,15 +28,6 @@ bool resource_limit(const std::vector<Diagnostic>& ds) {
          m.find("nested too deeply") != std::string::npos;
 }
 
-std::string vector_text(const Eigen::VectorXd& v) {
-  std::string s = "[";
-  for (Eigen::Index k = 0; k < v.size(); ++k) {
-    std::ostringstream ss;
-    ss << v(k);
-    s += (k ? " " : "") + ss.str();
-  }
-  return s + "]";
-}
 
 Verdict skipped_verdict() {
   Verdict v;
@@ -153,15 +144,15 @@ Verdict cross_check(const Case& c, const OracleOptions& options) {
       return fail("the interpreter's value cannot be encoded: " + expected.diagnostics.front().message, depth);
     if (within) {
       if (output != *expected)
-        return fail("at depth " + std::to_string(depth) + " the network gives " + vector_text(output) +
+        return fail("at depth " + std::to_string(depth) + " the network gives " + spaced_text(output) +
                         " but the interpreter's value " + print_term(*interpreter.readback(*result).value) +
-                        " encodes as " + vector_text(*expected),
+                        " encodes as " + spaced_text(*expected),
                     depth);
       ++verdict.depths_checked;
     } else {
       if (run->mass_lost.cwiseAbs().maxCoeff() <= 1e-9)
         return fail("at depth " + std::to_string(depth) + " the run needs naturals up to " + std::to_string(needed) +
-                        " but the engine reported no lost mass (output " + vector_text(output) + ")",
+                        " but the engine reported no lost mass (output " + spaced_text(output) + ")",
                     depth);
       ++verdict.overflows_seen;
     }

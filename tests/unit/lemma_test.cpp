@@ -52,5 +52,28 @@ TEST(Lemmas, ScriptErrorsAreDiagnostics) {
   EXPECT_FALSE(r.ok());
 }
 
+// A script that runs past its time is interrupted and reported (verify passes its --timeout):
+// the pigeonhole principle for 11 pigeons in 10 holes takes Z3 far longer than 0.2 s.
+TEST(Lemmas, AScriptPastItsTimeIsInterrupted) {
+  const int pigeons = 11, holes = 10;
+  std::string script;
+  auto p = [](int i, int h) { return "p" + std::to_string(i) + "_" + std::to_string(h); };
+  for (int i = 0; i < pigeons; ++i)
+    for (int h = 0; h < holes; ++h) script += "(declare-const " + p(i, h) + " Bool)\n";
+  for (int i = 0; i < pigeons; ++i) {
+    script += "(assert (or";
+    for (int h = 0; h < holes; ++h) script += " " + p(i, h);
+    script += "))\n";
+  }
+  for (int h = 0; h < holes; ++h)
+    for (int i = 0; i < pigeons; ++i)
+      for (int j = i + 1; j < pigeons; ++j) script += "(assert (not (and " + p(i, h) + " " + p(j, h) + ")))\n";
+  script += "(check-sat)\n";
+  Result<std::vector<std::string>> r = run_smtlib(script, 0.2);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.diagnostics.front().message.find("did not finish the script within 0.2 s"), std::string::npos)
+      << r.diagnostics.front().message;
+}
+
 }  // namespace
 }  // namespace cajal

@@ -28,8 +28,12 @@ inline std::size_t matrix_index(std::size_t cols, std::size_t r, std::size_t j) 
 // Column j of a row-major matrix with `cols` columns (the image of the j-th basis vector).
 Eigen::VectorXd matrix_column(const Eigen::VectorXd& m, std::size_t cols, std::size_t j);
 void set_matrix_column(Eigen::VectorXd& m, std::size_t cols, std::size_t j, const Eigen::VectorXd& column);
-// A vector as a list, "[0.5, 2]".
+// Row r of a row-major matrix with `cols` columns.
+Eigen::VectorXd matrix_row(const Eigen::VectorXd& m, std::size_t cols, std::size_t r);
+// A vector as a list, "[0.5, 2]" (as arguments are written), or with spaces, "[0.5 2]" (the rows
+// the CLI prints for raw network outputs and gradients, and the oracle's messages).
 std::string vector_text(const Eigen::VectorXd& x);
+std::string spaced_text(const Eigen::VectorXd& x);
 
 // ---- on values -------------------------------------------------------------------------------------
 
