@@ -52,10 +52,15 @@ void Solver::watch() {
       wake_.wait(lock, [&] { return stop_ || checking_; });
       continue;
     }
-    if (wake_.wait_until(lock, check_deadline_, [&] { return stop_ || !checking_; })) continue;
+    // This check, with its own deadline: a later check (another generation) may start before this
+    // thread wakes, and must not be measured against this one's deadline.
+    const std::uint64_t mine = generation_;
+    const Clock::time_point deadline = check_deadline_;
+    auto over = [&] { return stop_ || !checking_ || generation_ != mine; };
+    if (wake_.wait_until(lock, deadline, over)) continue;
     interrupted_ = true;  // the running check passed its deadline
     ctx_.interrupt();
-    wake_.wait(lock, [&] { return stop_ || !checking_; });
+    wake_.wait(lock, over);
   }
 }
 
@@ -69,6 +74,7 @@ z3::check_result Solver::check_until(Clock::time_point deadline) {
     checking_ = true;
     interrupted_ = false;
     check_deadline_ = deadline;
+    ++generation_;
   }
   if (!watchdog_.joinable()) watchdog_ = std::thread([this] { watch(); });
   wake_.notify_all();
@@ -90,7 +96,9 @@ z3::check_result Solver::check_until(Clock::time_point deadline) {
   if (interrupted) reason_ = "timeout (" + seconds_text(budget_.seconds) + " s)";
   else if (!failure.empty()) reason_ = "Z3: " + failure;
   else reason_ = solver_.reason_unknown();
-  if (reason_.find("max. resource limit") != std::string::npos || reason_ == "resource limit")
+  // Z3 4.8.12 reports a spent rlimit as "canceled" (or "max. resource limit exceeded"); we did not
+  // interrupt it, so with an rlimit set that is what it was.
+  if (budget_.rlimit && (reason_ == "canceled" || reason_.find("resource limit") != std::string::npos))
     reason_ = "resource limit (rlimit " + std::to_string(budget_.rlimit) + ")";
   return z3::unknown;
 }

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -91,6 +92,7 @@ class Solver {
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stop_ = false, checking_ = false, interrupted_ = false;
+  std::uint64_t generation_ = 0;  // one per check
   std::chrono::steady_clock::time_point check_deadline_;
   std::thread watchdog_;
 };
