@@ -39,7 +39,7 @@ struct CheckSide {
 struct EquivalenceOptions {
   int depth = 9;
   bool neural = false;
-  double timeout_seconds = 60;  // wall clock: for each Z3 query (watchdog + interrupt), for the exhaustive run, for --neural
+  double timeout_seconds = 60;  // wall clock: for all Z3 checks together (the SMT layer's watchdog), the exhaustive run, --neural
   enum class Method { Auto, Exhaustive, Symbolic };
   Method method = Method::Auto;  // observational only; Auto picks exhaustive when it is small
   std::size_t exhaustive_limit = 1u << 16;  // input tuples
