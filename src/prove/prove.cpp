@@ -105,11 +105,17 @@ std::string first_disagreement(const LoadedProgram& program, const Network& net,
 
 }  // namespace
 
+namespace {
+// The depth cap (kMaxProveDepth), checked before anything is compiled or asked.
+std::optional<Diagnostic> depth_out_of_range(const ProveOptions& options) {
+  if (options.depth <= kMaxProveDepth) return std::nullopt;
+  return error_at(Span{}, "`cajal prove` handles depths up to " + std::to_string(kMaxProveDepth) + ", got " +
+                              std::to_string(options.depth));
+}
+}  // namespace
+
 Result<ProveResult> prove_program(const LoadedProgram& program, const ProveOptions& options) {
-  if (options.depth > kMaxProveDepth)
-    return Result<ProveResult>::failure(error_at(Span{}, "`cajal prove` handles depths up to " +
-                                                             std::to_string(kMaxProveDepth) + ", got " +
-                                                             std::to_string(options.depth)));
+  if (std::optional<Diagnostic> d = depth_out_of_range(options)) return Result<ProveResult>::failure(std::move(*d));
   CompileOptions compile;
   compile.depth = options.depth;
   compile.annotate = false;
@@ -231,9 +237,7 @@ void counterexample(const z3::model& m, SourceSemantics& source, const ProofInpu
 Result<ProveResult> prove_network(const LoadedProgram& program, const Network& network, const ProveOptions& options) {
   using R = Result<ProveResult>;
   auto start = std::chrono::steady_clock::now();
-  if (options.depth > kMaxProveDepth)
-    return R::failure(error_at(Span{}, "`cajal prove` handles depths up to " + std::to_string(kMaxProveDepth) + ", got " +
-                                           std::to_string(options.depth)));
+  if (std::optional<Diagnostic> d = depth_out_of_range(options)) return R::failure(std::move(*d));
   if (network.depth != options.depth)
     return R::failure(error_at(Span{}, "the network is at depth " + std::to_string(network.depth) + ", not " +
                                            std::to_string(options.depth)));

@@ -76,7 +76,6 @@ class Solver {
   // The assertions as an SMT-LIB2 script (for --smt-dump and certificates).
   std::string smtlib() { return solver_.to_smt2(); }
   double seconds_left() const;
-  double budget_seconds() const { return budget_.seconds; }
 
  private:
   z3::check_result check_until(std::chrono::steady_clock::time_point deadline);

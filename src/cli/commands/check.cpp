@@ -20,57 +20,55 @@ void define_check(Options& o) {
 
 namespace {
 
-void print_json(const EquivalenceResult& result, const EquivalenceOptions& options) {
-  const EquivalenceResult* r = &result;
-  const char* verdict = verdict_name(r->verdict);
-  const bool refuted = r->verdict == EquivalenceResult::Verdict::NotEquivalent;
+void print_json(const EquivalenceResult& r, const EquivalenceOptions& options) {
+  const char* verdict = verdict_name(r.verdict);
+  const bool refuted = r.verdict == EquivalenceResult::Verdict::NotEquivalent;
   // Insertion-ordered: inputs appear in argument order (args lists them too, for `cajal run`).
   using ojson = nlohmann::ordered_json;
   ojson j{{"verdict", verdict},
-          {"depth", r->depth},
+          {"depth", r.depth},
           {"notion", options.neural ? "neural" : "observational"},
-          {"type", print_type(r->type)},
-          {"method", r->method}};
-  if (r->verdict == EquivalenceResult::Verdict::Unknown) j["reason"] = r->reason;
-  if (refuted && r->counterexample) {
+          {"type", print_type(r.type)},
+          {"method", r.method}};
+  if (r.verdict == EquivalenceResult::Verdict::Unknown) j["reason"] = r.reason;
+  if (refuted && r.counterexample) {
     ojson inputs = ojson::object(), params = ojson::object(), positional = ojson::array();
-    for (const auto& in : r->counterexample->inputs) {
+    for (const auto& in : r.counterexample->inputs) {
       (in.is_param ? params : inputs)[in.name] = in.value;
       if (!in.is_param) positional.push_back(in.value);
     }
     j["counterexample"] = {{"inputs", inputs}, {"args", positional}};
     if (!params.empty()) j["counterexample"]["params"] = params;
-    j["counterexample"]["left"] = r->counterexample->left;
-    j["counterexample"]["right"] = r->counterexample->right;
-    j["counterexamples"] = {{"count", r->counterexamples}, {"exact", r->counted_all}};
+    j["counterexample"]["left"] = r.counterexample->left;
+    j["counterexample"]["right"] = r.counterexample->right;
+    j["counterexamples"] = {{"count", r.counterexamples}, {"exact", r.counted_all}};
   }
-  j["warnings"] = r->warnings;
-  j["seconds"] = r->seconds;
+  j["warnings"] = r.warnings;
+  j["seconds"] = r.seconds;
   std::cout << j.dump() << "\n";
 }
 
-void print_text(const EquivalenceResult& result, const EquivalenceOptions& options, const CheckSide& left,
+void print_text(const EquivalenceResult& r, const EquivalenceOptions& options, const CheckSide& left,
                 const CheckSide& right) {
-  const EquivalenceResult* r = &result;
-  const char* verdict = verdict_name(r->verdict);
-  const bool refuted = r->verdict == EquivalenceResult::Verdict::NotEquivalent;
-  std::cout << verdict << " at depth " << r->depth << " (" << (options.neural ? "neural" : "observational")
-            << "; " << (r->method.empty() ? "" : r->method + "; ") << duration_text(r->seconds) << ")";
-  if (r->verdict == EquivalenceResult::Verdict::Unknown) std::cout << ": " << r->reason;
+  const char* verdict = verdict_name(r.verdict);
+  const bool refuted = r.verdict == EquivalenceResult::Verdict::NotEquivalent;
+  std::cout << verdict << " at depth " << r.depth << " (" << (options.neural ? "neural" : "observational")
+            << "; " << (r.method.empty() ? "" : r.method + "; ") << duration_text(r.seconds) << ")";
+  if (r.verdict == EquivalenceResult::Verdict::Unknown) std::cout << ": " << r.reason;
   std::cout << "\n";
-  if (refuted && r->counterexample) {
-    const auto& ce = *r->counterexample;
-    std::string which = r->counterexamples == 1 && r->counted_all ? "the only one"
-                        : "the least of " + std::string(r->counted_all ? "" : "at least ") +
-                              std::to_string(r->counterexamples);
+  if (refuted && r.counterexample) {
+    const auto& ce = *r.counterexample;
+    std::string which = r.counterexamples == 1 && r.counted_all ? "the only one"
+                        : "the least of " + std::string(r.counted_all ? "" : "at least ") +
+                              std::to_string(r.counterexamples);
     std::cout << "counterexample (" << which << "):\n";
     for (const auto& in : ce.inputs) std::cout << "  " << (in.is_param ? "param " : "") << in.name << " = " << in.value << "\n";
     std::cout << "  left  (" << left.def << " in " << left.label << "): " << ce.left << "\n"
               << "  right (" << right.def << " in " << right.label << "): " << ce.right << "\n";
-    std::vector<std::string> commands = reproduce_commands(left, right, *r, options.neural);
+    std::vector<std::string> commands = reproduce_commands(left, right, r, options.neural);
     for (std::size_t k = 0; k < commands.size(); ++k) std::cout << (k == 0 ? "reproduce: " : "           ") << commands[k] << "\n";
   }
-  for (const std::string& w : r->warnings) std::cerr << "cajal: warning: " << w << "\n";
+  for (const std::string& w : r.warnings) std::cerr << "cajal: warning: " << w << "\n";
 }
 
 }  // namespace
