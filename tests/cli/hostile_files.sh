@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Hostile files, as a user or an attacker would try them: every reader takes regular files only,
-# at most 64 MiB, and never hangs or reads without bound; a forged certificate is rejected (exit 1)
-# with the file named; training that diverges or cannot start stops with exit 2; --smt-dump makes
+# at most 64 MiB, and never hangs or reads without bound; a forged certificate is rejected with the
+# file named (exit 2 when malformed, 1 when it does not hold); training that diverges or cannot start stops with exit 2; --smt-dump makes
 # one directory at most. Each step's exit code and message are checked.
 # Usage: hostile_files.sh CAJAL SPEC_EXAMPLES
 set -euo pipefail
@@ -38,27 +38,27 @@ PY
 }
 forge() { rm -rf "$d/f" && cp -r "$d/good" "$d/f"; }
 forge; printf 'def not = fun b : Bool => b\n' > "$d/f/source.cj"; rehash "$d/f"     # no `main`
-step 1 "$d/nomain.txt" -- "$cajal" verify "$d/f"
-expect_line "$d/nomain.txt.err" "cajal: certificate rejected: the program has no \`def main\` to prove"
+step 2 "$d/nomain.txt" -- "$cajal" verify "$d/f"
+expect_line "$d/nomain.txt.err" "cajal: certificate rejected: source.cj: the program has no \`def main\` to prove"
 forge; /usr/bin/python3 -S - "$d/f" <<'PY'
 import json, os, sys
 p = os.path.join(sys.argv[1], "certificate.json"); m = json.load(open(p)); m["sha256"]["extra.bin"] = "00" * 32
 json.dump(m, open(p, "w"))
 PY
-step 1 "$d/extra.txt" -- "$cajal" verify "$d/f"
-expect_line "$d/extra.txt.err" "cajal: certificate rejected: certificate.json must list exactly the SHA-256 of source.cj, network.json and obligation.smt2"
+step 2 "$d/extra.txt" -- "$cajal" verify "$d/f"
+expect_line "$d/extra.txt.err" "cajal: certificate rejected: certificate.json: it must list exactly the SHA-256 of source.cj, network.json and obligation.smt2"
 forge; /usr/bin/python3 -S - "$d/f" <<'PY'
 import json, os, sys
 p = os.path.join(sys.argv[1], "certificate.json"); m = json.load(open(p)); m["sha256"] = ["not", "an", "object"]
 json.dump(m, open(p, "w"))
 PY
-step 1 "$d/shape.txt" -- "$cajal" verify "$d/f"
-expect_line "$d/shape.txt.err" "cajal: certificate rejected: certificate.json must list exactly the SHA-256 of source.cj, network.json and obligation.smt2"
+step 2 "$d/shape.txt" -- "$cajal" verify "$d/f"
+expect_line "$d/shape.txt.err" "cajal: certificate rejected: certificate.json: it must list exactly the SHA-256 of source.cj, network.json and obligation.smt2"
 forge; rm "$d/f/network.json"; ln -s /dev/zero "$d/f/network.json"
-step 1 "$d/devzero.txt" -- timeout 20 "$cajal" verify "$d/f"
+step 2 "$d/devzero.txt" -- timeout 20 "$cajal" verify "$d/f"
 expect_line "$d/devzero.txt.err" "cajal: certificate rejected: network.json: cannot read $d/f/network.json: it is not a regular file (a device, a pipe or a socket is not read)"
 forge; rm "$d/f/source.cj"; mkfifo "$d/f/source.cj"
-step 1 "$d/fifo.txt" -- timeout 20 "$cajal" verify "$d/f"
+step 2 "$d/fifo.txt" -- timeout 20 "$cajal" verify "$d/f"
 expect_line "$d/fifo.txt.err" "cajal: certificate rejected: source.cj: cannot read $d/f/source.cj: it is not a regular file (a device, a pipe or a socket is not read)"
 
 # Training that cannot start or diverges.

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "cajal/prove/certificate.hpp"
+#include "cajal/prove/verify.hpp"
 #include "cajal/testing/mutant.hpp"
 #include "support.hpp"
 
@@ -45,21 +46,23 @@ struct Certificate : ::testing::Test {
     ASSERT_EQ(r->verdict, ProveResult::Verdict::Proved);
   }
   void TearDown() override { fs::remove_all(dir); }
+  // "verified", or the rejection as `cajal verify` prints it: FILE: REASON.
   std::string rejection() {
-    Result<CertifiedNetwork> v = verify_certificate(dir.string());
-    return v ? std::string("verified") : v.diagnostics.front().message;
+    Verification v = verify_certificate(dir.string());
+    return v.certified ? std::string("verified") : v.file + ": " + v.reason;
   }
 };
 
 TEST_F(Certificate, VerifiesFromTheFilesAlone) {
-  Result<CertifiedNetwork> v = verify_certificate(dir.string());
-  ASSERT_TRUE(v.ok()) << render(v.diagnostics);
-  EXPECT_EQ(v->depth(), 9);
+  Verification v = verify_certificate(dir.string());
+  ASSERT_TRUE(v.certified) << v.file << ": " << v.reason;
+  EXPECT_EQ(v.rejection, Rejection::None);
+  EXPECT_EQ(v.certified->depth(), 9);
 }
 
 TEST_F(Certificate, AnAlteredFileIsRejected) {
   std::ofstream(dir / "source.cj", std::ios::app) << "-- edited\n";
-  EXPECT_EQ(rejection(), "source.cj was altered (its SHA-256 does not match)");
+  EXPECT_EQ(rejection(), "source.cj: altered (its SHA-256 is not the one certificate.json lists)");
 }
 
 TEST_F(Certificate, AForgedNetworkIsRejected) {
@@ -70,19 +73,19 @@ TEST_F(Certificate, AForgedNetworkIsRejected) {
     for (auto& n : g["nodes"])
       if (n["op"] == "const" && n["value"] == std::vector<double>{1.0, 0.0}) n["value"] = std::vector<double>{0.0, 1.0};
   forge(dir, "network.json", j.dump(1) + "\n");
-  EXPECT_EQ(rejection(), "obligation.smt2 is not the obligation of this source and network");
+  EXPECT_EQ(rejection(), "obligation.smt2: it is not the obligation of this source and network");
 }
 
 TEST_F(Certificate, AForgedObligationIsRejected) {
   std::string ob = slurp(dir / "obligation.smt2");
   ob.replace(ob.rfind("(check-sat)"), 11, "(assert false)\n(check-sat)");
   forge(dir, "obligation.smt2", ob);
-  EXPECT_EQ(rejection(), "obligation.smt2 is not the obligation of this source and network");
+  EXPECT_EQ(rejection(), "obligation.smt2: it is not the obligation of this source and network");
 }
 
 TEST_F(Certificate, AForgedSourceIsRejected) {
   forge(dir, "source.cj", "def main = fun n : Nat => iter { false | y => if y then false else true } (n)\n");
-  EXPECT_EQ(rejection(), "obligation.smt2 is not the obligation of this source and network");
+  EXPECT_EQ(rejection(), "obligation.smt2: it is not the obligation of this source and network");
 }
 
 TEST(CertificateOfAWrongCompiler, DoesNotVerify) {
@@ -94,9 +97,10 @@ TEST(CertificateOfAWrongCompiler, DoesNotVerify) {
   Result<ProveResult> r = write_certificate(*l.result, kEven, options, dir.string());
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->verdict, ProveResult::Verdict::Refuted);
-  Result<CertifiedNetwork> v = verify_certificate(dir.string());
-  ASSERT_FALSE(v.ok());
-  EXPECT_EQ(v.diagnostics.front().message, "the certificate records the verdict `refuted`, not `proved`");
+  Verification v = verify_certificate(dir.string());
+  ASSERT_FALSE(v.certified);
+  EXPECT_EQ(v.rejection, Rejection::DoesNotHold);
+  EXPECT_EQ(v.file + ": " + v.reason, "certificate.json: it records the verdict `refuted`, not `proved`");
   fs::remove_all(dir);
 }
 

@@ -1,6 +1,7 @@
 // Certificates: a compiled network shipped with its proof obligation, the verdict and hashes
 // that bind them to the source (`cajal compile FILE --certify DIR`), re-checked by `cajal verify
-// DIR` from the files alone, without trusting the compiler.
+// DIR` from the files alone, without trusting the compiler: the verify kernel,
+// cajal/prove/verify.hpp).
 //
 // A certificate directory holds source.cj, network.json, obligation.smt2 and certificate.json
 // (format, depth, verdict, and the SHA-256 of the other three files). Verification: the hashes
@@ -16,8 +17,14 @@
 
 namespace cajal {
 
-// A network that verify_certificate has checked. Only it can make one: nothing uncertified can
-// pass as certified.
+// The files a certificate's manifest (certificate.json) lists with their SHA-256, and no others.
+inline constexpr const char* kCertificateFiles[] = {"source.cj", "network.json", "obligation.smt2"};
+
+struct Verification;
+struct CertificateFiles;
+
+// A network that the verify kernel (cajal/prove/verify.hpp) has checked. Only it can make one:
+// nothing uncertified can pass as certified.
 class CertifiedNetwork {
  public:
   const Network& network() const { return network_; }
@@ -26,16 +33,14 @@ class CertifiedNetwork {
  private:
   explicit CertifiedNetwork(Network n) : network_(std::move(n)) {}
   Network network_;
-  friend Result<CertifiedNetwork> verify_certificate(const std::string& dir, double timeout_seconds);
+  friend Verification verify_certificate_files(const CertificateFiles& files, const std::string& dir,
+                                               double timeout_seconds);
 };
 
 // Proves the compiled program and writes its certificate into `dir` (created if needed). The
 // verdict is recorded as it is: a certificate of a refuted or unknown program does not verify.
 Result<ProveResult> write_certificate(const LoadedProgram& program, const std::string& source_text,
                                       const ProveOptions& options, const std::string& dir);
-
-// Re-checks a certificate; a rejection explains what does not hold.
-Result<CertifiedNetwork> verify_certificate(const std::string& dir, double timeout_seconds = 60);
 
 std::string sha256_hex(const std::string& bytes);
 

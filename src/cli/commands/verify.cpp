@@ -4,13 +4,14 @@
 #include <iostream>
 
 #include "../cli.hpp"
-#include "cajal/prove/certificate.hpp"
+#include "cajal/prove/verify.hpp"
 
 namespace cajal::cli {
 
 void define_verify(Options& o) {
   o.positionals("DIR", "the certificate directory");
   define_timeout(o);
+  define_max_memory(o);
 }
 
 int cmd_verify(const Options& args) {
@@ -18,13 +19,17 @@ int cmd_verify(const Options& args) {
   std::error_code ec;
   if (!std::filesystem::is_directory(args.positional()[0], ec)) throw UsageError{args.positional()[0] + " is not a directory"};
   double timeout = static_cast<double>(std::max<std::uint64_t>(parse_count(args, "--timeout", 60), 1));
-  Result<CertifiedNetwork> r = verify_certificate(args.positional()[0], timeout);
-  if (!r) {
-    std::cerr << "cajal: certificate rejected: " << r.diagnostics.front().message << "\n";
-    return kNegative;
+  Verification v = verify_certificate(args.positional()[0], timeout);
+  if (!v.certified) {
+    std::cerr << "cajal: certificate rejected: " << v.file << ": " << v.reason << "\n";
+    switch (v.rejection) {
+      case Rejection::Malformed: return kInvalidInput;
+      case Rejection::Inconclusive: return kInconclusive;
+      default: return kNegative;
+    }
   }
   std::cout << "verified: the network in " << args.positional()[0] << " computes its source's main for every input"
-            << " within depth " << r->depth() << "\n";
+            << " within depth " << v.certified->depth() << "\n";
   return kSuccess;
 }
 

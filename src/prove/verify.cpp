@@ -1,0 +1,123 @@
+// The verify kernel (cajal/prove/verify.hpp): the checks, in the order they are made. Each step
+// uses only what the steps before it established; nothing from a file is used before it is read
+// and validated in full.
+#include "cajal/prove/verify.hpp"
+
+#include <openssl/evp.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "cajal/frontend/frontend.hpp"
+#include "cajal/smt/script.hpp"
+#include "cajal/syntax/source.hpp"
+
+namespace cajal {
+
+std::string sha256_hex(const std::string& bytes) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < length; ++i) {
+    out += hex[digest[i] >> 4];
+    out += hex[digest[i] & 15];
+  }
+  return out;
+}
+
+namespace {
+
+Verification reject(Rejection kind, std::string file, std::string reason) {
+  Verification v;
+  v.rejection = kind;
+  v.file = std::move(file);
+  v.reason = std::move(reason);
+  return v;
+}
+
+}  // namespace
+
+Verification verify_certificate(const std::string& dir, double timeout_seconds) {
+  namespace fs = std::filesystem;
+  const fs::path d(dir);
+  CertificateFiles files;
+  std::pair<const char*, std::string*> layout[] = {{"certificate.json", &files.manifest},
+                                                   {"source.cj", &files.source},
+                                                   {"network.json", &files.network},
+                                                   {"obligation.smt2", &files.obligation}};
+  for (auto [name, into] : layout) {
+    std::string error;
+    std::optional<std::string> text = read_file_bounded((d / name).string(), error);
+    if (!text) return reject(Rejection::Malformed, name, error);
+    *into = std::move(*text);
+  }
+  return verify_certificate_files(files, dir, timeout_seconds);
+}
+
+Verification verify_certificate_files(const CertificateFiles& files, const std::string& dir, double timeout_seconds) {
+  using json = nlohmann::json;
+  // 1. The manifest: every field is checked for its type before it is used.
+  const json manifest = json::parse(files.manifest, nullptr, false);
+  auto field = [&](const char* key) { return manifest.is_object() && manifest.contains(key) ? manifest[key] : json(); };
+  if (manifest.is_discarded() || field("format") != "cajal-certificate" || field("version") != 1)
+    return reject(Rejection::Malformed, "certificate.json", "not a Cajal certificate manifest (format \"cajal-certificate\", version 1)");
+  const json depth_field = field("depth");
+  if (!depth_field.is_number_integer() || depth_field.get<long long>() < 0 || depth_field.get<long long>() > kMaxProveDepth)
+    return reject(Rejection::Malformed, "certificate.json", "the depth must be a whole number from 0 to " + std::to_string(kMaxProveDepth));
+  const int depth = depth_field.get<int>();
+  const json hashes = field("sha256");
+  if (!hashes.is_object() || hashes.size() != std::size(kCertificateFiles))
+    return reject(Rejection::Malformed, "certificate.json", "it must list exactly the SHA-256 of source.cj, network.json and obligation.smt2");
+  const std::string* contents[] = {&files.source, &files.network, &files.obligation};
+  for (std::size_t k = 0; k < std::size(kCertificateFiles); ++k) {
+    const char* name = kCertificateFiles[k];
+    if (!hashes.contains(name) || !hashes[name].is_string())
+      return reject(Rejection::Malformed, "certificate.json", std::string("it lists no SHA-256 for ") + name);
+    if (sha256_hex(*contents[k]) != hashes[name].get<std::string>())
+      return reject(Rejection::DoesNotHold, name, "altered (its SHA-256 is not the one certificate.json lists)");
+  }
+  if (field("verdict") != "proved")
+    return reject(Rejection::DoesNotHold, "certificate.json",
+                  "it records the verdict `" + (field("verdict").is_string() ? field("verdict").get<std::string>() : field("verdict").dump()) +
+                      "`, not `proved`");
+
+  // 2. The source and the network, read back by the checker's own front end and reader (which
+  //    validates the whole network: indices, dimensions, shapes, values, sizes).
+  std::filesystem::path d(dir);
+  auto source = std::make_shared<const Source>((d / "source.cj").string(), files.source);
+  Result<LoadedProgram> program = load_program(source);
+  if (!program) return reject(Rejection::Malformed, "source.cj", "it does not type-check:\n" + render(program.diagnostics));
+  Result<Network> network = network_from_json(files.network, "network.json");
+  if (!network) return reject(Rejection::Malformed, "network.json", network.diagnostics.front().message);
+  if (network->depth != depth)
+    return reject(Rejection::DoesNotHold, "network.json", "its depth " + std::to_string(network->depth) +
+                                                              " is not the certified depth " + std::to_string(depth));
+
+  // 3. The obligation is the one this source and this network give rise to, to the byte.
+  ProveOptions options;
+  options.depth = depth;
+  options.timeout_seconds = timeout_seconds;
+  Result<ProveResult> regenerated = prove_network(*program, *network, options);
+  if (!regenerated) return reject(Rejection::Malformed, "source.cj", regenerated.diagnostics.front().message);
+  if (regenerated->obligation.empty())
+    return reject(Rejection::Inconclusive, "obligation.smt2", "the checker cannot state the obligation for this program: " + regenerated->reason);
+  if (regenerated->obligation != files.obligation)
+    return reject(Rejection::DoesNotHold, "obligation.smt2", "it is not the obligation of this source and network");
+
+  // 4. Z3 re-checks the stored obligation from its text, under the watchdog.
+  Result<std::vector<std::string>> answers = smt::run_smtlib(files.obligation, timeout_seconds);
+  if (!answers) return reject(Rejection::Inconclusive, "obligation.smt2", "Z3 did not answer: " + answers.diagnostics.front().message);
+  if (answers->size() != 1) return reject(Rejection::Malformed, "obligation.smt2", "it must ask exactly one question (check-sat)");
+  if (answers->front() == "sat")
+    return reject(Rejection::DoesNotHold, "obligation.smt2", "Z3 finds a counterexample to it (sat)");
+  if (answers->front() != "unsat")
+    return reject(Rejection::Inconclusive, "obligation.smt2", "Z3 answers " + answers->front() + " within " +
+                                                                  std::to_string(static_cast<int>(timeout_seconds)) + " s");
+  Verification ok;
+  ok.certified.emplace(CertifiedNetwork(std::move(*network)));
+  return ok;
+}
+
+}  // namespace cajal
