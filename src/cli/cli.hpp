@@ -78,6 +78,10 @@ void define_depth(Options& o);
 void define_json(Options& o);
 void define_mutant(Options& o);
 void define_timeout(Options& o);
+// --max-memory SIZE (commands that compile, run, prove or read networks): the memory budget
+// (cajal/network/network.hpp). apply_max_memory sets it when the flag was given.
+void define_max_memory(Options& o);
+void apply_max_memory(const Options& args);
 void define_seed(Options& o);
 
 // A verdict as the exit code: proved / equivalent 0, refuted / not equivalent 1, unknown 3.

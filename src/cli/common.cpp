@@ -1,4 +1,5 @@
 // The tool's shared helpers (cli.hpp).
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -13,6 +14,7 @@
 #include "cajal/network/encode.hpp"
 #include "cajal/syntax/print.hpp"
 #include "cli.hpp"
+#include "cajal/network/network.hpp"
 
 namespace cajal::cli {
 
@@ -189,6 +191,30 @@ void define_mutant(Options& o) {
   o.valued("--mutant", "NAME", "a deliberately wrong compiler: swap-if, succ-backwards, iter-extra-step, transposed-matrix");
 }
 void define_timeout(Options& o) { o.valued("--timeout", "S", "wall-clock seconds for the whole decision (default 60)"); }
+void define_max_memory(Options& o) {
+  o.valued("--max-memory", "SIZE",
+           "refuse work estimated to need more memory than SIZE (e.g. 512M, 4G; default half the machine's memory)");
+}
+
+void apply_max_memory(const Options& args) {
+  std::optional<std::string> text = args.one("--max-memory");
+  if (!text) return;
+  // A whole number of bytes, or of KiB, MiB, GiB, TiB with the suffix K, M, G, T (KiB, MiB, ... too).
+  std::size_t digits = 0;
+  while (digits < text->size() && digits < 15 && std::isdigit(static_cast<unsigned char>((*text)[digits]))) ++digits;
+  const std::string unit = text->substr(digits);
+  static const std::pair<const char*, int> units[] = {{"", 0},  {"K", 10}, {"KiB", 10}, {"M", 20}, {"MiB", 20},
+                                                      {"G", 30}, {"GiB", 30}, {"T", 40}, {"TiB", 40}};
+  for (auto [name, shift] : units)
+    if (digits > 0 && unit == name) {
+      const std::uint64_t n = std::stoull(text->substr(0, digits));
+      if (n == 0 || n > (std::uint64_t{1} << (62 - shift))) break;
+      set_memory_budget(n << shift);
+      return;
+    }
+  throw UsageError{"--max-memory takes a size such as 512M, 4G or 1073741824 (bytes), got `" + *text + "`"};
+}
+
 void define_seed(Options& o) { o.valued("--seed", "N", "the random seed (printed; rerun with it to reproduce)"); }
 
 int exit_code(smt::Verdict v) {

@@ -59,7 +59,8 @@ const std::vector<Command>& commands() {
        define_check, cmd_check},
       {"lemmas", "lemmas [--out DIR] [--check DIR] [--depth D]",
        "write the compiler's rule lemmas as SMT-LIB2 files, or re-check them with Z3", define_lemmas, cmd_lemmas},
-      {"fuzz", "fuzz [--count N] [--seed S] [--depth D] [--max-size K] [--save-failures DIR] [--mutant NAME]",
+      {"fuzz", "fuzz [--count N] [--seed S] [--depth D] [--max-size K] [--jobs N] [--shard K/N] [--json] ...\n"
+       "  fuzz --merge SUMMARY... [--json]",
        "cross-check the network against the interpreter on random programs", define_fuzz, cmd_fuzz},
   };
   return table;
@@ -139,6 +140,7 @@ int dispatch(int argc, char** argv) {
       throw UsageError{what};
     }
     options->reject_extras();
+    apply_max_memory(*options);
     return command->run(*options);
   } catch (const UsageError& e) {
     std::cerr << "cajal: error: " << e.message << "\n" << "(run `cajal --help` for usage)\n";

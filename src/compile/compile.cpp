@@ -58,8 +58,8 @@ struct Builder {
 
 class Compiler {
  public:
-  Compiler(const LoadedProgram& program, int depth, bool annotate)
-      : program_(program), depth_(depth), annotate_(annotate) {
+  Compiler(const LoadedProgram& program, int depth, bool annotate, std::uint64_t max_bytes)
+      : program_(program), depth_(depth), annotate_(annotate), max_bytes_(static_cast<double>(max_bytes)) {
     net_.depth = depth;
     net_.graphs.emplace_back();
     stack_.push_back(Builder{0, {}, {}});
@@ -94,6 +94,8 @@ class Compiler {
   const LoadedProgram& program_;
   int depth_;
   bool annotate_;
+  double max_bytes_;
+  double numbers_ = 0;  // the numbers in the neurons made so far
   Network net_;
   std::vector<Builder> stack_;
   std::map<std::string, Ref> defs_;  // compiled defs, in graph 0
@@ -107,7 +109,12 @@ class Compiler {
     g.nodes.push_back(std::move(n));
     return static_cast<int>(g.nodes.size()) - 1;
   }
-  Node made_by(const char* rule, const Term& t, Op op, std::size_t d) const {
+  // Every neuron passes through here: its size is counted against the budget before any
+  // constant of that size is allocated.
+  Node made_by(const char* rule, const Term& t, Op op, std::size_t d) {
+    numbers_ += static_cast<double>(d);
+    if (8 * numbers_ > max_bytes_)
+      throw CompileError{error_at(t.span, over_budget("compiling this at depth " + std::to_string(depth_) + " (its neurons' values)", 8 * numbers_))};
     Node n;
     n.op = op;
     n.dim = d;
@@ -380,7 +387,7 @@ Result<Network> compile_program(const LoadedProgram& program, const CompileOptio
                                                     std::to_string(arity) + " argument" + (arity == 1 ? "" : "s") +
                                                     ", but " + std::to_string(inputs) + " were given"));
   try {
-    Compiler c(program, options.depth, options.annotate);
+    Compiler c(program, options.depth, options.annotate, options.max_bytes ? options.max_bytes : memory_budget());
     return R::success(c.finish(*main, inputs));
   } catch (const CompileError& e) {
     return R::failure(e.diagnostic);

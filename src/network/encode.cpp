@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "cajal/network/network.hpp"
 #include "cajal/syntax/print.hpp"
 
 namespace cajal {
@@ -121,6 +122,9 @@ struct MatrixMap final : LinearMap {
 }  // namespace
 
 Result<Eigen::VectorXd> encode_value(const ValuePtr& v, const Type& type, int depth, Evaluator& ev) {
+  if (const double bytes = 8.0 * static_cast<double>(dimension(type, depth)); bytes > static_cast<double>(memory_budget()))
+    return Result<Eigen::VectorXd>::failure(
+        error_at(Span{}, over_budget("encoding a value of type " + print_type(type) + " at depth " + std::to_string(depth), bytes)));
   try {
     return Result<Eigen::VectorXd>::success(encode(v, type, depth, ev));
   } catch (const EncodeFailure& f) {

@@ -390,6 +390,9 @@ std::optional<std::string> check_args(const Network& net, const NetworkArgs& arg
     }
     if (!m.allFinite()) return "input " + net.inputs[k].name + " has a value that is not finite";
   }
+  // The estimate before the run: no run stores more numbers than it computes.
+  if (const double bytes = 8.0 * net.work() * static_cast<double>(batch); bytes > static_cast<double>(memory_budget()))
+    return over_budget("running this network on a batch of " + std::to_string(batch), bytes);
   for (const Graph& g : net.graphs)
     for (const Node& n : g.nodes)
       if (n.op == Op::Param) {

@@ -1,5 +1,10 @@
 #include "cajal/network/network.hpp"
 
+#include <unistd.h>
+
+#include <atomic>
+#include <cmath>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "cajal/parse/parse.hpp"
@@ -21,6 +26,47 @@ const char* op_name(Op op) {
   return "?";
 }
 
+namespace {
+
+std::uint64_t half_of_physical_memory() {
+  const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGESIZE);
+  if (pages <= 0 || page <= 0) return std::uint64_t{4} << 30;  // unknown: 4 GiB
+  return static_cast<std::uint64_t>(pages) / 2 * static_cast<std::uint64_t>(page);
+}
+
+std::atomic<std::uint64_t> g_memory_budget{half_of_physical_memory()};
+
+}  // namespace
+
+std::uint64_t memory_budget() { return g_memory_budget.load(std::memory_order_relaxed); }
+void set_memory_budget(std::uint64_t bytes) { g_memory_budget.store(bytes, std::memory_order_relaxed); }
+
+std::string bytes_text(double bytes) {
+  if (bytes >= 18446744073709551616.0) return "more than 16 EiB";  // a size that saturated (dimension)
+  const char* units[] = {"bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+  std::size_t u = 0;
+  while (bytes >= 1024 && u + 1 < std::size(units)) {
+    bytes /= 1024;
+    ++u;
+  }
+  if (!std::isfinite(bytes)) return "more than can be counted";
+  char text[64];
+  std::snprintf(text, sizeof text, u == 0 ? "%.0f %s" : bytes >= 100 ? "%.0f %s" : "%.3g %s", bytes, units[u]);
+  return text;
+}
+
+namespace {
+constexpr const char* kOverBudget = ", more than the memory budget of ";
+}
+
+std::string over_budget(const std::string& what, double bytes) {
+  const bool saturated = bytes >= 18446744073709551616.0;
+  return what + (saturated ? " needs " : " needs about ") + bytes_text(bytes) + kOverBudget + bytes_text(static_cast<double>(memory_budget())) +
+         " (raise it with --max-memory)";
+}
+
+bool is_over_budget(const Diagnostic& d) { return d.message.find(kOverBudget) != std::string::npos; }
+
 std::size_t Network::node_count() const {
   std::size_t n = 0;
   for (const Graph& g : graphs) n += g.nodes.size();
@@ -33,7 +79,7 @@ double graph_work(const Network& net, int gi) {
   double total = 0;
   for (const Node& n : net.graphs[static_cast<std::size_t>(gi)].nodes) {
     total += static_cast<double>(n.dim);
-    if (n.op == Op::Apply) total += static_cast<double>(n.rows * n.cols);
+    if (n.op == Op::Apply) total += static_cast<double>(n.rows) * static_cast<double>(n.cols);
     if (n.op == Op::Iterate) total += static_cast<double>(net.depth) * graph_work(net, n.sub);
     if (n.op == Op::Abstract) total += static_cast<double>(n.cols) * graph_work(net, n.sub);
   }
@@ -234,6 +280,7 @@ void validate_dimensions(const Network& net) {
         case Op::Param: break;
         case Op::Const:
           if (static_cast<std::size_t>(n.value.size()) != n.dim) bad_node(gi, i, "constant of the wrong size");
+          if (!n.value.allFinite()) bad_node(gi, i, "constant with a value that is not finite");
           break;
         case Op::Shift:
           if (n.dim != nat || arg_dim(0) != nat) bad_node(gi, i, "shift is not on naturals");
@@ -242,7 +289,7 @@ void validate_dimensions(const Network& net) {
           if (arg_dim(0) != 2 || arg_dim(1) != n.dim || arg_dim(2) != n.dim) bad_node(gi, i, "mix dimensions");
           break;
         case Op::Apply:
-          if (n.rows * n.cols != arg_dim(0) || n.cols != arg_dim(1) || n.rows != n.dim) bad_node(gi, i, "apply dimensions");
+          if (saturating_product(n.rows, n.cols) != arg_dim(0) || n.cols != arg_dim(1) || n.rows != n.dim) bad_node(gi, i, "apply dimensions");
           break;
         case Op::Iterate:
         case Op::Abstract: {
@@ -256,7 +303,7 @@ void validate_dimensions(const Network& net) {
           if (n.op == Op::Iterate) {
             if (arg_dim(0) != n.dim || arg_dim(1) != nat || first_in != n.dim || out != n.dim)
               bad_node(gi, i, "iterate dimensions");
-          } else if (first_in != n.cols || out != n.rows || n.dim != n.rows * n.cols) {
+          } else if (first_in != n.cols || out != n.rows || n.dim != saturating_product(n.rows, n.cols)) {
             bad_node(gi, i, "abstract dimensions");
           }
           break;
@@ -330,6 +377,12 @@ Result<Network> network_from_json(const std::string& text, const std::string& na
       net.graphs.push_back(std::move(g));
     }
     validate(net);
+    // Every neuron's value is a dim-vector per batch column: refuse a network whose neurons
+    // alone pass the memory budget, before anything is run or proved on it.
+    double numbers = 0;
+    for (const Graph& g : net.graphs)
+      for (const Node& n : g.nodes) numbers += static_cast<double>(n.dim);
+    if (8 * numbers > static_cast<double>(memory_budget())) return fail(over_budget("its neurons' values", 8 * numbers));
     return Result<Network>::success(std::move(net));
   } catch (const BadNetwork& e) {
     return fail(e.message);

@@ -234,6 +234,10 @@ void counterexample(const z3::model& m, SourceSemantics& source, const ProofInpu
 
 }  // namespace
 
+namespace {
+constexpr double kSymbolicBytes = 128;
+}
+
 Result<ProveResult> prove_network(const LoadedProgram& program, const Network& network, const ProveOptions& options) {
   using R = Result<ProveResult>;
   auto start = std::chrono::steady_clock::now();
@@ -242,6 +246,10 @@ Result<ProveResult> prove_network(const LoadedProgram& program, const Network& n
     return R::failure(error_at(Span{}, "the network is at depth " + std::to_string(network.depth) + ", not " +
                                            std::to_string(options.depth)));
   if (!program.program.find_def("main")) return R::failure(error_at(Span{}, "the program has no `def main` to prove"));
+  // The symbolic run makes a Z3 term for every number the network computes on one column: sized
+  // before anything is built (kSymbolicBytes, a Z3 application node and our reference to it).
+  if (const double bytes = kSymbolicBytes * network.work(); bytes > static_cast<double>(memory_budget()))
+    return R::failure(error_at(Span{}, over_budget("proving this network symbolically", bytes)));
   if (options.smt_dump_dir) {  // one new directory at most, in one that exists
     std::error_code ec;
     std::filesystem::create_directory(*options.smt_dump_dir, ec);

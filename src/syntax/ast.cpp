@@ -1,5 +1,7 @@
 #include "cajal/syntax/ast.hpp"
 
+#include <cstdint>
+
 namespace cajal {
 
 // Types without a source location are immutable and interchangeable: share one of each.
@@ -28,9 +30,14 @@ std::size_t dimension(const Type& t, int depth) {
     case Type::Kind::Bool: return 2;
     case Type::Kind::Nat: return static_cast<std::size_t>(depth) + 1;
     case Type::Kind::Vec: return t.size;
-    case Type::Kind::Arrow: return dimension(*t.to, depth) * dimension(*t.from, depth);
+    case Type::Kind::Arrow: return saturating_product(dimension(*t.to, depth), dimension(*t.from, depth));
   }
   return 0;
+}
+
+std::size_t saturating_product(std::size_t a, std::size_t b) {
+  std::size_t p = 0;
+  return __builtin_mul_overflow(a, b, &p) ? SIZE_MAX : p;
 }
 
 bool operator==(const Type& a, const Type& b) {

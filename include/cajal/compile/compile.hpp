@@ -27,12 +27,16 @@ struct CompileOptions {
   bool annotate = true;
   // The def to compile (`cajal check --defs` compiles others than main).
   std::string entry = "main";
+  // The most the network's neurons may hold (8 bytes a number, one number per dimension of each
+  // neuron): checked as each neuron is made, before its constant is allocated. 0: the process's
+  // memory budget (memory_budget(), `--max-memory`).
+  std::uint64_t max_bytes = 0;
 };
 
 inline constexpr int kMaxDepth = 100000;
 
 // Compiles `main` (options.entry). Fails (with diagnostics) when main is missing, asks for more inputs than its
-// type has, or contains a numeral larger than the depth.
+// type has, contains a numeral larger than the depth, or needs more than options.max_bytes.
 Result<Network> compile_program(const LoadedProgram& program, const CompileOptions& options = {});
 
 }  // namespace cajal

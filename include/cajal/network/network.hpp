@@ -80,6 +80,23 @@ struct Network {
 // `cajal compile --show`: one line a node, subgraphs indented under their neuron.
 std::string show(const Network& net);
 
+// ---- the memory budget ------------------------------------------------------------------------
+// Sizes that come from input (depth, dimensions, batch, network size) are estimated before
+// anything is allocated from them, and refused when the estimate passes the budget: compiling
+// (the numbers of every neuron, CompileOptions), running (Network::work() per batch column,
+// 8 bytes a number: no run stores more numbers than it computes), reading a network (its
+// neurons' numbers) and proving (a symbolic term per number). Process-wide, like an rlimit:
+// `--max-memory` sets it; the default is half the machine's physical memory.
+std::uint64_t memory_budget();
+void set_memory_budget(std::uint64_t bytes);
+// "1.5 GiB", "512 MiB", "3 KiB", "20 bytes": for messages.
+std::string bytes_text(double bytes);
+// The message for an estimate past the budget: "<what> needs about X, more than the memory
+// budget of Y (raise it with --max-memory)".
+std::string over_budget(const std::string& what, double bytes);
+// Whether a diagnostic is such a refusal (the fuzzing oracle counts those as "too large").
+bool is_over_budget(const Diagnostic& d);
+
 // Serialization (`cajal compile --emit json`) and reading back. Reading validates everything
 // (dimensions, ids, topological order) and reports problems as diagnostics, never by crashing.
 std::string to_json(const Network& net);

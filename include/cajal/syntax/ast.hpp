@@ -46,7 +46,12 @@ struct Type {
 bool without_vec(const Type& t);
 
 // dim ⟦A⟧ at depth D (spec/denotation.md §2): Bool 2, Nat D + 1, Vec n n, A ⊸ B dim A · dim B.
+// A dimension too large for size_t is SIZE_MAX (it saturates, never wraps), which every memory
+// budget refuses.
 std::size_t dimension(const Type& t, int depth);
+
+// a · b, or SIZE_MAX when the product does not fit.
+std::size_t saturating_product(std::size_t a, std::size_t b);
 
 // Structural equality (spans ignored).
 bool operator==(const Type& a, const Type& b);

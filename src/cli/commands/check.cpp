@@ -16,6 +16,7 @@ void define_check(Options& o) {
   define_json(o);
   o.flag("--neural", "compare the compiled networks on all real inputs instead of the programs on values");
   o.flag("--defs", "compare two defs of one FILE: check FILE --defs F G");
+  define_max_memory(o);
 }
 
 namespace {

@@ -22,6 +22,7 @@ void define_compile(Options& o) {
   o.valued("--certify", "DIR", "write a certificate (source, network, obligation, SHA-256 manifest) to DIR");
   define_json(o);
   o.flag("--show", "print the network, each neuron with its rule and source");
+  define_max_memory(o);
 }
 
 int cmd_compile(const Options& args) {

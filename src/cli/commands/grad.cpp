@@ -10,6 +10,7 @@ void define_grad(Options& o) {
   define_program(o, true);
   define_depth(o);
   define_json(o);
+  define_max_memory(o);
 }
 
 int cmd_grad(const Options& args) {

@@ -15,6 +15,7 @@ void define_prove(Options& o) {
   o.valued("--smt-dump", "DIR", "write every query as SMT-LIB2, with a header saying what it asks");
   define_mutant(o);
   define_json(o);
+  define_max_memory(o);
 }
 
 int cmd_prove(const Options& args) {

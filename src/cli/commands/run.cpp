@@ -14,6 +14,7 @@ void define_run(Options& o) {
   define_mutant(o);
   o.valued("--def", "NAME", "run this def instead of main");
   define_json(o);
+  define_max_memory(o);
 }
 
 int cmd_run(const Options& args) {

@@ -18,6 +18,7 @@ void define_train(Options& o) {
   o.valued("--out", "FILE", "write to FILE instead of stdout");
   o.flag("--extract", "write each learned function as the nearest table (a program check and prove can verify)");
   o.flag("--quiet", "no progress line per epoch");
+  define_max_memory(o);
 }
 
 int cmd_train(const Options& args) {
