@@ -1,9 +1,12 @@
 #include "cajal/testing/oracle.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <map>
+#include <mutex>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "cajal/network/encode.hpp"
 #include "cajal/network/engine.hpp"
@@ -99,10 +102,15 @@ Verdict cross_check(const Case& c, const OracleOptions& options) {
     compile.depth = depth;
     compile.inputs = args.size();
     compile.annotate = false;
+    compile.max_bytes = static_cast<std::uint64_t>(8 * options.max_network_work);
     Result<Network> net = compile_program(loaded, compile);
     if (!net) {
       // A numeral above the depth is a compile-time rejection: the program is outside this depth.
       if (net.diagnostics.front().message.find("exceeds the depth") != std::string::npos) continue;
+      if (is_over_budget(net.diagnostics.front())) {  // larger than any network the oracle runs
+        ++verdict.too_large;
+        continue;
+      }
       return fail("the compiler failed: " + net.diagnostics.front().message, depth);
     }
     apply_mutant(*net, options.mutant);
@@ -308,37 +316,123 @@ Case campaign_case(const FuzzOptions& options, std::uint64_t i) {
   return make_case(choices, static_cast<int>(i % static_cast<std::uint64_t>(options.max_size + 1)));
 }
 
+namespace {
+
+// One program's outcome, as the ordered fold needs it.
+struct Outcome {
+  std::uint64_t index = 0;
+  Verdict verdict;
+  double seconds = 0;
+  std::vector<int> choices;  // recorded, for shrinking (only kept for a failure)
+  int size = 0;
+};
+
+// A block of consecutive programs of the shard, checked by one thread.
+constexpr std::uint64_t kBlock = 32;
+
+// Runs `work(i)` on `jobs` threads for i in [0, n), each thread taking the next i.
+void in_parallel(unsigned jobs, std::size_t n, const std::function<void(std::size_t)>& work) {
+  std::atomic<std::size_t> next{0};
+  auto loop = [&] {
+    for (std::size_t i; (i = next.fetch_add(1)) < n;) work(i);
+  };
+  std::vector<std::thread> threads;
+  for (unsigned t = 1; t < std::min<std::size_t>(jobs, n); ++t) threads.emplace_back(loop);
+  loop();
+  for (std::thread& t : threads) t.join();
+}
+
+}  // namespace
+
 FuzzReport fuzz(const FuzzOptions& options, const std::function<void(const FuzzFailure&)>& on_failure) {
   OracleOptions oracle;
   oracle.depths = fuzz_depths(options.max_depth);
   oracle.mutant = options.mutant;
+  const std::uint64_t shards = std::max<std::uint64_t>(options.shards, 1);
+  // The shard's programs are positions p = 0, 1, ...: program shard + p · shards.
+  const std::uint64_t positions = options.shard < options.count ? (options.count - options.shard - 1) / shards + 1 : 0;
+  const std::uint64_t blocks = (positions + kBlock - 1) / kBlock;
+  auto check_block = [&](std::uint64_t b) {
+    std::vector<Outcome> out;
+    for (std::uint64_t p = b * kBlock; p < std::min(positions, (b + 1) * kBlock); ++p) {
+      Outcome o;
+      o.index = options.shard + p * shards;
+      auto program_start = std::chrono::steady_clock::now();
+      SplitMix64 random(mix(options.seed, o.index));
+      RecordedChoices choices(random);
+      o.size = static_cast<int>(o.index % static_cast<std::uint64_t>(options.max_size + 1));
+      o.verdict = cross_check(make_case(choices, o.size), oracle);
+      o.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - program_start).count();
+      if (!o.verdict.ok) o.choices = choices.choices();
+      out.push_back(std::move(o));
+    }
+    return out;
+  };
+
+  // Blocks finish out of order; they are folded into the report in order, so the report and
+  // the stopping point are those of a serial run.
   FuzzReport report;
-  auto start = std::chrono::steady_clock::now();
-  for (std::uint64_t i = 0; i < options.count && report.failures.size() < options.max_failures; ++i) {
-    auto program_start = std::chrono::steady_clock::now();
-    SplitMix64 random(mix(options.seed, i));
-    RecordedChoices choices(random);
-    int size = static_cast<int>(i % static_cast<std::uint64_t>(options.max_size + 1));
-    Case c = make_case(choices, size);
-    Verdict v = cross_check(c, oracle);
-    double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - program_start).count();
-    if (took > report.slowest_seconds) {
-      report.slowest_seconds = took;
-      report.slowest_index = i;
+  std::vector<Outcome> failing;
+  std::mutex mutex;
+  std::map<std::uint64_t, std::vector<Outcome>> finished;
+  std::uint64_t next_to_fold = 0;
+  std::atomic<std::uint64_t> next_block{0};
+  std::atomic<bool> stop{false};
+  auto fold = [&](const Outcome& o) {
+    if (o.seconds > report.slowest_seconds) {
+      report.slowest_seconds = o.seconds;
+      report.slowest_index = o.index;
     }
     ++report.checked;
-    report.skipped += v.skipped;
-    report.compared += v.depths_checked > 0;
-    report.overflows += v.overflows_seen > 0;
-    report.too_large += v.too_large > 0;
-    if (!v.ok) {
-      auto [small, steps] = shrink(choices.choices(), size, oracle);
-      if (Case pruned = without_unused_globals(small); !cross_check(pruned, oracle).ok) small = std::move(pruned);
-      FuzzFailure failure{i, small, cross_check(small, oracle), steps};
-      if (failure.verdict.ok) failure = FuzzFailure{i, c, v, 0};  // (cannot happen: shrinking keeps failures)
-      if (on_failure) on_failure(failure);
-      report.failures.push_back(std::move(failure));
+    report.skipped += o.verdict.skipped;
+    report.compared += o.verdict.depths_checked > 0;
+    report.overflows += o.verdict.overflows_seen > 0;
+    report.too_large += o.verdict.too_large > 0;
+    if (!o.verdict.ok) failing.push_back(o);
+  };
+  auto worker = [&] {
+    for (std::uint64_t b; !stop.load() && (b = next_block.fetch_add(1)) < blocks;) {
+      std::vector<Outcome> done = check_block(b);
+      std::lock_guard<std::mutex> lock(mutex);
+      finished.emplace(b, std::move(done));
+      for (auto it = finished.find(next_to_fold); it != finished.end() && !stop; it = finished.find(next_to_fold)) {
+        for (const Outcome& o : it->second) {
+          fold(o);
+          if (failing.size() >= options.max_failures) {
+            stop = true;
+            report.stopped_early = report.checked < positions;
+            break;
+          }
+        }
+        finished.erase(it);
+        ++next_to_fold;
+      }
     }
+  };
+  auto start = std::chrono::steady_clock::now();
+  const unsigned jobs = std::max(1u, options.jobs);
+  std::vector<std::thread> threads;
+  for (unsigned t = 1; t < jobs && t < blocks; ++t) threads.emplace_back(worker);
+  worker();
+  for (std::thread& t : threads) t.join();
+
+  // Shrinking, in parallel; the failures are reported in program order.
+  std::vector<FuzzFailure> failures(failing.size());
+  in_parallel(jobs, failing.size(), [&](std::size_t k) {
+    const Outcome& o = failing[k];
+    auto [small, steps] = shrink(o.choices, o.size, oracle);
+    if (Case pruned = without_unused_globals(small); !cross_check(pruned, oracle).ok) small = std::move(pruned);
+    Verdict v = cross_check(small, oracle);
+    failures[k] = FuzzFailure{o.index, std::move(small), std::move(v), steps};
+    if (failures[k].verdict.ok) {  // (cannot happen: shrinking keeps failures)
+      SplitMix64 random(mix(options.seed, o.index));
+      RecordedChoices choices(random);
+      failures[k] = FuzzFailure{o.index, make_case(choices, o.size), o.verdict, 0};
+    }
+  });
+  for (FuzzFailure& f : failures) {
+    if (on_failure) on_failure(f);
+    report.failures.push_back(std::move(f));
   }
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;

@@ -72,6 +72,13 @@ struct FuzzOptions {
   int max_size = 50;     // program i is generated at size i mod (max_size + 1)
   Mutant mutant = Mutant::None;
   std::size_t max_failures = 20;  // stop after this many (each is shrunk, which takes a while)
+  // Threads checking programs at once. The report (counts, failures, their order) is the same for
+  // every value: only the time changes.
+  unsigned jobs = 1;
+  // This run checks the programs i < count with i mod shards == shard (`--shard K/N`), so N runs,
+  // on as many machines, check the whole campaign once between them; their summaries merge
+  // (cajal/testing/summary.hpp) to the counts of one run.
+  std::uint64_t shard = 0, shards = 1;
 };
 
 struct FuzzFailure {
@@ -83,6 +90,7 @@ struct FuzzFailure {
 
 struct FuzzReport {
   std::uint64_t checked = 0, skipped = 0, compared = 0, overflows = 0, too_large = 0;
+  bool stopped_early = false;  // max_failures was reached before the last program
   double seconds = 0;
   std::uint64_t slowest_index = 0;  // the program that took longest to check, and how long
   double slowest_seconds = 0;
@@ -95,7 +103,10 @@ Case campaign_case(const FuzzOptions& options, std::uint64_t i);
 // Program i of a campaign is built from choices drawn from a PRNG seeded with (seed, i), so any
 // failure can be regenerated from the printed seed alone. A failing case is shrunk by editing its
 // recorded choices (zeroing, halving, truncating) while it still fails; every edit still builds a
-// well-typed program.
+// well-typed program. The programs of the shard are checked in order of i (by `jobs` threads,
+// each taking the next block of programs); the campaign stops after the max_failures-th failure
+// in that order, and the failures are shrunk (in parallel) and handed to on_failure in that order
+// once the campaign is over.
 FuzzReport fuzz(const FuzzOptions& options, const std::function<void(const FuzzFailure&)>& on_failure = {});
 
 std::vector<int> fuzz_depths(int max_depth);

@@ -1,0 +1,55 @@
+// What every libFuzzer harness shares (tests/fuzz/README.md).
+//
+// A harness feeds one input to one reader and then to what the reader's result flows into, with
+// the library's own budgets, and checks properties that must hold for every input (a printed
+// program reads back, a network reads back from its JSON). A crash, a sanitizer report, a
+// leak, a timeout or a failed property is a finding; a diagnostic is the expected answer to most
+// inputs.
+#pragma once
+
+#include <pthread.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <string>
+
+#include "cajal/network/network.hpp"
+
+namespace cajal::fuzz {
+
+// Runs `body` on a thread with a 256 MiB stack, as the `cajal` tool runs its commands: the
+// library bounds its recursion (kMaxTermDepth, EvalOptions::max_depth) and leaves the room for it
+// to the caller. AddressSanitizer's frames are larger than plain ones.
+inline void on_large_stack(const std::function<void()>& body) {
+  pthread_attr_t attr;
+  pthread_t thread;
+  auto call = [](void* p) -> void* {
+    (*static_cast<const std::function<void()>*>(p))();
+    return nullptr;
+  };
+  if (pthread_attr_init(&attr) != 0 || pthread_attr_setstacksize(&attr, std::size_t{256} << 20) != 0 ||
+      pthread_create(&thread, &attr, call, const_cast<std::function<void()>*>(&body)) != 0) {
+    std::fprintf(stderr, "fuzz harness: cannot start a thread\n");
+    std::abort();
+  }
+  pthread_join(thread, nullptr);
+  pthread_attr_destroy(&attr);
+}
+
+// A property that must hold for every input failed: libFuzzer keeps the input as a crash.
+[[noreturn]] inline void property_failed(const std::string& what) {
+  std::fprintf(stderr, "fuzz harness: property failed: %s\n", what.c_str());
+  std::abort();
+}
+
+// The budget every harness runs under: well inside libFuzzer's default -rss_limit_mb=2048, with
+// AddressSanitizer's overhead (about 2-3x) on top of what the library estimates.
+inline void set_harness_budget() { set_memory_budget(std::uint64_t{256} << 20); }
+
+inline std::string as_text(const std::uint8_t* data, std::size_t size) {
+  return std::string(reinterpret_cast<const char*>(data), size);
+}
+
+}  // namespace cajal::fuzz
