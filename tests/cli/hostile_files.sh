@@ -54,6 +54,9 @@ json.dump(m, open(p, "w"))
 PY
 step 2 "$d/shape.txt" -- "$cajal" verify "$d/f"
 expect_line "$d/shape.txt.err" "cajal: certificate rejected: certificate.json: it must list exactly the SHA-256 of source.cj, network.json and obligation.smt2"
+forge; printf '(assert false)\n' >> "$d/f/obligation.smt2"; rehash "$d/f"     # well-formed, but not this program's
+step 1 "$d/obligation.txt" -- "$cajal" verify "$d/f"
+expect_line "$d/obligation.txt.err" "cajal: certificate rejected: obligation.smt2: it is not the obligation of this source and network"
 forge; rm "$d/f/network.json"; ln -s /dev/zero "$d/f/network.json"
 step 2 "$d/devzero.txt" -- timeout 20 "$cajal" verify "$d/f"
 expect_line "$d/devzero.txt.err" "cajal: certificate rejected: network.json: cannot read $d/f/network.json: it is not a regular file (a device, a pipe or a socket is not read)"
