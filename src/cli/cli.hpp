@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "cajal/driver/driver.hpp"
+#include "cajal/driver/junit.hpp"
 #include "cajal/smt/verdict.hpp"
 #include "cajal/testing/mutant.hpp"
 
@@ -79,6 +80,9 @@ void define_json(Options& o);
 void define_mutant(Options& o);
 void define_timeout(Options& o);
 void define_seed(Options& o);
+// --junit FILE, and the report written there when it is given (UsageError when it cannot be).
+void define_junit(Options& o);
+void write_junit(const Options& args, const junit::Suite& suite);
 
 // A verdict as the exit code: proved / equivalent 0, refuted / not equivalent 1, unknown 3.
 int exit_code(smt::Verdict v);

@@ -44,7 +44,7 @@ const std::vector<Command>& commands() {
        define_compile, cmd_compile},
       {"grad", "grad FILE [--arg TERM]... [--param NAME=TERM]... [--depth D] [--json]",
        "gradients of the summed output w.r.t. every input and param", define_grad, cmd_grad},
-      {"prove", "prove FILE [--depth D] [--timeout S] [--seed N] [--smt-dump DIR] [--json] [--mutant NAME]",
+      {"prove", "prove FILE [--depth D] [--timeout S] [--seed N] [--smt-dump DIR] [--json] [--junit FILE] [--mutant NAME]",
        "ask Z3 whether some input makes the compiled network differ from the program", define_prove, cmd_prove},
       {"verify", "verify DIR", "re-check a certificate written by `compile --certify DIR`", define_verify, cmd_verify},
       {"train", "train FILE --data EXAMPLES.jsonl [--epochs N] [--lr X] [--seed S] [--depth D] [--out F] [--extract]",
@@ -52,14 +52,14 @@ const std::vector<Command>& commands() {
        "function as the nearest table, a program `check` and `prove` can verify",
        define_train, cmd_train},
       {"check",
-       "check A B [--depth D] [--neural] [--timeout S] [--method auto|exhaustive|symbolic] [--json]\n"
+       "check A B [--depth D] [--neural] [--timeout S] [--method auto|exhaustive|symbolic] [--json] [--junit FILE]\n"
        "  check FILE --defs F G [...]",
        "decide whether two programs' mains (or two defs) mean the same for every\n"
        "input up to depth D; a counterexample is printed in source syntax",
        define_check, cmd_check},
       {"lemmas", "lemmas [--out DIR] [--check DIR] [--depth D]",
        "write the compiler's rule lemmas as SMT-LIB2 files, or re-check them with Z3", define_lemmas, cmd_lemmas},
-      {"fuzz", "fuzz [--count N] [--seed S] [--depth D] [--max-size K] [--save-failures DIR] [--mutant NAME]",
+      {"fuzz", "fuzz [--count N] [--seed S] [--depth D] [--max-size K] [--save-failures DIR] [--mutant NAME] [--junit FILE]",
        "cross-check the network against the interpreter on random programs", define_fuzz, cmd_fuzz},
   };
   return table;

@@ -19,6 +19,7 @@ void define_fuzz(Options& o) {
   o.valued("--max-size", "K", "the largest program size (default 50)");
   o.valued("--save-failures", "DIR", "write each shrunk failure as a .cj file with its reproduction commands");
   define_mutant(o);
+  define_junit(o);
 }
 
 int cmd_fuzz(const Options& args) {
@@ -73,6 +74,7 @@ int cmd_fuzz(const Options& args) {
             << report.failures.size() << " failure" << (report.failures.size() == 1 ? "" : "s") << "\n";
   std::cout << "slowest: program " << report.slowest_index << " (" << report.slowest_seconds << " s)\n";
   std::cout << "checked " << rate.str() << "\n";
+  write_junit(args, junit::fuzz_suite(options, report));
   return report.failures.empty() ? kSuccess : kNegative;
 }
 
