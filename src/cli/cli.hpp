@@ -10,6 +10,7 @@
 #include <Eigen/Dense>
 
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -69,6 +70,10 @@ struct Command {
 };
 // Every command, in the order `cajal --help` lists them (main.cpp).
 const std::vector<Command>& commands();
+// The command's own CLI11 app, with its flags declared on `options` (main.cpp).
+std::unique_ptr<CLI::App> make_app(const Command& c, std::unique_ptr<Options>& options);
+// `cajal completion bash` (hidden): the bash completion script, from commands() and their flags.
+std::string bash_completion();
 
 // ---- shared helpers (common.cpp) ---------------------------------------------------------------
 

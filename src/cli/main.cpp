@@ -65,6 +65,16 @@ const std::vector<Command>& commands() {
   return table;
 }
 
+std::unique_ptr<CLI::App> make_app(const Command& c, std::unique_ptr<Options>& options) {
+  auto app = std::make_unique<CLI::App>(std::string(c.summary), std::string("cajal ") + c.name);
+  app->set_help_flag("-h,--help", "print this help and exit");
+  app->allow_extras(true);  // unknown options are reported by Options::reject_extras, with a suggestion
+  app->footer("usage: cajal " + std::string(c.synopsis) + "\n");
+  options = std::make_unique<Options>(*app);
+  c.define(*options);
+  return app;
+}
+
 namespace {
 
 std::string usage() {
@@ -87,17 +97,6 @@ const Command* find_command(const std::string& name) {
   return nullptr;
 }
 
-// The command's own CLI11 app, with its flags declared on `options`.
-std::unique_ptr<CLI::App> make_app(const Command& c, std::unique_ptr<Options>& options) {
-  auto app = std::make_unique<CLI::App>(std::string(c.summary), std::string("cajal ") + c.name);
-  app->set_help_flag("-h,--help", "print this help and exit");
-  app->allow_extras(true);  // unknown options are reported by Options::reject_extras, with a suggestion
-  app->footer("usage: cajal " + std::string(c.synopsis) + "\n");
-  options = std::make_unique<Options>(*app);
-  c.define(*options);
-  return app;
-}
-
 int help(const std::string& name) {
   const Command* c = find_command(name);
   if (!c) throw UsageError{"unknown command `" + name + "`"};
@@ -118,6 +117,11 @@ int dispatch(int argc, char** argv) {
       return kSuccess;
     }
     if (name == "help") return argc > 2 ? help(argv[2]) : (std::cout << usage(), kSuccess);
+    if (name == "completion") {  // hidden: the build writes the installed script with it
+      if (argc != 3 || std::string(argv[2]) != "bash") throw UsageError{"`cajal completion` takes `bash`"};
+      std::cout << bash_completion();
+      return kSuccess;
+    }
     if (name == "--version") {
       std::cout << "cajal 0.1.0\n";
       return kSuccess;
