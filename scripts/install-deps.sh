@@ -19,6 +19,7 @@ packages=(
   python3-torch       # PyTorch, to test `cajal compile --emit torch` against the engine (/usr/bin/python3)
   python3-dev pybind11-dev python3-pybind11  # the Python module `cajal` (python/)
   python3-numpy python3-pytest               # its values (vectors as arrays) and its tests
+  dpkg-dev            # dpkg-shlibdeps, for CPack's .deb (the CTest package.deb)
   python3-matplotlib  # the experiment's plots (experiments/)
   dataset-fashion-mnist  # the experiment's data, /usr/share/datasets/fashion-mnist (never downloaded)
 )
