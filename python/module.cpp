@@ -470,13 +470,13 @@ FuzzSummary fuzz(std::uint64_t count, std::uint64_t seed, int depth, int max_siz
   testing::FuzzReport report = library([&] { return testing::fuzz(options); });
   FuzzSummary out{seed, report.checked, report.compared, report.overflows, report.skipped, report.too_large, report.seconds, py::list()};
   for (const testing::FuzzFailure& f : report.failures) {
-    int d = f.verdict.failing_depth >= 0 ? f.verdict.failing_depth : depth;
-    std::string file = "failure-" + std::to_string(seed) + "-" + std::to_string(f.index) + ".cj";
+    FuzzFailureFile file = failure_file(options, f);
     py::dict failure;
     failure["index"] = f.index;
     failure["message"] = f.verdict.failure;
-    failure["depth"] = d;
-    failure["reproduction"] = testing::reproduction(f.shrunk, d, file, options.mutant);
+    failure["depth"] = file.depth;
+    failure["name"] = file.name;
+    failure["reproduction"] = file.text;
     out.failures.append(failure);
   }
   return out;

@@ -249,6 +249,7 @@ def test_fuzz():
     assert not broken and broken.failures
     f = broken.failures[0]
     assert "cajal run" in f["reproduction"] and f["message"]
+    assert f["name"] == f"failure-5-{f['index']}.cj" and 1 <= f["depth"] <= 9
     with pytest.raises(ValueError):
         cajal.fuzz(depth=0)
 

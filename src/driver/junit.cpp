@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <sstream>
 
+#include "cajal/driver/driver.hpp"
+
 namespace cajal::junit {
 
 namespace {
@@ -213,10 +215,8 @@ Suite fuzz_suite(const testing::FuzzOptions& options, const testing::FuzzReport&
     c.outcome = TestCase::Outcome::Failed;
     c.type = "network-differs";
     c.message = f.verdict.failure;
-    int depth = f.verdict.failing_depth >= 0 ? f.verdict.failing_depth : options.max_depth;
-    std::string file = "failure-" + std::to_string(options.seed) + "-" + std::to_string(f.index) + ".cj";
     c.details = f.verdict.failure + "\n(shrunk in " + std::to_string(f.shrink_steps) + " steps)\n\n" +
-                testing::reproduction(f.shrunk, depth, file, options.mutant);
+                failure_file(options, f).text;
     suite.cases.push_back(std::move(c));
   }
   TestCase campaign;
