@@ -26,15 +26,14 @@ write_basic_package_version_file(${CMAKE_BINARY_DIR}/cajalConfigVersion.cmake CO
 install(FILES ${CMAKE_BINARY_DIR}/cajalConfig.cmake ${CMAKE_BINARY_DIR}/cajalConfigVersion.cmake
   DESTINATION ${CAJAL_CMAKE_DIR})
 
-# pkg-config: cajal (every stage but testing, as cajal::cajal). Static libraries, so their
-# dependencies are public (Requires), and the libraries are listed from the top stage down.
+# pkg-config: cajal, every stage (the driver links the testing stage's oracle for fuzz reports;
+# RapidCheck is not needed). Static libraries, so their dependencies are public (Requires), and
+# the libraries are listed from the top stage down.
 set(CAJAL_PC_LIBS "")
 set(reversed ${CAJAL_LAYERS})
 list(REVERSE reversed)
 foreach(layer IN LISTS reversed)
-  if(NOT layer STREQUAL "testing")
-    string(APPEND CAJAL_PC_LIBS " -lcajal_${layer}")
-  endif()
+  string(APPEND CAJAL_PC_LIBS " -lcajal_${layer}")
 endforeach()
 file(RELATIVE_PATH CAJAL_PC_TO_PREFIX /prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig /prefix)
 configure_file(cmake/cajal.pc.in ${CMAKE_BINARY_DIR}/cajal.pc @ONLY)
