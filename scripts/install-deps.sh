@@ -19,6 +19,9 @@ packages=(
   clang-14 libfuzzer-14-dev libclang-rt-14-dev  # libFuzzer + ASan/UBSan: the harnesses in tests/fuzz (scripts/fuzz.sh)
   parallel            # GNU parallel: the sharded-campaign test (`cajal fuzz --shard K/N`, README)
   python3-torch       # PyTorch, to test `cajal compile --emit torch` against the engine (/usr/bin/python3)
+  python3-dev pybind11-dev python3-pybind11  # the Python module `cajal` (python/)
+  python3-numpy python3-pytest               # its values (vectors as arrays) and its tests
+  dpkg-dev            # dpkg-shlibdeps, for CPack's .deb (the CTest package.deb)
   python3-matplotlib  # the experiment's plots (experiments/)
   dataset-fashion-mnist  # the experiment's data, /usr/share/datasets/fashion-mnist (never downloaded)
 )

@@ -10,12 +10,14 @@
 #include <Eigen/Dense>
 
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "cajal/driver/driver.hpp"
+#include "cajal/driver/junit.hpp"
 #include "cajal/smt/verdict.hpp"
 #include "cajal/testing/mutant.hpp"
 
@@ -68,6 +70,10 @@ struct Command {
 };
 // Every command, in the order `cajal --help` lists them (main.cpp).
 const std::vector<Command>& commands();
+// The command's own CLI11 app, with its flags declared on `options` (main.cpp).
+std::unique_ptr<CLI::App> make_app(const Command& c, std::unique_ptr<Options>& options);
+// `cajal completion bash` (hidden): the bash completion script, from commands() and their flags.
+std::string bash_completion();
 
 // ---- shared helpers (common.cpp) ---------------------------------------------------------------
 
@@ -83,6 +89,9 @@ void define_timeout(Options& o);
 void define_max_memory(Options& o);
 void apply_max_memory(const Options& args);
 void define_seed(Options& o);
+// --junit FILE, and the report written there when it is given (UsageError when it cannot be).
+void define_junit(Options& o);
+void write_junit(const Options& args, const junit::Suite& suite);
 
 // A verdict as the exit code: proved / equivalent 0, refuted / not equivalent 1, unknown 3.
 int exit_code(smt::Verdict v);

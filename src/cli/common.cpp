@@ -216,6 +216,14 @@ void apply_max_memory(const Options& args) {
 }
 
 void define_seed(Options& o) { o.valued("--seed", "N", "the random seed (printed; rerun with it to reproduce)"); }
+void define_junit(Options& o) { o.valued("--junit", "FILE", "also write the result as a JUnit XML report to FILE (for CI)"); }
+
+void write_junit(const Options& args, const junit::Suite& suite) {
+  if (std::optional<std::string> path = args.one("--junit")) {
+    std::ofstream out(*path, std::ios::binary);
+    if (!(out << junit::to_xml(suite))) throw UsageError{"cannot write " + *path + ": " + std::strerror(errno)};
+  }
+}
 
 int exit_code(smt::Verdict v) {
   switch (v) {

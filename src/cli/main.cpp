@@ -44,7 +44,7 @@ const std::vector<Command>& commands() {
        define_compile, cmd_compile},
       {"grad", "grad FILE [--arg TERM]... [--param NAME=TERM]... [--depth D] [--json]",
        "gradients of the summed output w.r.t. every input and param", define_grad, cmd_grad},
-      {"prove", "prove FILE [--depth D] [--timeout S] [--seed N] [--smt-dump DIR] [--json] [--mutant NAME]",
+      {"prove", "prove FILE [--depth D] [--timeout S] [--seed N] [--smt-dump DIR] [--json] [--junit FILE] [--mutant NAME]",
        "ask Z3 whether some input makes the compiled network differ from the program", define_prove, cmd_prove},
       {"verify", "verify DIR", "re-check a certificate written by `compile --certify DIR`", define_verify, cmd_verify},
       {"train", "train FILE --data EXAMPLES.jsonl [--epochs N] [--lr X] [--seed S] [--depth D] [--out F] [--extract]",
@@ -52,18 +52,28 @@ const std::vector<Command>& commands() {
        "function as the nearest table, a program `check` and `prove` can verify",
        define_train, cmd_train},
       {"check",
-       "check A B [--depth D] [--neural] [--timeout S] [--method auto|exhaustive|symbolic] [--json]\n"
+       "check A B [--depth D] [--neural] [--timeout S] [--method auto|exhaustive|symbolic] [--json] [--junit FILE]\n"
        "  check FILE --defs F G [...]",
        "decide whether two programs' mains (or two defs) mean the same for every\n"
        "input up to depth D; a counterexample is printed in source syntax",
        define_check, cmd_check},
       {"lemmas", "lemmas [--out DIR] [--check DIR] [--depth D]",
        "write the compiler's rule lemmas as SMT-LIB2 files, or re-check them with Z3", define_lemmas, cmd_lemmas},
-      {"fuzz", "fuzz [--count N] [--seed S] [--depth D] [--max-size K] [--jobs N] [--shard K/N] [--json] ...\n"
+      {"fuzz", "fuzz [--count N] [--seed S] [--depth D] [--max-size K] [--jobs N] [--shard K/N] [--json] [--junit FILE] ...\n"
        "  fuzz --merge SUMMARY... [--json]",
        "cross-check the network against the interpreter on random programs", define_fuzz, cmd_fuzz},
   };
   return table;
+}
+
+std::unique_ptr<CLI::App> make_app(const Command& c, std::unique_ptr<Options>& options) {
+  auto app = std::make_unique<CLI::App>(std::string(c.summary), std::string("cajal ") + c.name);
+  app->set_help_flag("-h,--help", "print this help and exit");
+  app->allow_extras(true);  // unknown options are reported by Options::reject_extras, with a suggestion
+  app->footer("usage: cajal " + std::string(c.synopsis) + "\n");
+  options = std::make_unique<Options>(*app);
+  c.define(*options);
+  return app;
 }
 
 namespace {
@@ -88,17 +98,6 @@ const Command* find_command(const std::string& name) {
   return nullptr;
 }
 
-// The command's own CLI11 app, with its flags declared on `options`.
-std::unique_ptr<CLI::App> make_app(const Command& c, std::unique_ptr<Options>& options) {
-  auto app = std::make_unique<CLI::App>(std::string(c.summary), std::string("cajal ") + c.name);
-  app->set_help_flag("-h,--help", "print this help and exit");
-  app->allow_extras(true);  // unknown options are reported by Options::reject_extras, with a suggestion
-  app->footer("usage: cajal " + std::string(c.synopsis) + "\n");
-  options = std::make_unique<Options>(*app);
-  c.define(*options);
-  return app;
-}
-
 int help(const std::string& name) {
   const Command* c = find_command(name);
   if (!c) throw UsageError{"unknown command `" + name + "`"};
@@ -119,6 +118,11 @@ int dispatch(int argc, char** argv) {
       return kSuccess;
     }
     if (name == "help") return argc > 2 ? help(argv[2]) : (std::cout << usage(), kSuccess);
+    if (name == "completion") {  // hidden: the build writes the installed script with it
+      if (argc != 3 || std::string(argv[2]) != "bash") throw UsageError{"`cajal completion` takes `bash`"};
+      std::cout << bash_completion();
+      return kSuccess;
+    }
     if (name == "--version") {
       std::cout << "cajal 0.1.0\n";
       return kSuccess;

@@ -65,6 +65,19 @@ class _Fn:
         return images.transpose(0, 1).reshape(1, self.rows * self.cols)
 
 
+def _like(values, own):
+    """A zero in the dtype and on the device the module computes in: those of its tensor inputs
+    and params (floating dtypes promoted together, as torch does), else the module's own (the
+    default dtype when it was built, changed by .to())."""
+    dtype, device = None, None
+    for v in values:
+        if torch.is_tensor(v):
+            device = v.device if device is None else device
+            if v.is_floating_point():
+                dtype = v.dtype if dtype is None else torch.promote_types(dtype, v.dtype)
+    return torch.zeros((), dtype=own.dtype if dtype is None else dtype, device=own.device if device is None else device)
+
+
 def _dense(v, like):
     return v.matrix(like) if isinstance(v, _Fn) else v
 
@@ -113,7 +126,11 @@ std::string to_torch(const Network& net, const std::string& source_name) {
   for (std::size_t k = 0; k < net.inputs.size(); ++k) py << (k ? ", " : "") << net.inputs[k].name;
   for (std::size_t k = 0; k < net.params.size(); ++k)
     py << (k || !net.inputs.empty() ? ", " : "") << net.params[k].name << "=...";
-  py << ")\n\nInputs, in order (tensors; float64 unless the module is converted with .to()):\n";
+  py << ")\n\nThe module computes in the dtype and on the device of its tensor inputs and params (float32\n"
+        "in, float32 out; mixed floating dtypes are promoted as torch promotes them; integer tensors are\n"
+        "converted); with none, in the module's own dtype: torch.get_default_dtype() when it was built,\n"
+        "changed by .to(dtype). Its constants are buffers (float64 when built), so .to(dtype/device)\n"
+        "moves them too.\n\nInputs, in order (tensors):\n";
   if (net.inputs.empty()) py << "    (none)\n";
   for (const NetworkInput& in : net.inputs)
     py << "    " << in.name << " : " << print_type(in.type) << "  " << shape_text(*in.type, depth) << "\n";
@@ -148,7 +165,7 @@ std::string to_torch(const Network& net, const std::string& source_name) {
      << "    \"\"\"" << source_name << " as a module; see the module docstring for the layouts.\"\"\"\n\n"
      << "    def __init__(self):\n"
      << "        super().__init__()\n"
-     << "        self.register_buffer(\"_like\", torch.zeros((), dtype=torch.float64))\n";
+     << "        self.register_buffer(\"_like\", torch.zeros((), dtype=torch.get_default_dtype()))\n";
   for (std::size_t gi = 0; gi < net.graphs.size(); ++gi)
     for (std::size_t i = 0; i < net.graphs[gi].nodes.size(); ++i) {
       const Node& n = net.graphs[gi].nodes[i];
@@ -161,7 +178,7 @@ std::string to_torch(const Network& net, const std::string& source_name) {
   py << "\n    def forward(self, *inputs, **params):\n"
      << "        if len(inputs) != len(INPUTS):\n"
      << "            raise TypeError(f\"expected {len(INPUTS)} inputs, got {len(inputs)}\")\n"
-     << "        like = self._like\n"
+     << "        like = _like(list(inputs) + list(params.values()), self._like)\n"
      << "        xs = [_as_rows(x, name, dim, matrix).to(like) for x, (name, _, dim, matrix) in zip(inputs, INPUTS)]\n"
      << "        ps = {}\n"
      << "        for name, type_, dim, matrix in PARAMS:\n"
@@ -175,7 +192,7 @@ std::string to_torch(const Network& net, const std::string& source_name) {
      << "        unknown = set(params) - {name for name, _, _, _ in PARAMS}\n"
      << "        if unknown:\n"
      << "            raise TypeError(f\"unknown params {sorted(unknown)}\")\n"
-     << "        y = self._g0(ps, *xs)\n"
+     << "        y = self._g0(like, ps, *xs)\n"
      << "        # What does not depend on the batch comes out once: give every sample its row.\n"
      << "        batch = max([x.shape[0] for x in xs] + [p.shape[0] for p in ps.values() if torch.is_tensor(p)] + [1])\n"
      << "        if y.shape[0] != batch:\n"
@@ -187,9 +204,9 @@ std::string to_torch(const Network& net, const std::string& source_name) {
 
   for (std::size_t gi = 0; gi < net.graphs.size(); ++gi) {
     const Graph& g = net.graphs[gi];
-    py << "\n    def _g" << gi << "(self, ps";
+    py << "\n    def _g" << gi << "(self, like, ps";
     for (std::size_t k = 0; k < g.inputs.size(); ++k) py << ", x" << k;
-    py << "):\n        like = self._like\n";
+    py << "):\n";
     for (std::size_t i = 0; i < g.nodes.size(); ++i) {
       const Node& n = g.nodes[i];
       auto v = [&](std::size_t k) { return "v" + std::to_string(n.args[k]); };
@@ -208,15 +225,15 @@ std::string to_torch(const Network& net, const std::string& source_name) {
           break;
         }
         case Op::Param: py << "ps[" << literal(n.name) << "]"; break;
-        case Op::Const: py << "self.c" << gi << "_" << i; break;
+        case Op::Const: py << "self.c" << gi << "_" << i << ".to(like)"; break;
         case Op::Shift: py << "_shift(" << d(0) << ")"; break;
         case Op::Mix: py << "_mix(" << d(0) << ", " << d(1) << ", " << d(2) << ")"; break;
         case Op::Apply: py << "_apply(" << v(0) << ", " << d(1) << ", " << n.rows << ", " << n.cols << ")"; break;
         case Op::Iterate:
-          py << "_iterate(lambda *a: self._g" << n.sub << "(ps, *a), " << d(0) << ", " << d(1) << ", " << captures(2) << ")";
+          py << "_iterate(lambda *a: self._g" << n.sub << "(like, ps, *a), " << d(0) << ", " << d(1) << ", " << captures(2) << ")";
           break;
         case Op::Abstract:
-          py << "_abstract(lambda *a: self._g" << n.sub << "(ps, *a), " << n.rows << ", " << n.cols << ", "
+          py << "_abstract(lambda *a: self._g" << n.sub << "(like, ps, *a), " << n.rows << ", " << n.cols << ", "
              << captures(0) << ", like)";
           break;
       }

@@ -10,6 +10,16 @@ params (not only encodings) in one batch, and compare, sample by sample, with
 Also: a function-typed param given as a callable equals the same param given as its matrix.
 Prints 'N passed, M failed, K skipped' (skipped: a numeral above the depth, or two inputs with one
 name) and exits 1 on any failure.
+
+Each program runs twice: in float64 (the module converted with .to(torch.float64), float64
+inputs), which must equal the engine to TOL = 1e-9; and in float32 (the module as built, float32
+inputs and params: the module computes in its inputs' dtype), whose outputs must be float32 and,
+like its gradients, within the float32 bound of the engine's float64 values:
+
+    |torch_float32 - engine| <= BOUND32 * (1 + max |engine|)      (per sample, BOUND32 = 1e-5)
+
+The inputs are drawn in float32 so that both runs see the same numbers; the largest error seen is
+printed, so the bound's margin is visible in the CTest log.
 """
 import glob
 import importlib.util
@@ -29,7 +39,9 @@ except ImportError:
 DEPTH = 5
 BATCH = 3
 TOL = 1e-9
+BOUND32 = 1e-5
 SKIP = "skip"
+worst32 = {"error": 0.0, "where": ""}
 
 
 def load(path, name):
@@ -52,6 +64,16 @@ def close(a, b):
     return a.shape == b.shape and torch.allclose(a, b, rtol=TOL, atol=TOL)
 
 
+def close32(a, engine, where):
+    """a (float32) is within the float32 bound of the engine's float64 values; records the worst."""
+    if a.dtype != torch.float32 or a.shape != engine.shape:
+        return False
+    error = ((a.double() - engine).abs().max() / (1 + engine.abs().max())).item() if engine.numel() else 0.0
+    if error > worst32["error"]:
+        worst32.update(error=error, where=where)
+    return error <= BOUND32
+
+
 def check_program(cajal, path, workdir, index):
     """None when the module agrees with the engine, else a description of the difference."""
     module_path = os.path.join(workdir, f"m{index}.py")
@@ -65,17 +87,29 @@ def check_program(cajal, path, workdir, index):
         return SKIP  # inputs that share a name cannot be told apart in `cajal grad --json`
     batch = BATCH if m.INPUTS else 1  # (params carry no batch dimension here)
     gen = torch.Generator().manual_seed(index)
-    xs = [(torch.rand(batch, dim, generator=gen, dtype=torch.float64) * 2 - 1).requires_grad_() for _, _, dim, _ in m.INPUTS]
-    ps = {name: (torch.rand(dim, generator=gen, dtype=torch.float64) * 2 - 1).requires_grad_()
+    # Random reals in [-1, 1], representable in float32 (both runs and the engine see the same numbers).
+    xs = [(torch.rand(batch, dim, generator=gen, dtype=torch.float32) * 2 - 1).double().requires_grad_()
+          for _, _, dim, _ in m.INPUTS]
+    ps = {name: (torch.rand(dim, generator=gen, dtype=torch.float32) * 2 - 1).double().requires_grad_()
           for name, _, dim, _ in m.PARAMS}
-    y = m.Program()(*xs, **ps)
+    y = m.Program().to(torch.float64)(*xs, **ps)
+    if y.dtype != torch.float64:
+        return f"float64 inputs gave a {y.dtype} output"
     if y.requires_grad:  # (a constant program has no gradient at all)
         y.sum().backward()
+    # The same in float32: the module as built, float32 inputs and params.
+    xs32 = [x.detach().float().requires_grad_() for x in xs]
+    ps32 = {name: p.detach().float().requires_grad_() for name, p in ps.items()}
+    y32 = m.Program()(*xs32, **ps32)
+    if y32.requires_grad:
+        y32.sum().backward()
 
     def grad(t):
         return t.grad if t.grad is not None else torch.zeros_like(t)
 
     y = y.reshape(batch, -1).detach()
+    y32 = y32.reshape(batch, -1).detach()
+    where = os.path.basename(path)
     param_grads = {name: torch.zeros_like(p) for name, p in ps.items()}
     for b in range(batch):
         cmd = [cajal, "grad", path, "--depth", str(DEPTH), "--json"]
@@ -89,15 +123,21 @@ def check_program(cajal, path, workdir, index):
         engine = json.loads(r.stdout)
         if not close(flat(engine["output"]), y[b]):
             return f"output of sample {b}: engine {engine['output']}, torch {y[b].tolist()}"
-        for name, x in zip(names, xs):
+        if not close32(y32[b], flat(engine["output"]), f"{where}: output"):
+            return f"float32 output of sample {b}: engine {engine['output']}, torch {y32[b].tolist()} ({y32.dtype})"
+        for name, x, x32 in zip(names, xs, xs32):
             if not close(flat(engine["inputs"][name]), grad(x)[b]):
                 return f"gradient for input {name}, sample {b}: engine {engine['inputs'][name]}, torch {grad(x)[b].tolist()}"
+            if not close32(grad(x32)[b], flat(engine["inputs"][name]), f"{where}: d/d {name}"):
+                return f"float32 gradient for input {name}, sample {b}: engine {engine['inputs'][name]}, torch {grad(x32)[b].tolist()}"
         for name in ps:
             if name in engine["params"]:
                 param_grads[name] += flat(engine["params"][name])
     for name, p in ps.items():
         if not close(param_grads[name], grad(p)):
             return f"gradient for param {name}: engine {param_grads[name].tolist()}, torch {grad(p).tolist()}"
+        if not close32(grad(ps32[name]), param_grads[name], f"{where}: d/d {name}"):
+            return f"float32 gradient for param {name}: engine {param_grads[name].tolist()}, torch {grad(ps32[name]).tolist()}"
     return None
 
 
@@ -175,6 +215,8 @@ def main():
             else:
                 failed += 1
                 print(f"FAIL {name}: {problem}")
+    print(f"float32: largest error {worst32['error']:.3g} (relative to 1 + max |engine|; bound {BOUND32:g}) "
+          f"at {worst32['where']}")
     print(f"{passed} passed, {failed} failed, {skipped} skipped")
     return 0 if failed == 0 else 1
 

@@ -11,6 +11,11 @@
 // the basis elsewhere (exact when the callable is linear). It returns [batch, dim] (or
 // [batch, rows, cols] for a function-typed output). Every neuron is the engine's operation
 // (spec/denotation.md §6), so outputs and autograd gradients equal the C++ engine's.
+//
+// PyTorch's conventions: the module computes in the dtype and on the device of its tensor inputs
+// and params (floating dtypes promoted together; integer tensors converted), or, with none, in
+// its own dtype (torch.get_default_dtype() when built, changed by .to()). Constants are buffers
+// (float64 when built) cast to that dtype where they are used, so .to(dtype/device) works.
 #pragma once
 
 #include <string>

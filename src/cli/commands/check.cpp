@@ -14,6 +14,7 @@ void define_check(Options& o) {
   define_timeout(o);
   o.valued("--method", "METHOD", "auto, exhaustive or symbolic (observational equivalence)");
   define_json(o);
+  define_junit(o);
   o.flag("--neural", "compare the compiled networks on all real inputs instead of the programs on values");
   o.flag("--defs", "compare two defs of one FILE: check FILE --defs F G");
   define_max_memory(o);
@@ -99,18 +100,26 @@ int cmd_check(const Options& args) {
     if (args.positional().size() != 2) throw UsageError{"`cajal check` takes two FILEs (or FILE --defs F G)"};
     files = args.positional();
   }
+  const std::string pair = left_def + " in " + files.front() + " == " + right_def + " in " + files.back();
   std::vector<SourcePtr> sources;
   std::vector<LoadedProgram> programs;
   for (const std::string& f : files) {
     sources.push_back(load_source(f));
     Result<LoadedProgram> loaded = load_program(sources.back());
-    if (!loaded) return report(loaded.diagnostics, as_json);
+    if (!loaded) {
+      write_junit(args, junit::error_suite("cajal check", pair, loaded.diagnostics));
+      return report(loaded.diagnostics, as_json);
+    }
     programs.push_back(std::move(*loaded));
   }
   CheckSide left{&programs.front(), left_def, files.front()};
   CheckSide right{&programs.back(), right_def, files.back()};
   Result<EquivalenceResult> r = check_equivalence(left, right, options);
-  if (!r) return report(r.diagnostics, as_json);
+  if (!r) {
+    write_junit(args, junit::error_suite("cajal check", pair, r.diagnostics));
+    return report(r.diagnostics, as_json);
+  }
+  write_junit(args, junit::check_suite(left, right, *r, options.neural));
 
   if (as_json) print_json(*r, options);
   else print_text(*r, options, left, right);

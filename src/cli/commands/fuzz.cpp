@@ -26,6 +26,7 @@ void define_fuzz(Options& o) {
   o.flag("--merge", "add up the SUMMARY files of a campaign's shards, as if one run had checked them all");
   define_json(o);
   define_max_memory(o);
+  define_junit(o);
 }
 
 namespace {
@@ -160,6 +161,7 @@ int cmd_fuzz(const Options& args) {
     std::cout << "slowest: program " << report.slowest_index << " (" << report.slowest_seconds << " s)\n";
     std::cout << "checked " << rate_text(report.checked, report.seconds) << "\n";
   }
+  write_junit(args, junit::fuzz_suite(options, report));
   return report.failures.empty() ? kSuccess : kNegative;
 }
 

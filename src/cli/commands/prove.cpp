@@ -16,6 +16,7 @@ void define_prove(Options& o) {
   define_mutant(o);
   define_json(o);
   define_max_memory(o);
+  define_junit(o);
 }
 
 int cmd_prove(const Options& args) {
@@ -28,9 +29,16 @@ int cmd_prove(const Options& args) {
   if (Mutant m = parse_mutant(args); m != Mutant::None) options.rewrite = [m](Network& n) { apply_mutant(n, m); };
   RunSetup setup = run_setup(args, "prove");
   Result<LoadedProgram> loaded = load(setup);
-  if (!loaded) return report(loaded.diagnostics, as_json);
+  if (!loaded) {
+    write_junit(args, junit::error_suite("cajal prove", setup_name(args), loaded.diagnostics));
+    return report(loaded.diagnostics, as_json);
+  }
   Result<ProveResult> r = prove_program(*loaded, options);
-  if (!r) return report(r.diagnostics, as_json);
+  if (!r) {
+    write_junit(args, junit::error_suite("cajal prove", setup_name(args), r.diagnostics));
+    return report(r.diagnostics, as_json);
+  }
+  write_junit(args, junit::prove_suite(setup_name(args), *r));
   const char* verdict = verdict_name(r->verdict);
   if (as_json) {
     json j{{"verdict", verdict}, {"depth", r->depth}, {"seconds", r->seconds}, {"warnings", r->warnings}};
