@@ -470,7 +470,7 @@ FuzzSummary fuzz(std::uint64_t count, std::uint64_t seed, int depth, int max_siz
   testing::FuzzReport report = library([&] { return testing::fuzz(options); });
   FuzzSummary out{seed, report.checked, report.compared, report.overflows, report.skipped, report.too_large, report.seconds, py::list()};
   for (const testing::FuzzFailure& f : report.failures) {
-    FuzzFailureFile file = failure_file(options, f);
+    testing::FuzzFailureFile file = testing::failure_file(options, f);
     py::dict failure;
     failure["index"] = f.index;
     failure["message"] = f.verdict.failure;

@@ -26,7 +26,7 @@ build_harnesses() {
   mkdir -p "$build"
   if [ ! -f "$build/CMakeCache.txt" ]; then
     cmake -S "$root" -B "$build" -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCAJAL_FUZZ=ON \
-      -DCAJAL_BUILD_TESTS=OFF -DCAJAL_BUILD_BENCHMARKS=OFF -DCAJAL_USE_TCMALLOC=OFF >"$build/configure.log" 2>&1 ||
+      -DCAJAL_BUILD_TESTS=OFF -DCAJAL_BUILD_BENCHMARKS=OFF -DCAJAL_USE_TCMALLOC=OFF -DCAJAL_PYTHON=OFF >"$build/configure.log" 2>&1 ||
       { cat "$build/configure.log" >&2; exit 2; }
   fi
   cmake --build "$build" -j "${CAJAL_FUZZ_JOBS:-2}" --target $(printf 'fuzz_%s ' "${targets[@]}") >"$build/build.log" 2>&1 ||
@@ -61,13 +61,16 @@ fi
 
 log="$build/fuzz-$target.log"
 status=0
+started=$SECONDS
 "$harness" -max_total_time="$seconds" -timeout=60 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
   -artifact_prefix="$artifacts/" "${dict[@]}" "$@" "$corpus" "$seeds" >"$log" 2>&1 || status=$?
-runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
-rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
-cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
-ft=$(grep -o 'ft: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
-echo "fuzz.sh: $target: ${seconds} s, ${runs:-?} inputs, ${rate:-?} exec/s, coverage ${cov:-?} edges (${ft:-?} features), corpus $(ls "$corpus" | wc -l) inputs"
+took=$((SECONDS - started))
+# (a harness that dies before its first report leaves none of these lines: `|| true`)
+runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1 || true)
+rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1 || true)
+cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | cut -d' ' -f2 || true)
+ft=$(grep -o 'ft: [0-9]*' "$log" | tail -1 | cut -d' ' -f2 || true)
+echo "fuzz.sh: $target: ${took} s, ${runs:-?} inputs, ${rate:-?} exec/s, coverage ${cov:-?} edges (${ft:-?} features), corpus $(ls "$corpus" | wc -l) inputs"
 if [ $status -ne 0 ]; then
   grep -E "ERROR|SUMMARY|property failed|Test unit written" "$log" | head -20 || tail -20 "$log"
   echo "fuzz.sh: $target found a problem (exit $status); the reproducer is in $artifacts/ and the log in $log" >&2

@@ -114,7 +114,7 @@ class Compiler {
   Node made_by(const char* rule, const Term& t, Op op, std::size_t d) {
     numbers_ += static_cast<double>(d);
     if (8 * numbers_ > max_bytes_)
-      throw CompileError{error_at(t.span, over_budget("compiling this at depth " + std::to_string(depth_) + " (its neurons' values)", 8 * numbers_))};
+      throw CompileError{error_at(t.span, over_budget("compiling this at depth " + std::to_string(depth_) + " (its neurons' values)", 8 * numbers_, max_bytes_))};
     Node n;
     n.op = op;
     n.dim = d;
@@ -198,7 +198,7 @@ class Compiler {
       CVal body = compile(*l.body, extend(closure.env, l.param, CVal{Ref{g, x}, nullptr, nullptr, closure.type->from}));
       return dense(body, *l.body).node;
     });
-    Node n = made_by("C-Abs", closure.source ? *closure.source : at, Op::Abstract, dim(to) * dim(from));
+    Node n = made_by("C-Abs", closure.source ? *closure.source : at, Op::Abstract, saturating_product(dim(to), dim(from)));
     n.rows = dim(to);
     n.cols = dim(from);
     n.sub = sub;

@@ -361,12 +361,4 @@ Result<std::pair<NetworkRunResult, NetworkGradients>> grad_main(const LoadedProg
   return R::success({std::move(*run), std::move(*g)});
 }
 
-FuzzFailureFile failure_file(const testing::FuzzOptions& options, const testing::FuzzFailure& failure) {
-  FuzzFailureFile out;
-  out.name = "failure-" + std::to_string(options.seed) + "-" + std::to_string(failure.index) + ".cj";
-  out.depth = failure.verdict.failing_depth >= 0 ? failure.verdict.failing_depth : options.max_depth;
-  out.text = testing::reproduction(failure.shrunk, out.depth, out.name, options.mutant);
-  return out;
-}
-
 }  // namespace cajal

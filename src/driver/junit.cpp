@@ -208,6 +208,8 @@ Suite fuzz_suite(const testing::FuzzOptions& options, const testing::FuzzReport&
                {"depths", depths},
                {"mutant", mutant_name(options.mutant)}},
               {}};
+  if (options.shards > 1)
+    suite.properties.emplace_back("shard", std::to_string(options.shard) + "/" + std::to_string(options.shards));
   for (const testing::FuzzFailure& f : report.failures) {
     TestCase c;
     c.name = "program " + std::to_string(f.index) + " (seed " + std::to_string(options.seed) + ")";
@@ -216,7 +218,7 @@ Suite fuzz_suite(const testing::FuzzOptions& options, const testing::FuzzReport&
     c.type = "network-differs";
     c.message = f.verdict.failure;
     c.details = f.verdict.failure + "\n(shrunk in " + std::to_string(f.shrink_steps) + " steps)\n\n" +
-                failure_file(options, f).text;
+                testing::failure_file(options, f).text;
     suite.cases.push_back(std::move(c));
   }
   TestCase campaign;

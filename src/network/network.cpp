@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
 
 #include "cajal/parse/parse.hpp"
 #include "cajal/syntax/print.hpp"
@@ -59,9 +61,9 @@ namespace {
 constexpr const char* kOverBudget = ", more than the memory budget of ";
 }
 
-std::string over_budget(const std::string& what, double bytes) {
+std::string over_budget(const std::string& what, double bytes, double budget) {
   const bool saturated = bytes >= 18446744073709551616.0;
-  return what + (saturated ? " needs " : " needs about ") + bytes_text(bytes) + kOverBudget + bytes_text(static_cast<double>(memory_budget())) +
+  return what + (saturated ? " needs " : " needs about ") + bytes_text(bytes) + kOverBudget + bytes_text(budget) +
          " (raise it with --max-memory)";
 }
 
@@ -245,7 +247,10 @@ void validate_structure(const Network& net) {
       const bool captures = n.op == Op::Iterate || n.op == Op::Abstract;
       if (captures ? n.args.size() < arity(n.op) : n.args.size() != arity(n.op))
         bad_node(gi, i, std::string(op_name(n.op)) + " takes " + std::to_string(arity(n.op)) + " arguments");
-      if (!captures) continue;
+      if (!captures) {
+        if (n.sub != -1) bad_node(gi, i, std::string(op_name(n.op)) + " has no subgraph");
+        continue;
+      }
       if (n.sub <= static_cast<int>(gi) || static_cast<std::size_t>(n.sub) >= net.graphs.size())
         bad_node(gi, i, "subgraph out of range");
       if (used_by[static_cast<std::size_t>(n.sub)] != -1) bad_node(gi, i, "subgraph used twice");
@@ -263,6 +268,12 @@ void validate_structure(const Network& net) {
         bad_node(gi, i, "captures do not match the subgraph's inputs");
     }
   if (net.graphs[0].inputs.size() != net.inputs.size()) throw BadNetwork{"inputs do not match graph 0"};
+  std::set<std::string> names;
+  for (const NetworkInput& in : net.inputs)
+    if (!names.insert(in.name).second) throw BadNetwork{"two inputs are named `" + in.name + "`"};
+  names.clear();
+  for (const NetworkInput& p : net.params)
+    if (!names.insert(p.name).second) throw BadNetwork{"two params are named `" + p.name + "`"};
 }
 
 // 2. Dimensions, on a network whose structure is valid: every neuron's dimension consistent with
@@ -334,44 +345,93 @@ void validate(const Network& net) {
 
 }  // namespace
 
+namespace {
+
+// Typed fields: every number is checked to be a whole number in range before it is converted
+// (a JSON number such as 1e300 or -1.5 where an index is expected is refused, never cast).
+constexpr long long kMaxIndex = 1 << 30;
+constexpr long long kMaxDimension = (1LL << 62);
+
+long long whole(const nlohmann::json& j, const char* key, long long lo, long long hi,
+                std::optional<long long> fallback = std::nullopt) {
+  if (!j.is_object() || !j.contains(key)) {
+    if (fallback) return *fallback;
+    throw BadNetwork{std::string("missing \"") + key + "\""};
+  }
+  const nlohmann::json& v = j[key];
+  const bool in_range = v.is_number_unsigned()  ? v.get<std::uint64_t>() <= static_cast<std::uint64_t>(hi)
+                        : v.is_number_integer() ? v.get<long long>() >= lo && v.get<long long>() <= hi
+                                                : false;
+  if (!in_range || (v.is_number_unsigned() && static_cast<long long>(v.get<std::uint64_t>()) < lo))
+    throw BadNetwork{std::string("\"") + key + "\" must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi)};
+  return v.is_number_unsigned() ? static_cast<long long>(v.get<std::uint64_t>()) : v.get<long long>();
+}
+
+int index(const nlohmann::json& v, const char* what) {
+  if (!(v.is_number_integer() && v.get<long long>() >= 0 && v.get<long long>() <= kMaxIndex))
+    throw BadNetwork{std::string(what) + " must be a node number"};
+  return static_cast<int>(v.get<long long>());
+}
+
+std::string text_field(const nlohmann::json& j, const char* key, std::optional<std::string> fallback = std::nullopt) {
+  if (j.is_object() && j.contains(key) && j[key].is_string()) return j[key].get<std::string>();
+  if (fallback && !(j.is_object() && j.contains(key))) return *fallback;
+  throw BadNetwork{std::string("\"") + key + "\" must be a string"};
+}
+
+const nlohmann::json& list(const nlohmann::json& j, const char* key) {
+  if (!j.is_object() || !j.contains(key) || !j[key].is_array()) throw BadNetwork{std::string("\"") + key + "\" must be a list"};
+  return j[key];
+}
+
+}  // namespace
+
 Result<Network> network_from_json(const std::string& text, const std::string& name) {
   using json = nlohmann::json;
   auto fail = [&](const std::string& m) {
     return Result<Network>::failure(error_at(Span{}, name + ": not a valid Cajal network: " + m));
   };
+  // The parsed document takes about 16 bytes per byte of text at most (numbers and lists).
+  if (16.0 * static_cast<double>(text.size()) > static_cast<double>(memory_budget()))
+    return fail(over_budget("reading " + bytes_text(static_cast<double>(text.size())) + " of JSON", 16.0 * static_cast<double>(text.size())));
   json j = json::parse(text, nullptr, false);
   if (j.is_discarded()) return fail("not JSON");
   try {
-    if (j.value("format", "") != "cajal-network") return fail("missing \"format\": \"cajal-network\"");
-    if (j.value("version", 0) != 1) return fail("unsupported version");
+    if (!j.is_object()) return fail("not a JSON object");
+    if (j.value("format", json()) != "cajal-network") return fail("missing \"format\": \"cajal-network\"");
+    if (j.value("version", json()) != 1) return fail("unsupported version");
     Network net;
     std::vector<SourcePtr> keep;
-    net.depth = j.at("depth").get<int>();
-    if (net.depth < 0 || net.depth > 100000) return fail("depth out of range");
-    net.output_type = read_type(j.at("output_type").get<std::string>(), keep);
-    for (const auto& x : j.at("inputs")) net.inputs.push_back({x.at("name"), read_type(x.at("type"), keep)});
-    for (const auto& x : j.at("params")) net.params.push_back({x.at("name"), read_type(x.at("type"), keep)});
-    for (const auto& jg : j.at("graphs")) {
+    net.depth = static_cast<int>(whole(j, "depth", 0, 100000));
+    net.output_type = read_type(text_field(j, "output_type"), keep);
+    for (const auto& x : list(j, "inputs")) net.inputs.push_back({text_field(x, "name"), read_type(text_field(x, "type"), keep)});
+    for (const auto& x : list(j, "params")) net.params.push_back({text_field(x, "name"), read_type(text_field(x, "type"), keep)});
+    for (const auto& jg : list(j, "graphs")) {
       Graph g;
-      g.inputs = jg.at("inputs").get<std::vector<int>>();
-      g.output = jg.at("output").get<int>();
-      for (const auto& jn : jg.at("nodes")) {
+      for (const auto& k : list(jg, "inputs")) g.inputs.push_back(index(k, "an input"));
+      g.output = static_cast<int>(whole(jg, "output", 0, kMaxIndex));
+      for (const auto& jn : list(jg, "nodes")) {
         Node n;
-        n.op = read_op(jn.at("op").get<std::string>());
-        n.dim = jn.at("dim").get<std::size_t>();
-        n.rule = jn.value("rule", "");
-        n.args = jn.value("args", std::vector<int>{});
-        n.name = jn.value("name", "");
+        n.op = read_op(text_field(jn, "op"));
+        n.dim = static_cast<std::size_t>(whole(jn, "dim", 0, kMaxDimension));
+        n.rule = text_field(jn, "rule", "");
+        if (jn.contains("args"))
+          for (const auto& a : list(jn, "args")) n.args.push_back(index(a, "an argument"));
+        n.name = text_field(jn, "name", "");
         if (n.op == Op::Const) {
-          auto v = jn.at("value").get<std::vector<double>>();
-          n.value = Eigen::Map<const Eigen::VectorXd>(v.data(), static_cast<Eigen::Index>(v.size()));
+          const json& v = list(jn, "value");
+          n.value.resize(static_cast<Eigen::Index>(v.size()));
+          for (std::size_t k = 0; k < v.size(); ++k) {
+            if (!v[k].is_number()) throw BadNetwork{"a constant's value must be a list of numbers"};
+            n.value[static_cast<Eigen::Index>(k)] = v[k].get<double>();
+          }
         }
-        n.rows = jn.value("rows", std::size_t{0});
-        n.cols = jn.value("cols", std::size_t{0});
-        n.sub = jn.value("sub", -1);
-        n.source = jn.value("source", "");
-        n.line = jn.value("line", 0u);
-        n.column = jn.value("column", 0u);
+        n.rows = static_cast<std::size_t>(whole(jn, "rows", 0, kMaxDimension, 0));
+        n.cols = static_cast<std::size_t>(whole(jn, "cols", 0, kMaxDimension, 0));
+        n.sub = static_cast<int>(whole(jn, "sub", -1, kMaxIndex, -1));
+        n.source = text_field(jn, "source", "");
+        n.line = static_cast<std::uint32_t>(whole(jn, "line", 0, UINT32_MAX, 0));
+        n.column = static_cast<std::uint32_t>(whole(jn, "column", 0, UINT32_MAX, 0));
         g.nodes.push_back(std::move(n));
       }
       net.graphs.push_back(std::move(g));

@@ -12,6 +12,7 @@
 
 #include <z3++.h>
 
+#include <chrono>
 #include <cmath>
 #include <functional>
 #include <map>
@@ -60,7 +61,13 @@ class SourceSemantics {
   SourceSemantics(z3::context& ctx, const LoadedProgram& p, int depth, std::map<std::string, SVal> params)
       : ctx_(ctx), program_(p), depth_(depth), params_(std::move(params)) {}
 
+  // When the symbolic run must stop (the caller's --timeout): a program whose run grows
+  // exponentially (defs that double, nested iters at a large depth) is stopped here, as unknown.
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+
   SVal eval(const Term& t, const SEnvPtr& env) {
+    if ((++steps_ & 1023) == 0 && std::chrono::steady_clock::now() > deadline)
+      throw Unsupported{"the symbolic run of the program took longer than the timeout"};
     if (const Var* v = t.as<Var>()) {
       for (const SEnv* e = env.get(); e; e = e->next.get())
         if (e->name == v->name) return e->value;
@@ -161,6 +168,7 @@ class SourceSemantics {
   SVal natural(z3::expr v, z3::expr over) { return SVal{SVal::Kind::Nat, v, over, nullptr, nullptr, nullptr, {}, nullptr}; }
 
  private:
+  std::uint64_t steps_ = 0;
   z3::context& ctx_;
   const LoadedProgram& program_;
   int depth_;

@@ -5,11 +5,14 @@
 
 #include <openssl/evp.h>
 
+#include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "cajal/frontend/frontend.hpp"
 #include "cajal/smt/script.hpp"
+#include "cajal/syntax/print.hpp"
 #include "cajal/syntax/source.hpp"
 
 namespace cajal {
@@ -57,6 +60,7 @@ Verification verify_certificate(const std::string& dir, double timeout_seconds) 
 }
 
 Verification verify_certificate_files(const CertificateFiles& files, const std::string& dir, double timeout_seconds) {
+  const auto start = std::chrono::steady_clock::now();  // --timeout bounds the whole verification
   using json = nlohmann::json;
   // 1. The manifest: every field is checked for its type before it is used.
   const json manifest = json::parse(files.manifest, nullptr, false);
@@ -90,31 +94,64 @@ Verification verify_certificate_files(const CertificateFiles& files, const std::
   Result<LoadedProgram> program = load_program(source);
   if (!program) return reject(Rejection::Malformed, "source.cj", "it does not type-check:\n" + render(program.diagnostics));
   Result<Network> network = network_from_json(files.network, "network.json");
-  if (!network) return reject(Rejection::Malformed, "network.json", network.diagnostics.front().message);
+  if (!network) {  // the reader's message starts with the name it was given
+    std::string message = network.diagnostics.front().message;
+    if (message.rfind("network.json: ", 0) == 0) message.erase(0, std::string("network.json: ").size());
+    return reject(Rejection::Malformed, "network.json", message);
+  }
   if (network->depth != depth)
     return reject(Rejection::DoesNotHold, "network.json", "its depth " + std::to_string(network->depth) +
                                                               " is not the certified depth " + std::to_string(depth));
+  // The network's interface is main's: an input per leading binder of main, of that binder's
+  // type, the rest of main's type as its output, and only the program's params, with their types.
+  // (The obligation is stated from these declarations: they must not be the network's to choose.)
+  if (!program->program.find_def("main")) return reject(Rejection::Malformed, "source.cj", "the program has no `def main` to prove");
+  std::size_t binders = 0;
+  for (const Term* t = program->program.find_def("main")->body.get(); t->is<Lam>(); t = t->as<Lam>()->body.get()) ++binders;
+  if (network->inputs.size() != binders)
+    return reject(Rejection::DoesNotHold, "network.json", "it has " + std::to_string(network->inputs.size()) +
+                                                              " inputs, but main takes " + std::to_string(binders) +
+                                                              " arguments (one per leading `fun`)");
+  TypePtr rest = program->checked.globals.find("main")->type;
+  for (std::size_t k = 0; k < network->inputs.size(); ++k, rest = rest->to)
+    if (!rest->is_arrow() || !same_type(rest->from, network->inputs[k].type))
+      return reject(Rejection::DoesNotHold, "network.json", "its input " + std::to_string(k + 1) + " (" +
+                                                                network->inputs[k].name + ") is not main's argument " +
+                                                                std::to_string(k + 1));
+  if (!same_type(rest, network->output_type))
+    return reject(Rejection::DoesNotHold, "network.json", "its output type " + print_type(network->output_type) +
+                                                              " is not main's result type " + print_type(rest));
+  for (const NetworkInput& p : network->params) {
+    const Param* declared = program->program.find_param(p.name);
+    if (!declared || !same_type(declared->type, p.type))
+      return reject(Rejection::DoesNotHold, "network.json", "its param `" + p.name + "` : " + print_type(p.type) +
+                                                                " is not a param of the program");
+  }
 
   // 3. The obligation is the one this source and this network give rise to, to the byte.
   ProveOptions options;
   options.depth = depth;
   options.timeout_seconds = timeout_seconds;
+  options.obligation_only = true;
   Result<ProveResult> regenerated = prove_network(*program, *network, options);
-  if (!regenerated) return reject(Rejection::Malformed, "source.cj", regenerated.diagnostics.front().message);
+  if (!regenerated)
+    return reject(Rejection::Malformed, is_over_budget(regenerated.diagnostics.front()) ? "network.json" : "source.cj",
+                  regenerated.diagnostics.front().message);
   if (regenerated->obligation.empty())
     return reject(Rejection::Inconclusive, "obligation.smt2", "the checker cannot state the obligation for this program: " + regenerated->reason);
   if (regenerated->obligation != files.obligation)
     return reject(Rejection::DoesNotHold, "obligation.smt2", "it is not the obligation of this source and network");
 
   // 4. Z3 re-checks the stored obligation from its text, under the watchdog.
-  Result<std::vector<std::string>> answers = smt::run_smtlib(files.obligation, timeout_seconds);
+  const double left = std::max(0.1, timeout_seconds - std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  Result<std::vector<std::string>> answers = smt::run_smtlib(files.obligation, left);
   if (!answers) return reject(Rejection::Inconclusive, "obligation.smt2", "Z3 did not answer: " + answers.diagnostics.front().message);
   if (answers->size() != 1) return reject(Rejection::Malformed, "obligation.smt2", "it must ask exactly one question (check-sat)");
   if (answers->front() == "sat")
     return reject(Rejection::DoesNotHold, "obligation.smt2", "Z3 finds a counterexample to it (sat)");
   if (answers->front() != "unsat")
     return reject(Rejection::Inconclusive, "obligation.smt2", "Z3 answers " + answers->front() + " within " +
-                                                                  std::to_string(static_cast<int>(timeout_seconds)) + " s");
+                                                                  std::to_string(std::lround(timeout_seconds)) + " s");
   Verification ok;
   ok.certified.emplace(CertifiedNetwork(std::move(*network)));
   return ok;

@@ -1,6 +1,7 @@
 // Running SMT-LIB2 scripts with Z3 (the C API's script evaluator).
 #include <z3.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <memory>
@@ -9,10 +10,14 @@
 #include <thread>
 
 #include "cajal/smt/script.hpp"
+#include "cajal/smt/solver.hpp"
+
+#include <algorithm>
 
 namespace cajal::smt {
 
 Result<std::vector<std::string>> run_smtlib(const std::string& script, double seconds) {
+  seconds = std::clamp(seconds, 0.0, kMaxSeconds);
   using R = Result<std::vector<std::string>>;
   Z3_config config = Z3_mk_config();
   Z3_context context = Z3_mk_context(config);

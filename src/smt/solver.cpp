@@ -1,5 +1,7 @@
 #include "cajal/smt/solver.hpp"
 
+#include <algorithm>
+
 #include <sstream>
 
 namespace cajal::smt {
@@ -25,7 +27,9 @@ std::string seconds_text(double s) {
 
 Solver::Solver(z3::context& ctx, const Budget& budget)
     : ctx_(ctx), solver_(ctx), budget_(budget),
-      deadline_(Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(budget.seconds))) {
+      // (at most kMaxSeconds ahead: a larger budget would overflow the clock's representation)
+      deadline_(Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                   std::chrono::duration<double>(std::clamp(budget.seconds, 0.0, kMaxSeconds)))) {
   z3::params p(ctx_);
   p.set("random_seed", budget_.seed);
   if (budget_.rlimit) p.set("rlimit", budget_.rlimit);

@@ -1,12 +1,14 @@
 #include "cajal/testing/oracle.hpp"
 
+#include <pthread.h>
+
 #include <atomic>
 #include <chrono>
+#include <exception>
 #include <map>
 #include <mutex>
 #include <set>
 #include <sstream>
-#include <thread>
 
 #include "cajal/network/encode.hpp"
 #include "cajal/network/engine.hpp"
@@ -330,19 +332,59 @@ struct Outcome {
 // A block of consecutive programs of the shard, checked by one thread.
 constexpr std::uint64_t kBlock = 32;
 
+// Runs `body` on `threads` threads at once (this one among them), each with a 256 MiB stack as the
+// `cajal` tool's own thread has (the library bounds its recursion; the caller gives it room). An
+// exception on any thread is rethrown here once all have finished.
+void on_threads(unsigned threads, const std::function<void()>& body) {
+  struct Worker {
+    const std::function<void()>* body;
+    std::exception_ptr error;
+    pthread_t thread{};
+    bool started = false;
+  };
+  auto run = [](void* p) -> void* {
+    auto* w = static_cast<Worker*>(p);
+    try {
+      (*w->body)();
+    } catch (...) {
+      w->error = std::current_exception();
+    }
+    return nullptr;
+  };
+  std::vector<Worker> workers(threads > 1 ? threads - 1 : 0);
+  pthread_attr_t attr;
+  const bool large = pthread_attr_init(&attr) == 0 && pthread_attr_setstacksize(&attr, std::size_t{256} << 20) == 0;
+  for (Worker& w : workers) {
+    w.body = &body;
+    w.started = pthread_create(&w.thread, large ? &attr : nullptr, run, &w) == 0;
+  }
+  if (large) pthread_attr_destroy(&attr);
+  Worker self{&body, nullptr, {}, true};
+  run(&self);
+  for (Worker& w : workers)
+    if (w.started) pthread_join(w.thread, nullptr);
+  if (self.error) std::rethrow_exception(self.error);
+  for (Worker& w : workers)
+    if (w.error) std::rethrow_exception(w.error);
+}
+
 // Runs `work(i)` on `jobs` threads for i in [0, n), each thread taking the next i.
 void in_parallel(unsigned jobs, std::size_t n, const std::function<void(std::size_t)>& work) {
   std::atomic<std::size_t> next{0};
-  auto loop = [&] {
+  on_threads(static_cast<unsigned>(std::min<std::size_t>(jobs, n)), [&] {
     for (std::size_t i; (i = next.fetch_add(1)) < n;) work(i);
-  };
-  std::vector<std::thread> threads;
-  for (unsigned t = 1; t < std::min<std::size_t>(jobs, n); ++t) threads.emplace_back(loop);
-  loop();
-  for (std::thread& t : threads) t.join();
+  });
 }
 
 }  // namespace
+
+FuzzFailureFile failure_file(const FuzzOptions& options, const FuzzFailure& failure) {
+  FuzzFailureFile out;
+  out.name = "failure-" + std::to_string(options.seed) + "-" + std::to_string(failure.index) + ".cj";
+  out.depth = failure.verdict.failing_depth >= 0 ? failure.verdict.failing_depth : options.max_depth;
+  out.text = reproduction(failure.shrunk, out.depth, out.name, options.mutant);
+  return out;
+}
 
 FuzzReport fuzz(const FuzzOptions& options, const std::function<void(const FuzzFailure&)>& on_failure) {
   OracleOptions oracle;
@@ -411,10 +453,15 @@ FuzzReport fuzz(const FuzzOptions& options, const std::function<void(const FuzzF
   };
   auto start = std::chrono::steady_clock::now();
   const unsigned jobs = std::max(1u, options.jobs);
-  std::vector<std::thread> threads;
-  for (unsigned t = 1; t < jobs && t < blocks; ++t) threads.emplace_back(worker);
-  worker();
-  for (std::thread& t : threads) t.join();
+  // A worker that throws stops the others at their next block; the exception is rethrown.
+  on_threads(static_cast<unsigned>(std::min<std::uint64_t>(jobs, std::max<std::uint64_t>(blocks, 1))), [&] {
+    try {
+      worker();
+    } catch (...) {
+      stop = true;
+      throw;
+    }
+  });
 
   // Shrinking, in parallel; the failures are reported in program order.
   std::vector<FuzzFailure> failures(failing.size());

@@ -22,9 +22,8 @@ FuzzSummary summarize(const FuzzOptions& options, const FuzzReport& report) {
   s.stopped_early = report.stopped_early;
   s.seconds = report.seconds;
   for (const FuzzFailure& f : report.failures) {
-    const int depth = f.verdict.failing_depth >= 0 ? f.verdict.failing_depth : options.max_depth;
-    const std::string name = "failure-" + std::to_string(options.seed) + "-" + std::to_string(f.index) + ".cj";
-    s.failures.push_back({f.index, depth, f.verdict.failure, reproduction(f.shrunk, depth, name, options.mutant)});
+    FuzzFailureFile file = failure_file(options, f);
+    s.failures.push_back({f.index, file.depth, f.verdict.failure, std::move(file.text)});
   }
   return s;
 }
@@ -83,7 +82,10 @@ Result<FuzzSummary> read_summary(const std::string& input, const std::string& na
     }
     std::sort(s.covered.begin(), s.covered.end());
     if (std::adjacent_find(s.covered.begin(), s.covered.end()) != s.covered.end()) throw Bad{"\"covered\" lists a shard twice"};
-    s.checked = whole(j, "checked", s.count);
+    // At most the programs of the covered shards: shard k of N has the i < count with i mod N = k.
+    std::uint64_t programs = 0;
+    for (std::uint64_t k : s.covered) programs += k < s.count ? (s.count - k - 1) / s.shards + 1 : 0;
+    s.checked = whole(j, "checked", programs);
     s.compared = whole(j, "compared", s.checked);
     s.overflows = whole(j, "overflows", s.checked);
     s.skipped = whole(j, "skipped", s.checked);
@@ -97,6 +99,8 @@ Result<FuzzSummary> read_summary(const std::string& input, const std::string& na
       if (!f.is_object()) throw Bad{"each failure must be an object"};
       s.failures.push_back({whole(f, "index", s.count ? s.count - 1 : 0), static_cast<int>(whole(f, "depth", 100000)),
                             text(f, "message"), text(f, "reproduction")});
+      if (!std::binary_search(s.covered.begin(), s.covered.end(), s.failures.back().index % s.shards))
+        throw Bad{"failure " + std::to_string(s.failures.back().index) + " is not a program of the covered shards"};
     }
     return R::success(std::move(s));
   } catch (const Bad& b) {

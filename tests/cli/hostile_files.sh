@@ -57,6 +57,15 @@ expect_line "$d/shape.txt.err" "cajal: certificate rejected: certificate.json: i
 forge; printf '(assert false)\n' >> "$d/f/obligation.smt2"; rehash "$d/f"     # well-formed, but not this program's
 step 1 "$d/obligation.txt" -- "$cajal" verify "$d/f"
 expect_line "$d/obligation.txt.err" "cajal: certificate rejected: obligation.smt2: it is not the obligation of this source and network"
+forge; /usr/bin/python3 -S - "$d/f" <<'PY'                                   # a neuron reading past its graph
+import json, os, sys
+p = os.path.join(sys.argv[1], "network.json"); n = json.load(open(p)); n["graphs"][0]["nodes"][-1]["args"] = [999]
+json.dump(n, open(p, "w"))
+PY
+rehash "$d/f"
+step 2 "$d/index.txt" -- "$cajal" verify "$d/f"
+grep -q "^cajal: certificate rejected: network.json: not a valid Cajal network: " "$d/index.txt.err" ||
+  { echo "FAILED: a forged neuron index is not named"; cat "$d/index.txt.err"; exit 1; }
 forge; rm "$d/f/network.json"; ln -s /dev/zero "$d/f/network.json"
 step 2 "$d/devzero.txt" -- timeout 20 "$cajal" verify "$d/f"
 expect_line "$d/devzero.txt.err" "cajal: certificate rejected: network.json: cannot read $d/f/network.json: it is not a regular file (a device, a pipe or a socket is not read)"

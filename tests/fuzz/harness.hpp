@@ -19,7 +19,7 @@
 
 namespace cajal::fuzz {
 
-// Runs `body` on a thread with a 256 MiB stack, as the `cajal` tool runs its commands: the
+// Runs `body` on a thread with a 256 MiB stack, as the `cajal` tool runs its commands (on 512 MiB): the
 // library bounds its recursion (kMaxTermDepth, EvalOptions::max_depth) and leaves the room for it
 // to the caller. AddressSanitizer's frames are larger than plain ones.
 inline void on_large_stack(const std::function<void()>& body) {

@@ -76,16 +76,4 @@ Result<Materialized> materialize_main(const LoadedProgram& loaded, const RunRequ
 // The same, then reverse mode: gradients of the summed output (cotangent of ones).
 Result<std::pair<NetworkRunResult, NetworkGradients>> grad_main(const LoadedProgram& loaded, const RunRequest& request);
 
-// ---- fuzz campaigns -----------------------------------------------------------------------------
-
-// A failure of a `cajal fuzz` campaign as the file `--save-failures` writes: its name
-// (failure-SEED-INDEX.cj), the depth it fails at (the campaign's largest when the failure has
-// none), and its text (the program with the commands that reproduce it in its header).
-struct FuzzFailureFile {
-  std::string name;
-  int depth = 9;
-  std::string text;
-};
-FuzzFailureFile failure_file(const testing::FuzzOptions& options, const testing::FuzzFailure& failure);
-
 }  // namespace cajal

@@ -91,9 +91,9 @@ std::uint64_t memory_budget();
 void set_memory_budget(std::uint64_t bytes);
 // "1.5 GiB", "512 MiB", "3 KiB", "20 bytes": for messages.
 std::string bytes_text(double bytes);
-// The message for an estimate past the budget: "<what> needs about X, more than the memory
-// budget of Y (raise it with --max-memory)".
-std::string over_budget(const std::string& what, double bytes);
+// The message for an estimate past a budget (the process's unless given): "<what> needs about X,
+// more than the memory budget of Y (raise it with --max-memory)".
+std::string over_budget(const std::string& what, double bytes, double budget = static_cast<double>(memory_budget()));
 // Whether a diagnostic is such a refusal (the fuzzing oracle counts those as "too large").
 bool is_over_budget(const Diagnostic& d);
 

@@ -35,6 +35,10 @@ struct ProveOptions {
   // A rewrite of the compiled network before it is proved (tests plant a broken compiler rule
   // with it, cajal/testing/mutant.hpp, to see it refuted). Empty: the network as compiled.
   std::function<void(Network&)> rewrite;
+  // State the obligation (ProveResult::obligation) and stop: no check of it and no counterexample
+  // (the warning's queries still run, within the timeout). The verify kernel re-checks the
+  // obligation's text itself.
+  bool obligation_only = false;
 };
 
 struct ProveResult {

@@ -23,6 +23,9 @@
 
 namespace cajal::smt {
 
+// The longest budget a check may have (about 11.6 days); a longer one is cut to it.
+inline constexpr double kMaxSeconds = 1e6;
+
 // What one solver may spend, all its checks together.
 struct Budget {
   double seconds = 60;  // wall clock, from the solver's construction

@@ -111,4 +111,14 @@ FuzzReport fuzz(const FuzzOptions& options, const std::function<void(const FuzzF
 
 std::vector<int> fuzz_depths(int max_depth);
 
+// A failure of a campaign as the file `--save-failures` writes: its name (failure-SEED-INDEX.cj),
+// the depth it fails at (the campaign's largest when the failure has none), and its text (the
+// program with the commands that reproduce it in its header).
+struct FuzzFailureFile {
+  std::string name;
+  int depth = 9;
+  std::string text;
+};
+FuzzFailureFile failure_file(const FuzzOptions& options, const FuzzFailure& failure);
+
 }  // namespace cajal::testing

@@ -1,6 +1,8 @@
 // Campaign summaries: what `cajal fuzz --json` writes, and what `cajal fuzz --merge` reads and
 // adds up. A campaign split with --shard K/N (on the cores of one machine, or on many machines
-// through GNU parallel, a Slurm array or any job runner) merges to the counts of one run.
+// through GNU parallel, a Slurm array or any job runner) merges to the counts of one run, as long
+// as no shard stopped at its failure cap (each shard stops at its own max_failures; the merged
+// summary says so in stopped_early).
 #pragma once
 
 #include <cstdint>

@@ -94,6 +94,8 @@ int merge(const Options& args) {
     for (const testing::FuzzSummary::Failure& f : m.failures)
       std::cout << "FAILED program " << f.index << ": " << f.message << "\n" << f.reproduction;
     print_summary(m);
+    if (m.stopped_early)
+      std::cout << "(a shard stopped at its failure cap: the counts are of the programs checked before it stopped)\n";
     std::cout << "checked " << rate_text(m.checked, m.seconds) << " of machine time, summed over the shards\n";
   }
   if (!missing.empty()) {
@@ -116,8 +118,9 @@ int cmd_fuzz(const Options& args) {
   if (options.max_depth < 1) throw UsageError{"--depth must be at least 1 for fuzzing"};
   options.max_size = static_cast<int>(std::min<std::uint64_t>(parse_count(args, "--max-size", 50), 1000));
   options.mutant = parse_mutant(args);
-  options.jobs = static_cast<unsigned>(parse_count(args, "--jobs", 1));
-  if (options.jobs < 1 || options.jobs > 1024) throw UsageError{"--jobs takes a number of threads from 1 to 1024"};
+  const std::uint64_t jobs = parse_count(args, "--jobs", 1);
+  if (jobs < 1 || jobs > 1024) throw UsageError{"--jobs takes a number of threads from 1 to 1024"};
+  options.jobs = static_cast<unsigned>(jobs);
   if (std::optional<std::string> shard = args.one("--shard")) std::tie(options.shard, options.shards) = parse_shard(*shard);
   const bool json = args.has("--json");
   std::optional<std::string> save = args.one("--save-failures");
@@ -137,19 +140,17 @@ int cmd_fuzz(const Options& args) {
       << std::flush;
   testing::FuzzReport report = testing::fuzz(options, [&](const testing::FuzzFailure& f) {
     log << "FAILED program " << f.index << " (shrunk in " << f.shrink_steps << " steps): " << f.verdict.failure << "\n";
-    int depth = f.verdict.failing_depth >= 0 ? f.verdict.failing_depth : options.max_depth;
-    std::string name = "failure-" + std::to_string(options.seed) + "-" + std::to_string(f.index) + ".cj";
-    std::string text = testing::reproduction(f.shrunk, depth, name, options.mutant);
+    testing::FuzzFailureFile file = testing::failure_file(options, f);
     if (save) {
-      std::filesystem::path path = std::filesystem::path(*save) / name;
+      std::filesystem::path path = std::filesystem::path(*save) / file.name;
       std::ofstream out(path, std::ios::binary);
-      if (out << text) {
+      if (out << file.text) {
         log << "  saved " << path.string() << "\n";
       } else {
         std::cerr << "cajal: error: cannot write " << path.string() << "\n";
       }
     } else if (!json) {
-      log << text;
+      log << file.text;
     }
     log << std::flush;
   });
