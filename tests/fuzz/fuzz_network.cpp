@@ -21,15 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     Result<Network> back = network_from_json(to_json(*net), "again.json");
     if (!back) fuzz::property_failed("a network that read does not read back from its own JSON: " + render(back.diagnostics));
     if (net->work() > 1e5) return;
-    NetworkArgs args;
-    for (const NetworkInput& in : net->inputs) {
-      Eigen::MatrixXd e = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(dimension(*in.type, net->depth)), 2);
-      e(0, 0) = 1;
-      e(e.rows() - 1, 1) = 1;
-      args.inputs.push_back(std::move(e));
-    }
-    for (const NetworkInput& p : net->params)
-      args.params[p.name] = Eigen::VectorXd::Constant(static_cast<Eigen::Index>(dimension(*p.type, net->depth)), 0.5);
+    NetworkArgs args = fuzz::basis_args(*net, 2);
     Result<NetworkRun> run = run_network(*net, args);
     if (run) (void)gradient(*net, args, Eigen::MatrixXd::Ones(run->output.rows(), 1));
   });

@@ -39,14 +39,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       Result<Network> back = network_from_json(to_json(*net), "network.json");
       if (!back) fuzz::property_failed("a compiled network does not read back: " + render(back.diagnostics));
       if (net->work() > 1e5) continue;
-      NetworkArgs args;
-      for (const NetworkInput& in : net->inputs) {
-        Eigen::MatrixXd e = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(dimension(*in.type, depth)), 1);
-        e(0, 0) = 1;
-        args.inputs.push_back(std::move(e));
-      }
-      for (const NetworkInput& p : net->params)
-        args.params[p.name] = Eigen::VectorXd::Constant(static_cast<Eigen::Index>(dimension(*p.type, depth)), 0.5);
+      NetworkArgs args = fuzz::basis_args(*net, 1);
       (void)run_network(*net, args);
     }
   });

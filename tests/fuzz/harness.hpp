@@ -15,6 +15,7 @@
 #include <functional>
 #include <string>
 
+#include "cajal/network/engine.hpp"
 #include "cajal/network/network.hpp"
 
 namespace cajal::fuzz {
@@ -47,6 +48,21 @@ inline void on_large_stack(const std::function<void()>& body) {
 // The budget every harness runs under: well inside libFuzzer's default -rss_limit_mb=2048, with
 // AddressSanitizer's overhead (about 2-3x) on top of what the library estimates.
 inline void set_harness_budget() { set_memory_budget(std::uint64_t{256} << 20); }
+
+// Arguments for a run of `net`: each input e_0 (and, with two columns, e_last in the second),
+// each param 0.5 everywhere.
+inline NetworkArgs basis_args(const Network& net, int columns) {
+  NetworkArgs args;
+  for (const NetworkInput& in : net.inputs) {
+    Eigen::MatrixXd e = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(dimension(*in.type, net.depth)), columns);
+    e(0, 0) = 1;
+    if (columns > 1) e(e.rows() - 1, 1) = 1;
+    args.inputs.push_back(std::move(e));
+  }
+  for (const NetworkInput& p : net.params)
+    args.params[p.name] = Eigen::VectorXd::Constant(static_cast<Eigen::Index>(dimension(*p.type, net.depth)), 0.5);
+  return args;
+}
 
 inline std::string as_text(const std::uint8_t* data, std::size_t size) {
   return std::string(reinterpret_cast<const char*>(data), size);
