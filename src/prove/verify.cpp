@@ -131,7 +131,10 @@ Verification verify_certificate_files(const CertificateFiles& files, const std::
   // 3. The obligation is the one this source and this network give rise to, to the byte.
   ProveOptions options;
   options.depth = depth;
-  options.timeout_seconds = timeout_seconds;
+  auto seconds_left = [&] {
+    return std::max(0.1, timeout_seconds - std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  };
+  options.timeout_seconds = seconds_left();
   options.obligation_only = true;
   Result<ProveResult> regenerated = prove_network(*program, *network, options);
   if (!regenerated)
@@ -143,8 +146,7 @@ Verification verify_certificate_files(const CertificateFiles& files, const std::
     return reject(Rejection::DoesNotHold, "obligation.smt2", "it is not the obligation of this source and network");
 
   // 4. Z3 re-checks the stored obligation from its text, under the watchdog.
-  const double left = std::max(0.1, timeout_seconds - std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-  Result<std::vector<std::string>> answers = smt::run_smtlib(files.obligation, left);
+  Result<std::vector<std::string>> answers = smt::run_smtlib(files.obligation, seconds_left());
   if (!answers) return reject(Rejection::Inconclusive, "obligation.smt2", "Z3 did not answer: " + answers.diagnostics.front().message);
   if (answers->size() != 1) return reject(Rejection::Malformed, "obligation.smt2", "it must ask exactly one question (check-sat)");
   if (answers->front() == "sat")
