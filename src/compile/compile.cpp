@@ -77,6 +77,7 @@ class Compiler {
       Node in;
       in.op = Op::Input;
       in.dim = dim(*type->from);
+      count_numbers(in.dim, main.name_span, "the input `" + name + "`");
       in.name = name;
       in.rule = "input";
       int id = add(in);
@@ -109,12 +110,19 @@ class Compiler {
     g.nodes.push_back(std::move(n));
     return static_cast<int>(g.nodes.size()) - 1;
   }
+  // Every neuron (and every input, which holds its numbers when the network runs) is counted
+  // against the budget before anything of its size is allocated.
+  void count_numbers(std::size_t d, Span where, const std::string& what) {
+    numbers_ += static_cast<double>(d);
+    if (8 * numbers_ > max_bytes_)
+      throw CompileError{error_at(where, over_budget("compiling this at depth " + std::to_string(depth_) + " (" + what + ")",
+                                                     8 * numbers_, max_bytes_))};
+  }
+
   // Every neuron passes through here: its size is counted against the budget before any
   // constant of that size is allocated.
   Node made_by(const char* rule, const Term& t, Op op, std::size_t d) {
-    numbers_ += static_cast<double>(d);
-    if (8 * numbers_ > max_bytes_)
-      throw CompileError{error_at(t.span, over_budget("compiling this at depth " + std::to_string(depth_) + " (its neurons' values)", 8 * numbers_, max_bytes_))};
+    count_numbers(d, t.span, "its neurons' values");
     Node n;
     n.op = op;
     n.dim = d;
@@ -170,6 +178,10 @@ class Compiler {
   }
 
   int add_input(int graph, std::size_t d, const std::string& name, const char* rule) {
+    // An input holds d numbers per column when the network runs: counted like any neuron (a
+    // type whose dimension saturated, such as (Vec 2^20 -o Vec 2^20) -o Vec 2^20 -o Vec 2^20,
+    // is refused here rather than written as a network no reader accepts).
+    count_numbers(d, Span{}, "the input `" + name + "`");
     Graph& g = net_.graphs[static_cast<std::size_t>(graph)];
     Node in;
     in.op = Op::Input;
