@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace cajal {
 
@@ -104,31 +106,41 @@ std::optional<std::string> read_up_to(std::istream& in, const std::string& name,
 
 std::optional<std::string> read_file_bounded(const std::string& path, std::string& error, std::size_t limit) {
   if (path == "-") return read_up_to(std::cin, "standard input", limit, error);
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  fs::file_status status = fs::status(path, ec);  // (follows symbolic links: their target is what is read)
-  if (ec || !fs::exists(status)) {
-    error = "cannot read " + path + ": " + (ec ? ec.message() : std::string("No such file or directory"));
+  auto fail = [&](const std::string& why) -> std::optional<std::string> {
+    error = "cannot read " + path + ": " + why;
     return std::nullopt;
+  };
+  // Open first, then ask the descriptor what it is: a check on the path followed by an open could be
+  // raced (the path swapped for a pipe in between). O_NONBLOCK makes opening a named pipe return at
+  // once instead of waiting for a writer; the fstat below then refuses it. O_NOCTTY keeps a terminal
+  // from becoming ours. Symbolic links are followed: their target is what is read.
+  int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) return fail(errno == EISDIR ? "it is a directory" : std::strerror(errno));
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return fail(std::strerror(errno));
+  if (S_ISDIR(st.st_mode)) return fail("it is a directory");
+  if (!S_ISREG(st.st_mode)) return fail("it is not a regular file (a device, a pipe or a socket is not read)");
+  if (static_cast<std::uintmax_t>(st.st_size) > limit)
+    return fail("it is larger than " + megabytes(limit) + " (the limit for one file)");
+  // A regular file never blocks; clear O_NONBLOCK anyway so that a read is a plain read.
+  if (int flags = ::fcntl(fd, F_GETFL); flags >= 0) ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+  std::string text;
+  char buffer[1 << 16];
+  while (text.size() <= limit) {  // at most limit + 1 bytes: one more shows that the file grew past it
+    ssize_t n = ::read(fd, buffer, std::min(sizeof buffer, limit + 1 - text.size()));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return fail(std::strerror(errno));
+    }
+    if (n == 0) break;
+    text.append(buffer, static_cast<std::size_t>(n));
   }
-  if (fs::is_directory(status)) {
-    error = "cannot read " + path + ": it is a directory";
-    return std::nullopt;
-  }
-  if (!fs::is_regular_file(status)) {
-    error = "cannot read " + path + ": it is not a regular file (a device, a pipe or a socket is not read)";
-    return std::nullopt;
-  }
-  if (std::uintmax_t size = fs::file_size(path, ec); !ec && size > limit) {
-    error = "cannot read " + path + ": it is larger than " + megabytes(limit) + " (the limit for one file)";
-    return std::nullopt;
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    error = "cannot read " + path + ": " + std::strerror(errno);
-    return std::nullopt;
-  }
-  return read_up_to(in, path, limit, error);
+  if (text.size() > limit) return fail("it is larger than " + megabytes(limit) + " (the limit for one file)");
+  return text;
 }
 
 }  // namespace cajal
