@@ -1,11 +1,15 @@
 // JUnit XML reports (include/cajal/driver/junit.hpp).
 #include "cajal/driver/junit.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <map>
 #include <sstream>
 
 #include "cajal/driver/driver.hpp"
+#include "cajal/network/network.hpp"
+#include "cajal/testing/summary.hpp"
 
 namespace cajal::junit {
 
@@ -38,7 +42,13 @@ std::string attribute(const char* name, std::string_view value) {
   return std::string(" ") + name + "=\"" + escape(value) + "\"";
 }
 
-const char* outcome_element(TestCase::Outcome o) { return o == TestCase::Outcome::Failed ? "failure" : "error"; }
+const char* outcome_element(TestCase::Outcome o) {
+  switch (o) {
+    case TestCase::Outcome::Failed: return "failure";
+    case TestCase::Outcome::Skipped: return "skipped";
+    default: return "error";
+  }
+}
 
 // The first line of a message (attributes hold one line; the body holds the rest).
 std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
@@ -79,15 +89,16 @@ std::string escape(std::string_view text, bool attribute) {
 }
 
 std::string to_xml(const Suite& suite) {
-  std::size_t failures = 0, errors = 0;
+  std::size_t failures = 0, errors = 0, skipped = 0;
   for (const TestCase& c : suite.cases) {
     failures += c.outcome == TestCase::Outcome::Failed;
     errors += c.outcome == TestCase::Outcome::Error;
+    skipped += c.outcome == TestCase::Outcome::Skipped;
   }
   std::ostringstream xml;
   std::string counts = attribute("tests", std::to_string(suite.cases.size())) +
                        attribute("failures", std::to_string(failures)) + attribute("errors", std::to_string(errors)) +
-                       attribute("skipped", "0") + attribute("time", seconds_text(suite.seconds));
+                       attribute("skipped", std::to_string(skipped)) + attribute("time", seconds_text(suite.seconds));
   xml << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
       << "<testsuites" << attribute("name", suite.name) << counts << ">\n"
       << "  <testsuite" << attribute("name", suite.name) << counts << ">\n";
@@ -105,7 +116,9 @@ std::string to_xml(const Suite& suite) {
       continue;
     }
     xml << ">\n";
-    if (c.outcome != TestCase::Outcome::Passed) {
+    if (c.outcome == TestCase::Outcome::Skipped) {
+      xml << "      <skipped" << attribute("message", first_line(c.message)) << "/>\n";
+    } else if (c.outcome != TestCase::Outcome::Passed) {
       const char* element = outcome_element(c.outcome);
       xml << "      <" << element << attribute("message", first_line(c.message)) << attribute("type", c.type) << ">"
           << escape(c.details.empty() ? c.message : c.details, false) << "</" << element << ">\n";
@@ -197,6 +210,28 @@ Suite check_suite(const CheckSide& left, const CheckSide& right, const Equivalen
   return suite;
 }
 
+namespace {
+// "compared at 4 depths, an overflow reported at 1": what a passing program's case reports.
+std::string program_output(const testing::ProgramOutcome& p) {
+  auto depths = [](unsigned n) { return std::to_string(n) + (n == 1 ? " depth" : " depths"); };
+  std::string out = "compared with the interpreter at " + depths(p.compared);
+  if (p.overflows) out += ", an overflow reported at " + depths(p.overflows);
+  if (p.too_large) out += ", the network too large to run at " + depths(p.too_large);
+  return out + "\n";
+}
+
+// Bytes of memory per program listed (the test case, then its XML): for the budget check.
+constexpr double kBytesPerListedProgram = 512;
+}  // namespace
+
+std::optional<std::string> fuzz_suite_over_budget(const testing::FuzzOptions& options) {
+  const std::uint64_t shards = std::max<std::uint64_t>(options.shards, 1);
+  const double programs = static_cast<double>(options.count / shards + 1);
+  const double bytes = programs * (kBytesPerListedProgram + sizeof(testing::ProgramOutcome));
+  if (bytes <= static_cast<double>(memory_budget())) return std::nullopt;
+  return over_budget("a JUnit report listing " + std::to_string(options.count / shards) + " programs", bytes);
+}
+
 Suite fuzz_suite(const testing::FuzzOptions& options, const testing::FuzzReport& report) {
   std::string depths;
   for (int d : testing::fuzz_depths(options.max_depth)) depths += (depths.empty() ? "" : ",") + std::to_string(d);
@@ -210,34 +245,59 @@ Suite fuzz_suite(const testing::FuzzOptions& options, const testing::FuzzReport&
               {}};
   if (options.shards > 1)
     suite.properties.emplace_back("shard", std::to_string(options.shard) + "/" + std::to_string(options.shards));
-  for (const testing::FuzzFailure& f : report.failures) {
+  auto program_name = [&](std::uint64_t index) {
+    return "program " + std::to_string(index) + " (size " +
+           std::to_string(index % static_cast<std::uint64_t>(options.max_size + 1)) + ")";
+  };
+  auto failure_case = [&](const testing::FuzzFailure& f) {
     TestCase c;
-    c.name = "program " + std::to_string(f.index) + " (seed " + std::to_string(options.seed) + ")";
+    c.name = program_name(f.index);
     c.classname = "cajal.fuzz";
     c.outcome = TestCase::Outcome::Failed;
     c.type = "network-differs";
     c.message = f.verdict.failure;
     c.details = f.verdict.failure + "\n(shrunk in " + std::to_string(f.shrink_steps) + " steps)\n\n" +
                 testing::failure_file(options, f).text;
+    return c;
+  };
+  // Every program when they were recorded (in program order, a failure with its shrunk
+  // reproduction), else the failures alone.
+  std::map<std::uint64_t, const testing::FuzzFailure*> failure_at;
+  for (const testing::FuzzFailure& f : report.failures) failure_at.emplace(f.index, &f);
+  suite.cases.reserve(report.programs.size() + report.failures.size() + 1);
+  if (report.programs.empty()) {
+    for (const testing::FuzzFailure& f : report.failures) suite.cases.push_back(failure_case(f));
+  }
+  for (const testing::ProgramOutcome& p : report.programs) {
+    if (auto it = failure_at.find(p.index); it != failure_at.end()) {
+      suite.cases.push_back(failure_case(*it->second));
+      suite.cases.back().seconds = p.seconds;
+      continue;
+    }
+    TestCase c;
+    c.name = program_name(p.index);
+    c.classname = "cajal.fuzz";
+    c.seconds = p.seconds;
+    if (p.skipped) {
+      c.outcome = TestCase::Outcome::Skipped;
+      c.message = "the interpreter hit a resource limit: nothing to compare";
+    } else {
+      c.output = program_output(p);
+    }
     suite.cases.push_back(std::move(c));
   }
   TestCase campaign;
   campaign.name = "campaign: seed " + std::to_string(options.seed) + ", " + std::to_string(report.checked) + " programs";
   campaign.classname = "cajal.fuzz";
   campaign.seconds = report.seconds;
-  std::string counts = std::to_string(report.compared) + " compared with the interpreter, " +
-                       std::to_string(report.overflows) + " with an overflow reported, " +
-                       std::to_string(report.skipped) + " skipped (interpreter resource limit), " +
-                       std::to_string(report.too_large) + " with a network too large to run at some depth; " +
-                       std::to_string(report.failures.size()) + " failure" + (report.failures.size() == 1 ? "" : "s");
   if (report.failures.empty()) {
-    campaign.output = counts + "\n";
+    campaign.output = testing::counts_sentence(testing::summarize(options, report)) + "\n";
   } else {
     campaign.outcome = TestCase::Outcome::Failed;
     campaign.type = "network-differs";
     campaign.message = std::to_string(report.failures.size()) + " of " + std::to_string(report.checked) +
                        " programs: the network differs from the interpreter";
-    campaign.details = counts + "\n";
+    campaign.details = testing::counts_sentence(testing::summarize(options, report)) + "\n";
   }
   suite.cases.push_back(std::move(campaign));
   return suite;

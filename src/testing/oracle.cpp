@@ -414,6 +414,7 @@ FuzzReport fuzz(const FuzzOptions& options, const std::function<void(const FuzzF
   // Blocks finish out of order; they are folded into the report in order, so the report and
   // the stopping point are those of a serial run.
   FuzzReport report;
+  if (options.record_programs) report.programs.reserve(static_cast<std::size_t>(positions));
   std::vector<Outcome> failing;
   std::mutex mutex;
   std::map<std::uint64_t, std::vector<Outcome>> finished;
@@ -431,6 +432,18 @@ FuzzReport fuzz(const FuzzOptions& options, const std::function<void(const FuzzF
     report.overflows += o.verdict.overflows_seen > 0;
     report.too_large += o.verdict.too_large > 0;
     if (!o.verdict.ok) failing.push_back(o);
+    if (options.record_programs) {
+      auto small = [](std::size_t n) { return static_cast<std::uint8_t>(std::min<std::size_t>(n, 255)); };
+      ProgramOutcome p;
+      p.index = o.index;
+      p.seconds = static_cast<float>(o.seconds);
+      p.compared = small(o.verdict.depths_checked);
+      p.overflows = small(o.verdict.overflows_seen);
+      p.too_large = small(o.verdict.too_large);
+      p.skipped = o.verdict.skipped;
+      p.failed = !o.verdict.ok;
+      report.programs.push_back(p);
+    }
   };
   auto worker = [&] {
     for (std::uint64_t b; !stop.load() && (b = next_block.fetch_add(1)) < blocks;) {

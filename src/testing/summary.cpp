@@ -28,6 +28,13 @@ FuzzSummary summarize(const FuzzOptions& options, const FuzzReport& report) {
   return s;
 }
 
+std::string counts_sentence(const FuzzSummary& s) {
+  return std::to_string(s.compared) + " compared with the interpreter, " + std::to_string(s.overflows) +
+         " with an overflow reported, " + std::to_string(s.skipped) + " skipped (interpreter resource limit), " +
+         std::to_string(s.too_large) + " with a network too large to run at some depth; " +
+         std::to_string(s.failures.size()) + " failure" + (s.failures.size() == 1 ? "" : "s");
+}
+
 std::string summary_json(const FuzzSummary& s) {
   nlohmann::json failures = nlohmann::json::array();
   for (const FuzzSummary::Failure& f : s.failures)

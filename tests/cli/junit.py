@@ -102,7 +102,17 @@ def main():
         s = run(cajal, w, "fuzz_clean", ["fuzz", "--count", "50", "--seed", "5"], 0)
         if s is not None:
             cases = s.findall("testcase")
-            expect("fuzz_clean", len(cases) == 1 and outcome(cases[0]) == "passed", "want one passing campaign case")
+            programs = [c.get("name") for c in cases if c.get("name").startswith("program ")]
+            want = [f"program {i} (size {i % 51})" for i in range(50)]
+            expect("fuzz_clean", programs == want, f"want one case per program in order, got {programs[:3]}...")
+            expect("fuzz_clean", len(cases) == 51 and cases[-1].get("name").startswith("campaign")
+                   and all(outcome(c) in ("passed", "skipped") for c in cases),
+                   "want 50 passing (or skipped) program cases and a passing campaign case")
+            expect("fuzz_clean", all("compared with the interpreter at" in (c.findtext("system-out") or "")
+                                     for c in cases[:-1] if outcome(c) == "passed"),
+                   "a passing program's case does not say at how many depths it was compared")
+            expect("fuzz_clean", int(s.get("skipped")) == sum(outcome(c) == "skipped" for c in cases),
+                   "the skipped count does not match the skipped cases")
             props = {p.get("name"): p.get("value") for p in s.findall("properties/property")}
             expect("fuzz_clean", props.get("seed") == "5" and props.get("count") == "50", f"properties {props}")
 
@@ -110,9 +120,11 @@ def main():
         if s is not None:
             cases = s.findall("testcase")
             programs = [c for c in cases if c.get("name").startswith("program ")]
-            expect("fuzz_mutant", len(programs) >= 1 and all(outcome(c) == "failure" for c in cases),
+            failing = [c for c in programs if outcome(c) == "failure"]
+            expect("fuzz_mutant", len(failing) >= 1 and outcome(cases[-1]) == "failure"
+                   and int(s.get("failures")) == len(failing) + 1,
                    "want a failing case per failing program and a failing campaign")
-            expect("fuzz_mutant", all("cajal run" in c.find("failure").text for c in programs),
+            expect("fuzz_mutant", all("cajal run" in c.find("failure").text for c in failing),
                    "a failing program's body has no reproduction")
 
         bad = os.path.join(w, "missing-dir", "report.xml")

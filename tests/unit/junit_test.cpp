@@ -27,8 +27,9 @@ TEST(JUnit, CountsEachOutcome) {
   suite.cases.push_back({"b <1>", "cajal.prove", 0.25, junit::TestCase::Outcome::Failed, "refuted", "refuted\nmore",
                          "the body & more", ""});
   suite.cases.push_back({"c", "cajal.prove", 0, junit::TestCase::Outcome::Error, "unknown", "timeout", "", ""});
+  suite.cases.push_back({"d", "cajal.fuzz", 0, junit::TestCase::Outcome::Skipped, "", "resource limit", "", ""});
   std::string xml = junit::to_xml(suite);
-  EXPECT_NE(xml.find("<testsuite name=\"cajal prove\" tests=\"3\" failures=\"1\" errors=\"1\" skipped=\"0\" time=\"1.500\">"),
+  EXPECT_NE(xml.find("<testsuite name=\"cajal prove\" tests=\"4\" failures=\"1\" errors=\"1\" skipped=\"1\" time=\"1.500\">"),
             std::string::npos)
       << xml;
   EXPECT_NE(xml.find("<testcase name=\"a\" classname=\"cajal.prove\" time=\"0.500\"/>"), std::string::npos) << xml;
@@ -37,6 +38,27 @@ TEST(JUnit, CountsEachOutcome) {
   EXPECT_NE(xml.find("name=\"b &lt;1&gt;\""), std::string::npos) << xml;
   EXPECT_NE(xml.find("<error message=\"timeout\" type=\"unknown\">timeout</error>"), std::string::npos) << xml;
   EXPECT_NE(xml.find("<property name=\"depth\" value=\"9\"/>"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<skipped message=\"resource limit\"/>"), std::string::npos) << xml;
+}
+
+// `fuzz --junit`: one case per program recorded, in program order, the failure's at its place.
+TEST(JUnit, FuzzListsEveryProgram) {
+  testing::FuzzOptions options;
+  options.count = 3;
+  options.max_size = 9;
+  testing::FuzzReport report;
+  report.checked = 3;
+  report.programs = {{0, 0.5f, 4, 0, 0, false, false}, {1, 0.25f, 0, 0, 0, true, false}, {2, 0.f, 3, 1, 1, false, true}};
+  report.failures.push_back({2, {}, {false, "differs at depth 3", 3, 0, 0, 0, false}, 7});
+  junit::Suite s = junit::fuzz_suite(options, report);
+  ASSERT_EQ(s.cases.size(), 4u);
+  EXPECT_EQ(s.cases[0].name, "program 0 (size 0)");
+  EXPECT_EQ(s.cases[0].output, "compared with the interpreter at 4 depths\n");
+  EXPECT_EQ(s.cases[1].outcome, junit::TestCase::Outcome::Skipped);
+  EXPECT_EQ(s.cases[2].name, "program 2 (size 2)");
+  EXPECT_EQ(s.cases[2].outcome, junit::TestCase::Outcome::Failed);
+  EXPECT_EQ(s.cases[2].message, "differs at depth 3");
+  EXPECT_EQ(s.cases[3].outcome, junit::TestCase::Outcome::Failed);  // the campaign
 }
 
 TEST(JUnit, ProveVerdicts) {

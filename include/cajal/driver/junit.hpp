@@ -6,6 +6,7 @@
 // as U+FFFD.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -19,7 +20,7 @@
 namespace cajal::junit {
 
 struct TestCase {
-  enum class Outcome { Passed, Failed, Error };
+  enum class Outcome { Passed, Failed, Error, Skipped };
   std::string name;
   std::string classname;
   double seconds = 0;
@@ -52,9 +53,15 @@ Suite prove_suite(const std::string& name, const ProveResult& r);
 // the commands that reproduce it) or unknown (error, with the reason).
 Suite check_suite(const CheckSide& left, const CheckSide& right, const EquivalenceResult& r, bool neural);
 
-// One test case per failing program (failed, its message and reproduction file as the body) and
-// one for the campaign (passed when no program failed; its counts as output).
+// One test case per program, in program order, when the campaign recorded them
+// (FuzzOptions::record_programs): passed (its depths compared as output), skipped (the interpreter
+// hit a resource limit) or failed (the shrunk failure's message and reproduction file as the body);
+// without the record, the failures alone. Then one case for the campaign (passed when no program
+// failed; its counts as output).
 Suite fuzz_suite(const testing::FuzzOptions& options, const testing::FuzzReport& report);
+
+// The message refusing a report that lists every program, when it would pass the memory budget.
+std::optional<std::string> fuzz_suite_over_budget(const testing::FuzzOptions& options);
 
 // Input that could not be loaded or decided (diagnostics, rendered): one test case in error.
 Suite error_suite(const std::string& suite_name, const std::string& case_name, const std::vector<Diagnostic>& ds);

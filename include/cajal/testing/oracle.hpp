@@ -79,6 +79,20 @@ struct FuzzOptions {
   // on as many machines, check the whole campaign once between them; their summaries merge
   // (cajal/testing/summary.hpp) to the counts of one run.
   std::uint64_t shard = 0, shards = 1;
+  // Keep one ProgramOutcome per program checked, in program order (FuzzReport::programs), for a
+  // report that lists every program (`--junit`). 16 bytes a program.
+  bool record_programs = false;
+};
+
+// What happened to one program of a campaign (kept when FuzzOptions::record_programs is set).
+struct ProgramOutcome {
+  std::uint64_t index = 0;     // program number in the campaign
+  float seconds = 0;           // to check it at every depth
+  std::uint8_t compared = 0;   // depths where the network's output was compared with the interpreter's
+  std::uint8_t overflows = 0;  // depths where the network (rightly) reported an overflow
+  std::uint8_t too_large = 0;  // depths skipped: the network exceeded the work or memory bound
+  bool skipped : 1 = false;    // the interpreter hit a resource limit: nothing compared
+  bool failed : 1 = false;     // the network differs from the interpreter (see FuzzReport::failures)
 };
 
 struct FuzzFailure {
@@ -95,6 +109,7 @@ struct FuzzReport {
   std::uint64_t slowest_index = 0;  // the program that took longest to check, and how long
   double slowest_seconds = 0;
   std::vector<FuzzFailure> failures;
+  std::vector<ProgramOutcome> programs;  // with FuzzOptions::record_programs, in program order
 };
 
 // Program i of a campaign, regenerated (for inspecting a slow or failing program).

@@ -39,6 +39,10 @@ struct FuzzSummary {
 
 FuzzSummary summarize(const FuzzOptions& options, const FuzzReport& report);
 
+// "N compared with the interpreter, N with an overflow reported, N skipped (interpreter resource
+// limit), N with a network too large to run at some depth; K failures": the counts in one sentence.
+std::string counts_sentence(const FuzzSummary& summary);
+
 // JSON: {"format": "cajal-fuzz-summary", "version": 1, "seed", "count", "max_depth", "max_size",
 // "mutant", "shards", "covered", "checked", "compared", "overflows", "skipped", "too_large",
 // "stopped_early", "seconds", "failures": [{"index", "depth", "message", "reproduction"}]}.

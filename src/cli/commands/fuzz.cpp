@@ -49,12 +49,7 @@ std::pair<std::uint64_t, std::uint64_t> parse_shard(const std::string& text) {
   return {*k, *n};
 }
 
-void print_summary(const testing::FuzzSummary& s) {
-  std::cout << s.compared << " compared with the interpreter, " << s.overflows << " with an overflow reported, "
-            << s.skipped << " skipped (interpreter resource limit), " << s.too_large
-            << " with a network too large to run at some depth; " << s.failures.size() << " failure"
-            << (s.failures.size() == 1 ? "" : "s") << "\n";
-}
+void print_summary(const testing::FuzzSummary& s) { std::cout << testing::counts_sentence(s) << "\n"; }
 
 std::string rate_text(std::uint64_t checked, double seconds) {
   std::ostringstream rate;
@@ -122,6 +117,10 @@ int cmd_fuzz(const Options& args) {
   if (jobs < 1 || jobs > 1024) throw UsageError{"--jobs takes a number of threads from 1 to 1024"};
   options.jobs = static_cast<unsigned>(jobs);
   if (std::optional<std::string> shard = args.one("--shard")) std::tie(options.shard, options.shards) = parse_shard(*shard);
+  if (args.one("--junit")) {
+    if (std::optional<std::string> refusal = junit::fuzz_suite_over_budget(options)) throw UsageError{*refusal};
+    options.record_programs = true;  // the report lists every program
+  }
   const bool json = args.has("--json");
   std::optional<std::string> save = args.one("--save-failures");
   if (save) {
