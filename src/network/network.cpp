@@ -88,33 +88,45 @@ double graph_work(const Network& net, int gi) {
   return total;
 }
 
+}  // namespace
+
+std::string node_line(const Graph& g, std::size_t i) {
+  const Node& n = g.nodes[i];
+  std::string line = "%" + std::to_string(i) + " = " + op_name(n.op);
+  if (n.op == Op::Input || n.op == Op::Param) line += " " + n.name;
+  if (!n.args.empty()) {
+    line += "(";
+    for (std::size_t k = 0; k < n.args.size(); ++k) line += (k ? ", %" : "%") + std::to_string(n.args[k]);
+    line += ")";
+  }
+  if (n.op == Op::Const) {
+    line += " [";
+    for (Eigen::Index k = 0; k < n.value.size(); ++k) {
+      if (k) line += " ";
+      double v = n.value(k);
+      // (a whole number prints without decimals; the range check comes first: converting a double
+      // outside long long's range is undefined — found by the fuzz_network harness, 3.3e27)
+      const bool whole = std::isfinite(v) && std::abs(v) < 9.0e15 && v == std::floor(v);
+      line += whole ? std::to_string(static_cast<long long>(v)) : std::to_string(v);
+    }
+    line += "]";
+  }
+  line += "  : " + std::to_string(n.dim);
+  if (n.op == Op::Apply || n.op == Op::Abstract) line += " (" + std::to_string(n.rows) + "×" + std::to_string(n.cols) + ")";
+  if (!n.rule.empty()) line += "  " + n.rule;
+  if (n.line) line += " @" + std::to_string(n.line) + ":" + std::to_string(n.column);
+  if (!n.source.empty() && n.op != Op::Input) line += "  `" + n.source + "`";
+  if (static_cast<int>(i) == g.output) line += "  ← output";
+  return line;
+}
+
+namespace {
+
 void show_graph(const Network& net, int gi, const std::string& indent, std::string& out) {
   const Graph& g = net.graphs[static_cast<std::size_t>(gi)];
   for (std::size_t i = 0; i < g.nodes.size(); ++i) {
     const Node& n = g.nodes[i];
-    std::string line = indent + "%" + std::to_string(i) + " = " + op_name(n.op);
-    if (n.op == Op::Input || n.op == Op::Param) line += " " + n.name;
-    if (!n.args.empty()) {
-      line += "(";
-      for (std::size_t k = 0; k < n.args.size(); ++k) line += (k ? ", %" : "%") + std::to_string(n.args[k]);
-      line += ")";
-    }
-    if (n.op == Op::Const) {
-      line += " [";
-      for (Eigen::Index k = 0; k < n.value.size(); ++k) {
-        if (k) line += " ";
-        double v = n.value(k);
-        line += v == static_cast<long long>(v) ? std::to_string(static_cast<long long>(v)) : std::to_string(v);
-      }
-      line += "]";
-    }
-    line += "  : " + std::to_string(n.dim);
-    if (n.op == Op::Apply || n.op == Op::Abstract) line += " (" + std::to_string(n.rows) + "×" + std::to_string(n.cols) + ")";
-    if (!n.rule.empty()) line += "  " + n.rule;
-    if (n.line) line += " @" + std::to_string(n.line) + ":" + std::to_string(n.column);
-    if (!n.source.empty() && n.op != Op::Input) line += "  `" + n.source + "`";
-    if (static_cast<int>(i) == g.output) line += "  ← output";
-    out += line + "\n";
+    out += indent + node_line(g, i) + "\n";
     if (n.sub >= 0) {
       out += indent + "  " + (n.op == Op::Iterate ? "step" : "body") + " (graph " + std::to_string(n.sub) + "):\n";
       show_graph(net, n.sub, indent + "    ", out);
