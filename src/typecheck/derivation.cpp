@@ -1,4 +1,4 @@
-// Rendering typing derivations as trees (`cajal type --derivation`).
+// Typing derivations as proof trees (`cajal type --derivation`, `--latex`, `cajal explain`).
 #include "cajal/syntax/print.hpp"
 #include "cajal/typecheck/typecheck.hpp"
 
@@ -13,20 +13,17 @@ std::string judgement(const Derivation& d) {
   return (delta.empty() ? "" : delta + " ") + "⊢ " + term + " : " + print_type(d.type);
 }
 
-void render(const Derivation& d, const std::string& prefix, const std::string& child_prefix, std::string& out) {
-  out += prefix + d.rule + "  " + judgement(d) + "\n";
-  for (std::size_t i = 0; i < d.premises.size(); ++i) {
-    bool last = i + 1 == d.premises.size();
-    render(d.premises[i], child_prefix + (last ? "└─ " : "├─ "), child_prefix + (last ? "   " : "│  "), out);
-  }
-}
-
 }  // namespace
 
-std::string render_derivation(const Derivation& d) {
-  std::string out;
-  render(d, "", "", out);
-  return out;
+ProofTree derivation_tree(const Derivation& d) {
+  ProofTree t{d.rule, judgement(d), {}, 0};
+  t.premises.reserve(d.premises.size());
+  for (const Derivation& p : d.premises) t.premises.push_back(derivation_tree(p));
+  return t;
 }
+
+std::string render_derivation(const Derivation& d) { return render_tree(derivation_tree(d)); }
+
+std::string render_derivation_latex(const Derivation& d) { return render_tree_latex(derivation_tree(d)); }
 
 }  // namespace cajal

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "cajal/syntax/ast.hpp"
+#include "cajal/syntax/prooftree.hpp"
 #include "cajal/syntax/diagnostic.hpp"
 
 namespace cajal {
@@ -59,8 +60,12 @@ struct Derivation {
   TypePtr type;
   std::vector<Derivation> premises;
 };
+// The derivation as a proof tree (cajal/syntax/prooftree.hpp), each judgement "Δ ⊢ t : A".
+ProofTree derivation_tree(const Derivation& d);
 // The derivation as an indented tree, one judgement a line:  T-App  x : Bool ⊢ not x : Bool
 std::string render_derivation(const Derivation& d);
+// The derivation as a bussproofs prooftree, for slides (`cajal type --derivation --latex`).
+std::string render_derivation_latex(const Derivation& d);
 
 // A program whose declarations all type-check.
 struct CheckedProgram {

@@ -11,11 +11,15 @@ void define_type(Options& o) {
   o.positionals("FILE", "the program (`-` for standard input)");
   define_json(o);
   o.flag("--derivation", "print each def's typing derivation, rule by rule");
+  o.flag("--latex", "with --derivation: write each derivation as a bussproofs proof tree, for slides");
 }
 
 int cmd_type(const Options& args) {
   bool as_json = args.has("--json");
   bool derivation = args.has("--derivation");
+  const bool latex = args.has("--latex");
+  if (latex && !derivation) throw UsageError{"--latex goes with --derivation"};
+  if (latex && as_json) throw UsageError{"--latex writes LaTeX, not JSON"};
   SourcePtr source = load_source(one_file(args, "type"));
   Result<LoadedProgram> loaded = load_program(source, CheckOptions{derivation});
   if (!loaded) return report(loaded.diagnostics, as_json);
@@ -35,6 +39,13 @@ int cmd_type(const Options& args) {
     json out{{"decls", decls}};
     if (const Global* main = globals.find("main")) out["type"] = print_type(main->type);
     std::cout << out.dump() << "\n";
+    return kSuccess;
+  }
+  if (latex) {
+    std::cout << "% cajal type --derivation --latex: \\usepackage{bussproofs} and \\usepackage{amssymb}\n";
+    for (const std::string& name : loaded->checked.def_order)
+      std::cout << "% def " << name << " : " << print_type(globals.find(name)->type) << "\n"
+                << render_derivation_latex(loaded->checked.derivations.at(name));
     return kSuccess;
   }
   for (const Decl& d : p.decls) {
