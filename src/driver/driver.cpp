@@ -1,5 +1,7 @@
 #include "cajal/driver/driver.hpp"
 
+#include <cctype>
+
 #include <cmath>
 #include <nlohmann/json.hpp>
 
@@ -13,6 +15,13 @@ namespace cajal {
 namespace {
 std::string quoted(const std::string& name) { return "`" + name + "`"; }
 Diagnostic plain_error(std::string message) { return error_at(Span{}, std::move(message)); }
+
+// The budgets of request.eval without its trace: only the run of main itself is traced
+// (run_main), not the evaluation of params, arguments' encodings or probes.
+EvalOptions untraced(EvalOptions options) {
+  options.trace = nullptr;
+  return options;
+}
 
 // Arguments and params parsed, type-checked and evaluated.
 struct Prepared {
@@ -69,7 +78,7 @@ std::vector<Diagnostic> prepare_params(const LoadedProgram& loaded, const RunReq
       return {error_at((*term)->span, "param " + quoted(name) + " is declared as " +
                                                     print_type(param->type) + " but this value has type " +
                                                     print_type(*type))};
-    Evaluator closed(empty, {}, request.eval);
+    Evaluator closed(empty, {}, untraced(request.eval));
     Result<ValuePtr> value = closed.eval(**term);
     if (!value) return std::move(value.diagnostics);
     out.params.emplace(name, *value);
@@ -158,8 +167,13 @@ Result<RunResult> run_main(const LoadedProgram& loaded, const RunRequest& reques
     params.emplace(name, *v);
   }
   Evaluator evaluator(loaded.program, params, request.eval);
+  Trace* trace = request.eval.trace;
+  // Traced, the run is the derivation of `main t₁ … tₙ`: each application's premises are the
+  // steps that computed its function (main's E-Def, or the previous application) and argument.
+  std::size_t function_steps = trace ? trace->roots.size() : 0;
   Result<ValuePtr> value = evaluator.def_value(request.entry);
   if (!value) return R::failure(std::move(value.diagnostics));
+  std::string applied = request.entry;  // what a trace shows for each application: "main 7", "main 7 true"
   for (std::size_t i = 0; i < prepared->args.size(); ++i) {
     Span site = prepared->args[i] ? prepared->args[i]->span
                                   : Span{request.args[i].get(), 0, static_cast<std::uint32_t>(request.args[i]->text().size())};
@@ -167,9 +181,19 @@ Result<RunResult> run_main(const LoadedProgram& loaded, const RunRequest& reques
                                            : vector_value(*prepared->vectors[i], prepared->arg_types[i],
                                                           "argument " + std::to_string(i + 1), site);
     if (!a) return R::failure(std::move(a.diagnostics));
-    value = evaluator.apply(*value, *a, site);
+    if (trace) {
+      std::string text(request.args[i]->text());
+      while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
+      const bool atomic = text.find_first_of(" \t\n") == std::string::npos;
+      applied += " " + (atomic ? text : "(" + text + ")");
+      value = evaluator.apply_traced(*value, *a, site, applied, function_steps);
+      function_steps = std::min(function_steps, trace->roots.size() - (trace->roots.empty() ? 0 : 1));
+    } else {
+      value = evaluator.apply(*value, *a, site);
+    }
     if (!value) return R::failure(std::move(value.diagnostics));
   }
+  evaluator.set_trace(nullptr);  // printing the value below is not part of the run
   std::uint64_t max_natural = evaluator.max_natural();
   // A vector (or a function that captures one) has no term: its text is a list.
   Result<TermPtr> term = evaluator.readback(*value);
@@ -212,17 +236,17 @@ std::uint64_t largest_natural(const ValuePtr& v, const Type& t, int depth, Evalu
 // the interpreter itself fails.
 std::optional<std::uint64_t> interpreter_depth(const LoadedProgram& loaded, const Prepared& prepared,
                                                const RunRequest& request, const TypePtr& result, int depth) {
-  Evaluator probe(loaded.program, prepared.params, request.eval);
+  Evaluator probe(loaded.program, prepared.params, untraced(request.eval));
   std::uint64_t inputs = 0;
   for (const auto& [name, v] : prepared.params) {
-    Evaluator values(loaded.program, prepared.params, request.eval);
+    Evaluator values(loaded.program, prepared.params, untraced(request.eval));
     inputs = std::max(inputs, largest_natural(v, *loaded.program.find_param(name)->type, depth, values));
     probe.mark_opaque(v);
   }
   Result<ValuePtr> m = probe.def_value(request.entry);
   for (std::size_t i = 0; m && i < prepared.args.size(); ++i) {
     if (!prepared.args[i]) return std::nullopt;  // a vector argument: no interpreter run
-    Evaluator values(loaded.program, prepared.params, request.eval);
+    Evaluator values(loaded.program, prepared.params, untraced(request.eval));
     Result<ValuePtr> a = values.eval(*prepared.args[i]);  // how it is computed is not the network's concern
     if (!a) return std::nullopt;
     inputs = std::max(inputs, largest_natural(*a, *prepared.arg_types[i], depth, values));
@@ -263,7 +287,7 @@ Result<NetworkRunResult> run_main_on_network(const LoadedProgram& loaded, const 
 
   // Encode the arguments and params through the interpreter (a function argument by its table).
   NetworkRunResult out;
-  Evaluator evaluator(loaded.program, prepared->params, request.eval);
+  Evaluator evaluator(loaded.program, prepared->params, untraced(request.eval));
   auto encode = [&](const ValuePtr& v, const Type& t, const std::string& what, Span site) -> Result<Eigen::VectorXd> {
     Result<Eigen::VectorXd> x = encode_value(v, t, depth, evaluator);
     if (!x) {
@@ -337,7 +361,7 @@ Result<Materialized> materialize_main(const LoadedProgram& loaded, const RunRequ
   Result<Network> net = compile_program(loaded, options);
   if (!net) return R::failure(std::move(net.diagnostics));
   NetworkArgs args;
-  Evaluator evaluator(loaded.program, prepared->params, params_only.eval);
+  Evaluator evaluator(loaded.program, prepared->params, untraced(params_only.eval));
   for (const auto& [name, value] : prepared->params) {
     Result<Eigen::VectorXd> x = encode_value(value, *loaded.program.find_param(name)->type, depth, evaluator);
     if (!x) return R::failure(plain_error("param " + quoted(name) + ": " + x.diagnostics.front().message));

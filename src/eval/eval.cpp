@@ -38,12 +38,65 @@ struct EvalRules {
       std::size_t& depth;
       ~Leave() { --depth; }
     } leave{ev.depth_};
-    return std::visit([&](const auto& node) { return rule(t, node, env); }, t.node);
+    TraceFrame frame(ev, &t, env);
+    ValuePtr value = std::visit([&](const auto& node) { return rule(t, node, env); }, t.node);
+    frame.done(value);
+    return value;
+  }
+
+  // ---- tracing (EvalOptions::trace, cajal/eval/trace.hpp) -------------------------------------
+  // One frame per rule application: it records a step when tracing and under the limit, and
+  // attaches it to its parent (or the trace's roots) when the application ends, normally or not.
+  struct TraceFrame {
+    Evaluator& ev;
+    bool recorded = false;
+    std::size_t saved = static_cast<std::size_t>(-1);
+
+    TraceFrame(Evaluator& e, const Term* term, const Env& env, const std::string& applied = {}) : ev(e) {
+      Trace* trace = ev.options_.trace;
+      if (!trace) return;
+      saved = ev.trace_current_;
+      if (trace->recorded >= trace->limit) {
+        (ev.trace_stack_.empty() ? trace->omitted : ev.trace_stack_.back().omitted) += 1;
+        trace->truncated = true;
+        ev.trace_current_ = static_cast<std::size_t>(-1);
+        return;
+      }
+      TraceStep step;
+      step.term = term ? print_term_brief(*term, 60) : applied;
+      if (term)
+        for (const std::string& x : free_variables(*term))
+          if (const ValuePtr* v = env.lookup(x)) step.env.emplace_back(x, *v);
+      ev.trace_stack_.push_back(std::move(step));
+      ++trace->recorded;
+      recorded = true;
+      ev.trace_current_ = ev.trace_stack_.size() - 1;
+    }
+    void done(const ValuePtr& value) {
+      if (recorded) ev.trace_stack_.back().value = value;
+    }
+    ~TraceFrame() {
+      if (!ev.options_.trace) return;
+      ev.trace_current_ = saved;
+      if (!recorded) return;
+      TraceStep step = std::move(ev.trace_stack_.back());
+      ev.trace_stack_.pop_back();
+      (ev.trace_stack_.empty() ? ev.options_.trace->roots : ev.trace_stack_.back().premises).push_back(std::move(step));
+    }
+  };
+
+  // Names the rule of the application now running (its premises evaluated so far have returned).
+  void named(const char* rule) {
+    if (ev.options_.trace && ev.trace_current_ < ev.trace_stack_.size()) ev.trace_stack_[ev.trace_current_].rule = rule;
   }
 
   // E-Var (linear variables, from the environment) / E-Def / E-Param (from Θ).
   ValuePtr rule(const Term& t, const Var& v, const Env& env) {
-    if (const ValuePtr* value = env.lookup(v.name)) return *value;
+    if (const ValuePtr* value = env.lookup(v.name)) {
+      named("E-Var");
+      return *value;
+    }
+    named(ev.program_.find_def(v.name) ? "E-Def" : "E-Param");
     return global(v.name, t.span);
   }
 
@@ -63,6 +116,7 @@ struct EvalRules {
 
   // E-Abs: a function evaluates to a closure over the current (immutable) environment.
   ValuePtr rule(const Term&, const Lam& l, const Env& env) {
+    named("E-Abs");
     return make_closure(Closure{l.param, l.param_type, l.body, env});
   }
 
@@ -70,6 +124,7 @@ struct EvalRules {
   ValuePtr rule(const Term& t, const App& a, const Env& env) {
     ValuePtr fn = eval(*a.fn, env);
     ValuePtr arg = eval(*a.arg, env);
+    named(fn->as<TableValue>() ? "E-AppTable" : fn->as<MatrixValue>() ? "E-AppMatrix" : "E-App");
     return apply(fn, arg, t.span);
   }
 
@@ -120,6 +175,7 @@ struct EvalRules {
 
   // E-Table: a table evaluates to its entries, in key order.
   ValuePtr rule(const Term& t, const Table& table, const Env& env) {
+    named("E-Table");
     TableValue out{nullptr, std::vector<ValuePtr>(table.entries.size())};
     for (const TableEntry& e : table.entries) out.entries[table_index(*e.key)] = eval(*e.value, env);
     out.type = table_type(t, table);
@@ -136,18 +192,25 @@ struct EvalRules {
   }
 
   // E-True / E-False.
-  ValuePtr rule(const Term&, const BoolLit& b, const Env&) { return make_bool(b.value); }
+  ValuePtr rule(const Term&, const BoolLit& b, const Env&) {
+    named(b.value ? "E-True" : "E-False");
+    return make_bool(b.value);
+  }
 
   // E-IfTrue / E-IfFalse: only the branch the condition selects is evaluated.
   ValuePtr rule(const Term& t, const If& i, const Env& env) {
     ValuePtr cond = eval(*i.cond, env);
     const BoolValue* b = cond->as<BoolValue>();
     if (!b) fail(t.span, "internal error: `if` condition is not a boolean");
+    named(b->value ? "E-IfTrue" : "E-IfFalse");
     return b->value ? eval(*i.then_branch, env) : eval(*i.else_branch, env);
   }
 
   // E-Num: the numeral k is succ^k 0.
-  ValuePtr rule(const Term&, const NatLit& n, const Env&) { return nat_value(n.value); }
+  ValuePtr rule(const Term&, const NatLit& n, const Env&) {
+    named("E-Num");
+    return nat_value(n.value);
+  }
 
   ValuePtr nat_value(std::uint64_t n) {
     if (ev.uncounted_ == 0) ev.max_natural_ = std::max(ev.max_natural_, n);
@@ -157,6 +220,7 @@ struct EvalRules {
   // E-Succ: naturals are exact; past 2^64 - 1 evaluation stops with an error.
   ValuePtr rule(const Term& t, const Succ& s, const Env& env) {
     std::uint64_t n = nat(eval(*s.arg, env), t.span);
+    named("E-Succ");
     if (n == std::numeric_limits<std::uint64_t>::max())
       fail(t.span, "natural number overflow: `succ` of " + std::to_string(n) + " does not fit in 64 bits");
     return nat_value(n + 1);
@@ -167,6 +231,7 @@ struct EvalRules {
   ValuePtr rule(const Term& t, const Iter& it, const Env& env) {
     ValuePtr state = eval(*it.base, env);
     std::uint64_t n = nat(eval(*it.count, env), it.count->span);
+    named(n == 0 ? "E-IterZero" : "E-IterSucc");
     for (std::uint64_t k = 0; k < n; ++k) state = eval(*it.step, env.bind(it.state, state));
     (void)t;
     return state;
@@ -174,6 +239,7 @@ struct EvalRules {
 
   // E-Let: let x = t in u evaluates u with x bound to t's value.
   ValuePtr rule(const Term&, const Let& l, const Env& env) {
+    named("E-Let");
     ValuePtr bound = eval(*l.bound, env);
     return eval(*l.body, env.bind(l.name, bound));
   }
@@ -301,11 +367,37 @@ Result<ValuePtr> Evaluator::eval(const Term& term, const Env& env) {
 }
 
 Result<ValuePtr> Evaluator::def_value(const std::string& name) {
-  return guarded([&] { return EvalRules{*this}.global(name, Span{}); });
+  return guarded([&] {
+    EvalRules rules{*this};
+    EvalRules::TraceFrame frame(*this, nullptr, Env{}, name);
+    rules.named(program_.find_def(name) ? "E-Def" : "E-Param");
+    ValuePtr value = rules.global(name, Span{});
+    frame.done(value);
+    return value;
+  });
 }
 
 Result<ValuePtr> Evaluator::apply(const ValuePtr& fn, const ValuePtr& arg, Span site) {
   return guarded([&] { return EvalRules{*this}.apply(fn, arg, site); });
+}
+
+Result<ValuePtr> Evaluator::apply_traced(const ValuePtr& fn, const ValuePtr& arg, Span site, const std::string& text,
+                                         std::size_t premises_from) {
+  return guarded([&] {
+    EvalRules rules{*this};
+    EvalRules::TraceFrame frame(*this, nullptr, Env{}, text);
+    if (frame.recorded && trace_stack_.size() == 1 && premises_from < options_.trace->roots.size()) {
+      std::vector<TraceStep>& roots = options_.trace->roots;
+      std::vector<TraceStep>& premises = trace_stack_.back().premises;
+      premises.insert(premises.begin(), std::make_move_iterator(roots.begin() + static_cast<long>(premises_from)),
+                      std::make_move_iterator(roots.end()));
+      roots.erase(roots.begin() + static_cast<long>(premises_from), roots.end());
+    }
+    rules.named(fn->as<TableValue>() ? "E-AppTable" : fn->as<MatrixValue>() ? "E-AppMatrix" : "E-App");
+    ValuePtr value = rules.apply(fn, arg, site);
+    frame.done(value);
+    return value;
+  });
 }
 
 Result<TermPtr> Evaluator::readback(const ValuePtr& value) {

@@ -15,6 +15,7 @@
 #include <vector>
 #include <string>
 
+#include "cajal/eval/trace.hpp"
 #include "cajal/eval/value.hpp"
 #include "cajal/syntax/ast.hpp"
 #include "cajal/syntax/diagnostic.hpp"
@@ -24,6 +25,9 @@ namespace cajal {
 struct EvalOptions {
   std::uint64_t max_steps = 50'000'000;  // rule applications before "evaluation budget exceeded"
   std::size_t max_depth = 4'000;         // nested rule applications (bounds the C++ stack)
+  // When set, every rule application is recorded there (up to its limit): `cajal run --trace`.
+  // The trace must outlive the evaluation; its steps point into the program.
+  Trace* trace = nullptr;
 };
 
 class Evaluator {
@@ -36,10 +40,16 @@ class Evaluator {
   Result<ValuePtr> eval(const Term& term);
   // Evaluates a term in an environment (its free variables bound there or in Θ).
   Result<ValuePtr> eval(const Term& term, const Env& env);
-  // The value of a def (evaluated once, on first use).
+  // The value of a def (evaluated once, on first use); an E-Def step when tracing.
   Result<ValuePtr> def_value(const std::string& name);
   // Applies a function value to an argument (E-App after its premises).
   Result<ValuePtr> apply(const ValuePtr& fn, const ValuePtr& arg, Span site = {});
+  // The same, recorded when tracing as an E-App step that shows `text` (e.g. "main 7") as its
+  // term, and whose first premises are the trace's top-level steps from index `premises_from` on
+  // (the steps that computed the function and the argument: `cajal run` evaluates `main t₁ … tₙ`
+  // this way, spec/semantics.md §3 "Running a program").
+  Result<ValuePtr> apply_traced(const ValuePtr& fn, const ValuePtr& arg, Span site, const std::string& text,
+                                std::size_t premises_from);
 
   // A value as text: source syntax (readback) when it is a term, a JSON-style list for a Vec or
   // a matrix, and for a function that captures one.
@@ -48,6 +58,9 @@ class Evaluator {
   // A value as a closed term in source syntax: closures with their captured variables, defs and
   // params substituted. parse(print(readback(v))) evaluates to v.
   Result<TermPtr> readback(const ValuePtr& value);
+
+  // Records the rule applications from now on into `trace` (null: stop recording).
+  void set_trace(Trace* trace) { options_.trace = trace; }
 
   std::uint64_t steps() const { return steps_; }
   // The largest natural any rule has produced so far (the depth a network needs for this run).
@@ -68,6 +81,10 @@ class Evaluator {
   std::set<const Value*> opaque_;
   std::vector<ValuePtr> opaque_values_;  // keeps marked values alive while their address is in opaque_
   int uncounted_ = 0;                    // > 0 while an opaque function runs
+  // Tracing: the steps being evaluated, innermost last, and the index there of the step whose
+  // rule is running (npos while an unrecorded step runs).
+  std::vector<TraceStep> trace_stack_;
+  std::size_t trace_current_ = static_cast<std::size_t>(-1);
 
   friend struct EvalRules;
 };

@@ -2,7 +2,9 @@
 #include <iostream>
 
 #include "../cli.hpp"
+#include "cajal/eval/trace.hpp"
 #include "cajal/network/encode.hpp"
+#include "cajal/network/engine.hpp"
 #include "cajal/syntax/print.hpp"
 
 namespace cajal::cli {
@@ -15,6 +17,11 @@ void define_run(Options& o) {
   o.valued("--def", "NAME", "run this def instead of main");
   define_json(o);
   define_max_memory(o);
+  o.flag("--trace", "print how the value was computed: the interpreter's big-step derivation, rule by rule\n"
+                    "(E-App, E-IfTrue, ...), or with --engine network every neuron's value and the\n"
+                    "recurrent neurons' states h_0 ... h_D with the weights n_k that select the output");
+  o.valued("--trace-limit", "N", "with --trace: record at most N rule applications (default 500)");
+  o.flag("--latex", "with --trace: write the derivation as bussproofs proof trees, for slides");
 }
 
 int cmd_run(const Options& args) {
@@ -24,6 +31,13 @@ int cmd_run(const Options& args) {
     throw UsageError{"--engine is `interpreter` or `network`, got `" + engine + "`"};
   if (engine == "interpreter" && (args.has("--depth") || args.has("--mutant")))
     throw UsageError{std::string(args.has("--depth") ? "--depth" : "--mutant") + " goes with --engine network"};
+  const bool trace = args.has("--trace");
+  if (!trace && (args.has("--trace-limit") || args.has("--latex")))
+    throw UsageError{std::string(args.has("--latex") ? "--latex" : "--trace-limit") + " goes with --trace"};
+  if (trace && as_json) throw UsageError{"--trace prints text (or LaTeX with --latex), not JSON"};
+  if (engine == "network" && (args.has("--trace-limit") || args.has("--latex")))
+    throw UsageError{std::string(args.has("--latex") ? "--latex" : "--trace-limit") +
+                     " goes with the interpreter's trace (the network's trace is one line per neuron)"};
   int depth = parse_depth(args);
   RunSetup setup = run_setup(args, "run");
   setup.request.depth = depth;
@@ -34,6 +48,11 @@ int cmd_run(const Options& args) {
   if (engine == "network") {
     Result<NetworkRunResult> r = run_main_on_network(*loaded, setup.request);
     if (!r) return report(r.diagnostics, as_json);
+    if (trace) {
+      Result<std::vector<NeuronTrace>> t = trace_network(r->network, r->inputs);
+      if (!t) return report(t.diagnostics, as_json);
+      std::cout << show_trace(r->network, *t) << "value: ";
+    }
     Eigen::VectorXd out = r->run.output.col(0);
     std::string value = r->value ? *r->value : shaped_text(out, *r->type, depth);
     if (as_json)
@@ -45,8 +64,16 @@ int cmd_run(const Options& args) {
     return kSuccess;
   }
   RunRequest& request = setup.request;
+  Trace steps;
+  steps.limit = parse_count(args, "--trace-limit", steps.limit);
+  if (trace) request.eval.trace = &steps;
   Result<RunResult> result = run_main(*loaded, request);
+  if (trace) {  // the derivation so far, also when the run stopped with an error
+    std::cout << (args.has("--latex") ? render_trace_latex(steps) : render_trace(steps));
+    if (result && !args.has("--latex")) std::cout << "value: ";
+  }
   if (!result) return report(result.diagnostics, as_json);
+  if (trace && args.has("--latex")) return kSuccess;
   std::string value = result->text;
   if (as_json)
     std::cout << json{{"type", print_type(result->type)}, {"value", value}}.dump() << "\n";
