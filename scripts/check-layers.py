@@ -3,7 +3,7 @@
 
 The stages, in order (each may include only its own headers and those of earlier stages):
 
-    syntax parse typecheck frontend eval network compile smt prove check learn testing driver cli
+    syntax parse typecheck frontend eval network compile smt prove check learn draw testing driver cli
 
 A file belongs to the stage of its folder (src/STAGE/... or include/cajal/STAGE/...). An include
 of "cajal/OTHER/..." or of a relative path into another stage's folder must name an earlier stage,
@@ -18,7 +18,7 @@ import re
 import sys
 
 LAYERS = ["syntax", "parse", "typecheck", "frontend", "eval", "network", "compile", "smt", "prove",
-          "check", "learn", "testing", "driver", "cli"]
+          "check", "learn", "draw", "testing", "driver", "cli"]
 RANK = {name: k for k, name in enumerate(LAYERS)}
 INCLUDE = re.compile(r'^\s*#\s*include\s*"([^"]+)"', re.M)
 SOLVER = re.compile(r'\bz3::solver\b')

@@ -23,24 +23,26 @@ CAJAL_COMMAND(train)
 CAJAL_COMMAND(check)
 CAJAL_COMMAND(lemmas)
 CAJAL_COMMAND(fuzz)
+CAJAL_COMMAND(explain)
 #undef CAJAL_COMMAND
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
       {"run", "run FILE [--arg TERM]... [--param NAME=TERM]... [--def NAME] [--json] [--max-steps N]\n"
               "  run -e TERM [--arg TERM]... [--json]\n"
-              "  run FILE --engine network [--depth D] [--mutant NAME] ...",
+              "  run FILE --engine network [--depth D] [--mutant NAME] ...\n"
+              "  run FILE --trace [--trace-limit N] [--latex] ...",
        "evaluate `main` applied to the arguments and print the value (--engine network:\n"
        "with the compiled network instead of the interpreter)",
        define_run, cmd_run},
-      {"type", "type FILE [--json] [--derivation]",
+      {"type", "type FILE [--json] [--derivation [--latex]]",
        "print the type of every def and param (and how each was derived)", define_type, cmd_type},
       {"fmt", "fmt FILE", "print the program in canonical layout", define_fmt, cmd_fmt},
       {"compile",
-       "compile FILE [--depth D] [--json] [--show] [--emit json|torch [--out F]] [--param NAME=TERM]... [--certify DIR]",
+       "compile FILE [--depth D] [--json] [--show] [--emit json|torch|dot|svg [--out F]] [--param NAME=TERM]... [--certify DIR]",
        "compile main to neurons: --json prints main's materialized tensor,\n"
        "--show the network, --emit json the serialized network,\n"
-       "--emit torch a PyTorch module (imports only torch)",
+       "--emit torch a PyTorch module (imports only torch), --emit dot|svg a drawing",
        define_compile, cmd_compile},
       {"grad", "grad FILE [--arg TERM]... [--param NAME=TERM]... [--depth D] [--json]",
        "gradients of the summed output w.r.t. every input and param", define_grad, cmd_grad},
@@ -62,6 +64,10 @@ const std::vector<Command>& commands() {
       {"fuzz", "fuzz [--count N] [--seed S] [--depth D] [--max-size K] [--jobs N] [--shard K/N] [--json] [--junit FILE] ...\n"
        "  fuzz --merge SUMMARY... [--json]",
        "cross-check the network against the interpreter on random programs", define_fuzz, cmd_fuzz},
+      {"explain", "explain FILE [--arg TERM]... [--param NAME=TERM]... [--depth D] [--def NAME] --html OUT.html",
+       "write one self-contained HTML page about the program: source, typing derivations,\n"
+       "evaluation trace, network diagram, main's tensor as a heatmap, prove's verdict",
+       define_explain, cmd_explain},
   };
   return table;
 }

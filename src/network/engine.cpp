@@ -6,6 +6,8 @@
 // pass walks in reverse.
 #include "cajal/network/engine.hpp"
 
+#include <algorithm>
+#include <cstdio>
 #include <memory>
 
 namespace cajal {
@@ -461,6 +463,78 @@ Result<std::vector<MatrixXd>> top_level_values(const Network& net, const Network
   } catch (const EngineError& e) {
     return R::failure(error_at(Span{}, e.message));
   }
+}
+
+Result<std::vector<NeuronTrace>> trace_network(const Network& net, const NetworkArgs& args) {
+  using R = Result<std::vector<NeuronTrace>>;
+  if (auto problem = check_args(net, args)) return R::failure(error_at(Span{}, *problem));
+  try {
+    Engine engine(net, args.params, true);  // recorded: every state of every recurrent neuron
+    std::unique_ptr<Tape> tape = engine.forward(0, pointers(args.inputs));
+    const Graph& g = net.graphs[0];
+    std::vector<NeuronTrace> out;
+    for (std::size_t i = 0; i < g.nodes.size(); ++i) {
+      NeuronTrace t;
+      t.node = static_cast<int>(i);
+      t.value = tape->values[i]->col(0);
+      if (g.nodes[i].op == Op::Iterate) {
+        for (const MatrixXd* h : tape->aux[i].states) t.states.push_back(h->col(0));
+        t.weights = tape->at(g.nodes[i].args[1]).col(0);
+      }
+      out.push_back(std::move(t));
+    }
+    return R::success(std::move(out));
+  } catch (const EngineError& e) {
+    return R::failure(error_at(Span{}, e.message));
+  }
+}
+
+namespace {
+// Up to six significant digits, "0" for zero, no trailing zeros.
+std::string number(double x) {
+  if (x == 0.0) return "0";
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.6g", x);
+  return buffer;
+}
+std::string numbers(const VectorXd& v) {
+  std::string out = "[";
+  for (Index k = 0; k < v.size(); ++k) out += (k ? ", " : "") + number(v(k));
+  return out + "]";
+}
+// "e_3" when v is the basis vector e_3, else empty.
+std::string basis_name(const VectorXd& v) {
+  Index hot = -1;
+  for (Index k = 0; k < v.size(); ++k) {
+    if (v(k) == 1.0 && hot < 0) hot = k;
+    else if (v(k) != 0.0) return {};
+  }
+  return hot < 0 ? std::string() : "e_" + std::to_string(hot);
+}
+}  // namespace
+
+std::string show_trace(const Network& net, const std::vector<NeuronTrace>& trace) {
+  std::string out;
+  const Graph& g = net.graphs[0];
+  for (const NeuronTrace& t : trace) {
+    std::size_t i = static_cast<std::size_t>(t.node);
+    std::string hot = basis_name(t.value);
+    out += node_line(g, i) + "\n    = " + numbers(t.value) + (hot.empty() ? "" : "  (" + hot + ")") + "\n";
+    if (g.nodes[i].op != Op::Iterate) continue;
+    out += "    the recurrent neuron: h_0 = its base, h_{k+1} = step(h_k), output = Σ_k n_k · h_k\n";
+    out += "      k   n_k        h_k\n";
+    for (std::size_t k = 0; k < t.states.size(); ++k) {
+      std::string n = number(t.weights(static_cast<Index>(k)));
+      std::string line = "      " + std::to_string(k);
+      line.resize(std::max<std::size_t>(line.size() + 1, 10), ' ');
+      line += n;
+      line.resize(std::max<std::size_t>(line.size() + 1, 21), ' ');
+      line += numbers(t.states[k]);
+      if (t.weights(static_cast<Index>(k)) != 0.0) line += "  ← selected";
+      out += line + "\n";
+    }
+  }
+  return out;
 }
 
 Result<NetworkGradients> gradient(const Network& net, const NetworkArgs& args, const MatrixXd& cotangent) {

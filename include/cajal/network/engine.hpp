@@ -35,6 +35,21 @@ Result<NetworkRun> run_network(const Network& net, const NetworkArgs& args);
 // first neuron that disagrees with the program.
 Result<std::vector<Eigen::MatrixXd>> top_level_values(const Network& net, const NetworkArgs& args);
 
+// `cajal run --engine network --trace`: what each neuron of the top-level graph computed on
+// batch column 0 — its value, and for a recurrent neuron (Iterate) every state h_0 … h_D its step
+// computed and the weights n_0 … n_D (the count's encoding) that select the output Σ_k n_k h_k.
+struct NeuronTrace {
+  int node = 0;
+  Eigen::VectorXd value;
+  std::vector<Eigen::VectorXd> states;  // Iterate: h_0 … h_D
+  Eigen::VectorXd weights;              // Iterate: n_0 … n_D
+};
+Result<std::vector<NeuronTrace>> trace_network(const Network& net, const NetworkArgs& args);
+
+// The trace as text: each neuron's line as in `compile --show`, then "= [values]" (with the basis
+// vector when the value is one), and under a recurrent neuron a table of k, n_k and h_k.
+std::string show_trace(const Network& net, const std::vector<NeuronTrace>& trace);
+
 struct NetworkGradients {
   NetworkRun run;
   std::vector<Eigen::MatrixXd> inputs;            // ∂(output · cotangent)/∂ input k, dim_k × B

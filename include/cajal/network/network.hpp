@@ -79,6 +79,15 @@ struct Network {
 
 // `cajal compile --show`: one line a node, subgraphs indented under their neuron.
 std::string show(const Network& net);
+// Node i of g as `--show` prints it: "%3 = iterate(%1, %0, %2)  : 2  C-Iter @20:41  `iter ...`".
+std::string node_line(const Graph& g, std::size_t i);
+
+// The network as a Graphviz graph (`cajal compile --emit dot`): a box per neuron labelled with its
+// operation, rule and source text; a cluster per subgraph (an `iter` step, a materialized `fun`)
+// drawn beside its neuron, with dashed edges from the neuron to the subgraph's inputs and from
+// its output back; the recurrence as a loop on the recurrent neuron (h_{k+1} = step(h_k));
+// each edge labelled with the dimension it carries. Deterministic: the same network, the same text.
+std::string to_dot(const Network& net);
 
 // ---- the memory budget ------------------------------------------------------------------------
 // Sizes that come from input (depth, dimensions, batch, network size) are estimated before

@@ -6,6 +6,7 @@
 
 #include "../cli.hpp"
 #include "cajal/compile/compile.hpp"
+#include "cajal/draw/draw.hpp"
 #include "cajal/network/torch.hpp"
 #include "cajal/prove/certificate.hpp"
 #include "cajal/prove/prove.hpp"
@@ -16,7 +17,8 @@ namespace cajal::cli {
 void define_compile(Options& o) {
   define_program(o, false);
   define_depth(o);
-  o.valued("--emit", "FORMAT", "write the network as json or as a PyTorch module (torch)");
+  o.valued("--emit", "FORMAT", "write the network as json, as a PyTorch module (torch), as a Graphviz graph (dot)\n"
+                               "or as that graph drawn by Graphviz (svg)");
   o.valued("--out", "FILE", "write to FILE instead of stdout");
   o.valued("--param", "NAME=TERM", "a value for a param (repeatable); a JSON list is a raw vector for the network");
   o.valued("--certify", "DIR", "write a certificate (source, network, obligation, SHA-256 manifest) to DIR");
@@ -29,7 +31,8 @@ int cmd_compile(const Options& args) {
   bool as_json = args.has("--json");
   int depth = parse_depth(args);
   std::optional<std::string> emit = args.one("--emit");
-  if (emit && *emit != "json" && *emit != "torch") throw UsageError{"--emit takes `json` or `torch`, got `" + *emit + "`"};
+  if (emit && *emit != "json" && *emit != "torch" && *emit != "dot" && *emit != "svg")
+    throw UsageError{"--emit takes `json`, `torch`, `dot` or `svg`, got `" + *emit + "`"};
   std::optional<std::string> out_file = args.one("--out");
   if (out_file && !emit) throw UsageError{"--out goes with --emit"};
   RunSetup setup = run_setup(args, "compile");
@@ -53,7 +56,18 @@ int cmd_compile(const Options& args) {
   Result<Network> net = compile_program(*loaded, options);
   if (!net) return report(net.diagnostics, as_json);
   if (emit) {
-    std::string text = *emit == "torch" ? to_torch(*net, setup_name(args)) : to_json(*net) + "\n";
+    std::string text;
+    if (*emit == "torch") {
+      text = to_torch(*net, setup_name(args));
+    } else if (*emit == "dot") {
+      text = to_dot(*net);
+    } else if (*emit == "svg") {
+      Result<std::string> svg = network_svg(*net);
+      if (!svg) return report(svg.diagnostics, as_json);
+      text = *svg;
+    } else {
+      text = to_json(*net) + "\n";
+    }
     if (!out_file) {
       std::cout << text;
     } else {
