@@ -60,6 +60,7 @@ set(CPACK_DEBIAN_PACKAGE_SECTION devel)
 # static libraries need the development packages of what they link, and the Python module numpy.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "libeigen3-dev (>= 3.4), libz3-dev, libssl-dev, nlohmann-json3-dev, librapidcheck-dev, pkg-config")
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "graphviz")  # `dot`, for --emit svg and the diagrams of `cajal explain`
 if(CAJAL_PYTHON)  # the module is built for one Python ABI (bookworm: 3.11)
   set(py ${Python3_VERSION_MAJOR}.${Python3_VERSION_MINOR})
   math(EXPR next_minor "${Python3_VERSION_MINOR} + 1")

@@ -20,7 +20,10 @@
 
 #include "cajal/check/check.hpp"
 #include "cajal/compile/compile.hpp"
+#include "cajal/draw/draw.hpp"
 #include "cajal/driver/driver.hpp"
+#include "cajal/eval/trace.hpp"
+#include "cajal/typecheck/typecheck.hpp"
 #include "cajal/frontend/frontend.hpp"
 #include "cajal/network/encode.hpp"
 #include "cajal/network/torch.hpp"
@@ -280,6 +283,26 @@ py::object run(const PyProgram& p, const py::args& args, const py::object& param
   return to_python(result.value, ev);
 }
 
+// The big-step derivation of `entry` applied to the arguments (`cajal run --trace`), as text or
+// LaTeX; the run's error, when it stops with one, is raised after the trace is made.
+std::string trace(const PyProgram& p, const py::args& args, const py::object& params, const std::string& entry,
+                  std::uint64_t limit, bool latex) {
+  Request request = make_request(args, params, entry, 9);
+  Trace steps;
+  steps.limit = limit;
+  request.run.eval.trace = &steps;
+  value_or_raise(library([&] { return run_main(*p.loaded, request.run); }));
+  return latex ? render_trace_latex(steps) : render_trace(steps);
+}
+
+// A def's typing derivation (`cajal type --derivation`), as text or LaTeX.
+std::string derivation(const PyProgram& p, const std::string& name, bool latex) {
+  auto checked = value_or_raise(library([&] { return check_program(p.loaded->program, CheckOptions{true}); }));
+  auto it = checked.derivations.find(name);
+  if (it == checked.derivations.end()) throw py::key_error("no def named `" + name + "` in " + p.name);
+  return latex ? render_derivation_latex(it->second) : render_derivation(it->second);
+}
+
 std::string type_of(const PyProgram& p, const std::string& name) {
   const Global* g = p.loaded->checked.globals.find(name);
   if (!g) throw py::key_error("no def or param named `" + name + "` in " + p.name);
@@ -505,6 +528,11 @@ PYBIND11_MODULE(_cajal, m) {
       .def("run", &run, "params"_a = py::none(), "entry"_a = "main", "max_steps"_a = py::none(),
            "Evaluates `entry` (main) applied to the arguments with the reference interpreter.")
       .def("compile", &compile, "depth"_a = 9, "Compiles main to neurons at depth D.")
+      .def("trace", &trace, "params"_a = py::none(), "entry"_a = "main", "limit"_a = 500, "latex"_a = false,
+           "The big-step derivation of `entry` applied to the arguments, rule by rule (`cajal run --trace`); "
+           "latex=True gives bussproofs proof trees.")
+      .def("derivation", &derivation, "name"_a = "main", "latex"_a = false,
+           "The typing derivation of a def (`cajal type --derivation`); latex=True gives a bussproofs proof tree.")
       .def("__repr__", [](const PyProgram& p) { return "<cajal.Program " + p.name + ">"; });
 
   py::class_<PyNetwork>(m, "Network", "main compiled to neurons (Program.compile).")
@@ -521,6 +549,12 @@ PYBIND11_MODULE(_cajal, m) {
            "Reverse mode: {'output', 'inputs': {name: grad}, 'params': {name: grad}} of the summed output.")
       .def("torch_source", &torch_source, "The Python text `cajal compile --emit torch` writes.")
       .def("to_torch", &to_torch_module, "The same module as an nn.Module, built in memory.")
+      .def("dot", [](const PyNetwork& n) { return to_dot(*n.network); },
+           "The network as a Graphviz graph (`cajal compile --emit dot`).")
+      .def("svg", [](const PyNetwork& n) { return value_or_raise(library([&] { return network_svg(*n.network); })); },
+           "The network drawn by Graphviz, as SVG text (`cajal compile --emit svg`).")
+      .def("_repr_svg_", [](const PyNetwork& n) { return value_or_raise(library([&] { return network_svg(*n.network); })); },
+           "Jupyter shows a Network as its drawing.")
       .def("__repr__", [](const PyNetwork& n) {
         return "<cajal.Network " + n.program.name + " at depth " + std::to_string(n.depth) + ": " +
                std::to_string(n.network->node_count()) + " neurons>";

@@ -24,6 +24,9 @@ packages=(
   dpkg-dev            # dpkg-shlibdeps, for CPack's .deb (the CTest package.deb)
   python3-matplotlib  # the experiment's plots (experiments/)
   dataset-fashion-mnist  # the experiment's data, /usr/share/datasets/fashion-mnist (never downloaded)
+  graphviz            # `dot`: `cajal compile --emit svg` and the diagrams of `cajal explain`
+  chromium            # headless: the CTest that opens an `explain` page in a real browser
+  python3-nbconvert python3-ipykernel  # docs/notebooks executed in CI (jupyter nbconvert --execute)
 )
 
 missing=()

@@ -272,3 +272,33 @@ def test_long_calls_release_the_gil():
         ticks += 1
     t.join()
     assert seen["during"] > 0
+
+
+# ---- teaching: traces, derivations, drawings ------------------------------------------------------
+
+def test_trace_names_the_rules(example):
+    p = cajal.load(example("even.cj"))
+    text = p.trace(1)
+    assert text.splitlines()[0] == "E-App  ⊢ main 1 ⇓ false"
+    assert "E-IterSucc  n ↦ 1 ⊢ iter { true | y => not y } (n) ⇓ false" in text
+    assert "\\begin{prooftree}" in p.trace(1, latex=True)
+    assert "raise the limit with --trace-limit" in p.trace(9, limit=5)
+    with pytest.raises(cajal.Error):
+        p.trace(True)  # not a Nat
+
+
+def test_derivation(example):
+    p = cajal.load(example("even.cj"))
+    assert p.derivation().splitlines()[0] == "T-Abs  ⊢ fun n : Nat => iter { true | y => not y } (n) : Nat -o Bool"
+    assert "T-If" in p.derivation("not")
+    assert "\\RightLabel{\\scriptsize T-Iter}" in p.derivation(latex=True)
+    with pytest.raises(KeyError):
+        p.derivation("nope")
+
+
+def test_network_drawings(example):
+    net = cajal.load(example("even.cj")).compile()
+    assert net.dot().startswith("digraph cajal {")
+    svg = net.svg()
+    assert "<svg" in svg and "C&#45;Iter" in svg  # (Graphviz writes - as &#45;)
+    assert net._repr_svg_() == svg

@@ -50,5 +50,16 @@ if [ $fail -ne 0 ]; then
   cat "$tmp/info"
   exit 1
 fi
+# It installs here: apt resolves every declared dependency on this Debian (a simulated
+# `apt install ./cajal_*.deb`: nothing is changed on the machine), and the tool it holds runs.
+if ! apt-get install --simulate --no-install-recommends "$deb" > "$tmp/apt.log" 2>&1; then
+  echo "deb.sh: apt cannot install $(basename "$deb"):"; tail -20 "$tmp/apt.log"; exit 1
+fi
+grep -q "^Inst cajal " "$tmp/apt.log" || { echo "deb.sh: apt would not install cajal:"; cat "$tmp/apt.log"; exit 1; }
+mkdir "$tmp/root"
+dpkg-deb -x "$deb" "$tmp/root"
+"$tmp/root/usr/bin/cajal" --help > "$tmp/help.txt" || { echo "deb.sh: the packaged cajal --help failed"; exit 1; }
+grep -q "^usage: cajal" "$tmp/help.txt" || { echo "deb.sh: the packaged cajal --help printed:"; cat "$tmp/help.txt"; exit 1; }
 sed -n 's/^ Depends: /deb.sh: Depends: /p' "$tmp/info"
+echo "deb.sh: apt resolves its dependencies here (simulated install), and the packaged cajal --help runs"
 echo "deb.sh: $(wc -l < "$tmp/contents") entries; all expected files and dependencies present"
