@@ -131,7 +131,12 @@ std::string tensor_section(const LoadedProgram& loaded, const ExplainRequest& re
   params_only.args.clear();
   params_only.eval.trace = nullptr;
   Result<Materialized> m = materialize_main(loaded, params_only);
-  if (!m) return section("tensor", "main's tensor", failure_note(m.diagnostics));
+  if (!m) {
+    const bool param = !m.diagnostics.empty() && m.diagnostics.front().message.find("has no value") != std::string::npos;
+    return section("tensor", "main's tensor",
+                   failure_note(m.diagnostics) +
+                       (param ? note("main's tensor needs a value for every param: give them with --param NAME=TERM.") : ""));
+  }
   const Type& type = *m->type;
   const int depth = request.run.depth;
   Eigen::MatrixXd shown;

@@ -1,5 +1,6 @@
 // Teaching outputs: proof trees (text, LaTeX, HTML), the evaluation trace (one step per rule
 // application, named after spec/semantics.md §3), the network's trace, DOT, SVG and heatmaps.
+#include <cstdlib>
 #include <functional>
 #include <set>
 
@@ -213,6 +214,17 @@ TEST(Draw, RejectsWhatIsNotDot) {
   ASSERT_FALSE(svg);
   EXPECT_NE(svg.diagnostics.front().message.find("Graphviz could not draw the graph"), std::string::npos);
   EXPECT_TRUE(dot_to_svg("digraph { a -> b }"));  // and works again after an error
+}
+
+TEST(Draw, SaysWhenGraphvizIsMissing) {
+  const char* path = std::getenv("PATH");
+  const std::string saved = path ? path : "";
+  ::setenv("PATH", "/nonexistent", 1);
+  Result<std::string> svg = dot_to_svg("digraph { a -> b }");
+  ::setenv("PATH", saved.c_str(), 1);
+  ASSERT_FALSE(svg);
+  EXPECT_NE(svg.diagnostics.front().message.find("Graphviz's `dot` is not installed"), std::string::npos)
+      << svg.diagnostics.front().message;
 }
 
 TEST(Draw, HeatmapHasACellPerEntryAndSaysWhenCut) {
