@@ -284,7 +284,7 @@ py::object run(const PyProgram& p, const py::args& args, const py::object& param
 }
 
 // The big-step derivation of `entry` applied to the arguments (`cajal run --trace`), as text or
-// LaTeX; the run's error, when it stops with one, is raised after the trace is made.
+// LaTeX; a run that stops with an error raises it (cajal.Error), as Program.run does.
 std::string trace(const PyProgram& p, const py::args& args, const py::object& params, const std::string& entry,
                   std::uint64_t limit, bool latex) {
   Request request = make_request(args, params, entry, 9);

@@ -132,7 +132,8 @@ std::string tensor_section(const LoadedProgram& loaded, const ExplainRequest& re
   params_only.eval.trace = nullptr;
   Result<Materialized> m = materialize_main(loaded, params_only);
   if (!m) {
-    const bool param = !m.diagnostics.empty() && m.diagnostics.front().message.find("has no value") != std::string::npos;
+    const std::string& why = m.diagnostics.empty() ? std::string() : m.diagnostics.front().message;
+    const bool param = why.find("has no value") != std::string::npos && why.find("--param") == std::string::npos;
     return section("tensor", "main's tensor",
                    failure_note(m.diagnostics) +
                        (param ? note("main's tensor needs a value for every param: give them with --param NAME=TERM.") : ""));

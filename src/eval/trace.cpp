@@ -65,7 +65,7 @@ std::string value_brief(const ValuePtr& value, std::size_t max_chars) {
   if (b.out.size() > max_chars) {
     std::size_t cut = max_chars;
     while (cut > 0 && (static_cast<unsigned char>(b.out[cut]) & 0xC0) == 0x80) --cut;  // a whole code point
-    b.out = b.out.substr(0, cut) + "…";
+    b.out = b.out.substr(0, cut) + "...";  // (as print_term_brief cuts terms)
   }
   return b.out;
 }

@@ -39,6 +39,7 @@ export PYTHONPATH="$build/python${PYTHONPATH:+:$PYTHONPATH}"
 export MPLBACKEND=Agg
 export MPLCONFIGDIR="$out/mpl"   # matplotlib's font cache, off the user's home
 export LC_ALL=C.UTF-8
+export PYDEVD_DISABLE_FILE_VALIDATION=1   # ipykernel's debugger warns about frozen modules otherwise
 
 # The structure first: a notebook that is not valid nbformat 4 fails here, with the reason.
 "$python" -c 'import sys, nbformat; nbformat.validate(nbformat.read(sys.argv[1], 4))' "$notebook"

@@ -139,7 +139,7 @@ TEST(ValueBrief, PrintsValuesAsTheSpecWritesThem) {
             "{true ↦ 1, false ↦ 2}");
   EXPECT_EQ(value_brief(make_vec({0.5, 2})), "[0.5, 2]");
   std::string cut = value_brief(make_vec(std::vector<double>(100, 1.0)), 20);
-  EXPECT_EQ(cut.substr(cut.size() - 3), "…");
+  EXPECT_EQ(cut.substr(cut.size() - 3), "...");
 }
 
 TEST(NetworkTrace, RecordsEveryStateOfTheRecurrentNeuron) {

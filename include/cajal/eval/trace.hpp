@@ -35,7 +35,8 @@ struct Trace {
   std::vector<TraceStep> roots;
 };
 
-// A value in at most about `max_chars` characters, as in the spec's §1: literals, tables
+// A value in at most about `max_chars` characters (ending in "..." when cut, as terms are), as in
+// the spec's §1: literals, tables
 // {k ↦ v, …}, closures ⟨fun x : A => t⟩ (their environment left out), vectors [x, …].
 std::string value_brief(const ValuePtr& value, std::size_t max_chars = 60);
 
