@@ -27,6 +27,7 @@ packages=(
   graphviz            # `dot`: `cajal compile --emit svg` and the diagrams of `cajal explain`
   chromium            # headless: the CTest that opens an `explain` page in a real browser
   python3-nbconvert python3-ipykernel  # docs/notebooks executed in CI (jupyter nbconvert --execute)
+  texlive-latex-base texlive-science   # pdflatex and bussproofs: the --latex proof trees compile (cli.latex_compiles)
 )
 
 missing=()

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # The LaTeX of `type --derivation --latex` and `run --trace --latex` compiles with pdflatex, in a
 # document that loads bussproofs and amssymb. Skipped (exit 77) where pdflatex or bussproofs is
-# missing (optional: Debian's texlive-latex-extra has bussproofs).
+# missing (Debian: texlive-latex-base and texlive-science, which has bussproofs; install-deps
+# installs both).
 # Usage: latex_compiles.sh CAJAL EXAMPLES_DIR
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cajal=$(cajal_under_test "$1")
 examples=$2
 if ! command -v pdflatex >/dev/null || ! kpsewhich bussproofs.sty >/dev/null 2>&1; then
-  echo "SKIPPED: pdflatex with bussproofs.sty is not installed (Debian: texlive-latex-extra)"
+  echo "SKIPPED: pdflatex with bussproofs.sty is not installed (Debian: texlive-latex-base, texlive-science)"
   exit 77
 fi
 d=$(mktemp -d)
