@@ -1,5 +1,7 @@
 #include "cajal/eval/value.hpp"
 
+#include "cajal/syntax/per_thread.hpp"
+
 #include <vector>
 
 namespace cajal {
@@ -14,16 +16,17 @@ const ValuePtr* Env::lookup(const std::string& name) const {
   return nullptr;
 }
 
-// Values are immutable: the booleans and small naturals are shared rather than allocated each time.
+// Values are immutable: the booleans and small naturals are shared rather than allocated each
+// time, one set per thread (as Type::boolean, so parallel threads do not share reference counts).
 ValuePtr make_bool(bool b) {
-  static const ValuePtr t = std::make_shared<const Value>(Value{BoolValue{true}});
-  static const ValuePtr f = std::make_shared<const Value>(Value{BoolValue{false}});
+  static thread_local const ValuePtr t = make_shared_on_own_lines<Value>(Value{BoolValue{true}});
+  static thread_local const ValuePtr f = make_shared_on_own_lines<Value>(Value{BoolValue{false}});
   return b ? t : f;
 }
 ValuePtr make_nat(std::uint64_t n) {
-  static const std::vector<ValuePtr> small = [] {
+  static thread_local const std::vector<ValuePtr> small = [] {
     std::vector<ValuePtr> v;
-    for (std::uint64_t k = 0; k < 256; ++k) v.push_back(std::make_shared<const Value>(Value{NatValue{k}}));
+    for (std::uint64_t k = 0; k < 256; ++k) v.push_back(make_shared_on_own_lines<Value>(Value{NatValue{k}}));
     return v;
   }();
   return n < small.size() ? small[n] : std::make_shared<const Value>(Value{NatValue{n}});

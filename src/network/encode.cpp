@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "cajal/network/network.hpp"
+#include "cajal/syntax/per_thread.hpp"
 #include "cajal/syntax/print.hpp"
 
 namespace cajal {
@@ -139,7 +140,7 @@ Result<ValuePtr> value_from_vector(const Eigen::VectorXd& x, const TypePtr& type
                                            print_type(type) + " at depth " + std::to_string(depth)));
   std::vector<double> y(x.data(), x.data() + x.size());
   if (type->kind == Type::Kind::Vec) return R::success(make_vec(std::move(y)));
-  static const auto map = std::make_shared<const MatrixMap>();
+  static thread_local const auto map = make_shared_on_own_lines<MatrixMap>();
   if (type->is_arrow()) return R::success(make_matrix(MatrixValue{type, depth, std::move(y), map}));
   std::size_t hot = y.size();
   bool exact = true;

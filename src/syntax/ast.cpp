@@ -1,16 +1,20 @@
 #include "cajal/syntax/ast.hpp"
 
+#include "cajal/syntax/per_thread.hpp"
+
 #include <cstdint>
 
 namespace cajal {
 
-// Types without a source location are immutable and interchangeable: share one of each.
+// Types without a source location are immutable and interchangeable: share one of each, one
+// per thread — a single shared one makes every thread write the same reference count, and
+// threads checking programs in parallel then wait on each other's cache line.
 TypePtr Type::boolean(Span s) {
-  static const TypePtr shared = std::make_shared<const Type>(Type{Kind::Bool, nullptr, nullptr, {}});
+  static thread_local const TypePtr shared = make_shared_on_own_lines<Type>(Type{Kind::Bool, nullptr, nullptr, {}});
   return s.known() ? std::make_shared<const Type>(Type{Kind::Bool, nullptr, nullptr, s}) : shared;
 }
 TypePtr Type::nat(Span s) {
-  static const TypePtr shared = std::make_shared<const Type>(Type{Kind::Nat, nullptr, nullptr, {}});
+  static thread_local const TypePtr shared = make_shared_on_own_lines<Type>(Type{Kind::Nat, nullptr, nullptr, {}});
   return s.known() ? std::make_shared<const Type>(Type{Kind::Nat, nullptr, nullptr, s}) : shared;
 }
 TypePtr Type::vec(std::size_t n, Span s) {
