@@ -65,7 +65,6 @@ struct Comparison {
   std::string message;  // the error
   bool differ = false;
   bool beyond = false;  // a run needed a natural above D
-  bool outside = false;  // ... and applied an input table there: no value, outside the verdict
   std::string left, right;
 };
 
@@ -74,8 +73,6 @@ Comparison compare_on(const CheckSide& left, const CheckSide& right, const Setup
 EquivalenceResult::Counterexample counterexample_of(const Setup& s, const Tuple& tuple, const Comparison& c);
 // "x = 1, b = true".
 std::string inputs_text(const Setup& s, const Tuple& tuple);
-// The warning for inputs that apply an input function past its table.
-std::string outside_warning(std::size_t n, std::size_t total, int depth);
 
 // ---- the deciders -------------------------------------------------------------------------------
 // Observational, by the interpreter on every one of the `total` input tuples.

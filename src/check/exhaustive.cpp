@@ -11,7 +11,7 @@ void exhaustive(const CheckSide& left, const CheckSide& right, const Setup& s, c
     for (std::size_t i = 0; i < count_values(*s.slots[k].type, options.depth, total); ++i)
       values[k].push_back(value_at(s.slots[k].type, i, options.depth));
   out.method = "exhaustive: the interpreter on all " + plural(total, "input", "inputs");
-  std::size_t beyond = 0, outside = 0;
+  std::size_t beyond = 0;
   Tuple tuple(s.slots.size());
   const auto deadline = Clock::now() + std::chrono::duration<double>(options.timeout_seconds);
   for (std::size_t t = 0; t < total; ++t) {
@@ -33,8 +33,7 @@ void exhaustive(const CheckSide& left, const CheckSide& right, const Setup& s, c
       out.reason = "the interpreter failed on " + inputs_text(s, tuple) + ": " + c.message;
       return;
     }
-    if (c.outside) ++outside;
-    else if (c.beyond) ++beyond;
+    if (c.beyond) ++beyond;
     if (c.differ && out.counterexamples++ == 0) out.counterexample = counterexample_of(s, tuple, c);
   }
   out.verdict = out.counterexamples ? Verdict::NotEquivalent : Verdict::Equivalent;
@@ -43,7 +42,6 @@ void exhaustive(const CheckSide& left, const CheckSide& right, const Setup& s, c
                            (beyond == 1 ? " needs" : " need") + " naturals above D = " + std::to_string(options.depth) +
                            " in a run; the interpreter compared " + (beyond == 1 ? "it" : "them") +
                            " exactly (a network at depth " + std::to_string(options.depth) + " loses " + (beyond == 1 ? "it" : "them") + ")");
-  if (outside) out.warnings.push_back(outside_warning(outside, total, options.depth));
 }
 
 }  // namespace cajal::check_impl

@@ -32,26 +32,59 @@ class SymbolicCheck {
     z3::expr over = *a.over || *b.over;
     z3::expr differ = *a.value != *b.value;
 
+    // 1. The question: an input within D on which the two values differ; the least one.
     std::vector<Tuple> found;  // counterexamples (the least first, once sorted)
-    bool outside_all = true;
-    if (!compare_outside(over, found, outside_all)) return;
-
-    // 2. The question: an input within D on which the two values differ.
-    solver_.add(!over && differ);
-    z3::check_result r = solver_.check();
-    if (r == z3::unknown) return unknown("Z3 answered unknown (" + solver_.reason_unknown() + ")");
     std::size_t within = 0;
     bool within_all = true;
-    if (r == z3::sat) {
-      z3::model m = least_counterexample();
-      found.push_back(concrete(m));
-      // How many: block each one found, up to kCountCap.
-      solver_.block(leaves_, m);
-      smt::Solver::Enumeration more = solver_.enumerate(leaves_, kCountCap - 1, solver_.seconds_left());
-      within = 1 + more.count;
-      within_all = more.complete;
+    std::optional<z3::model> least;
+    {
+      auto scope = solver_.scope();
+      solver_.add(!over && differ);
+      z3::check_result r = solver_.check();
+      if (r == z3::unknown) return unknown("Z3 answered unknown (" + solver_.reason_unknown() + ")");
+      if (r == z3::sat) {
+        least = least_counterexample();
+        found.push_back(concrete(*least));
+        // How many: block each one found, up to kCountCap.
+        solver_.block(leaves_, *least);
+        smt::Solver::Enumeration more = solver_.enumerate(leaves_, kCountCap - 1, solver_.seconds_left() / 2);
+        within = 1 + more.count;
+        within_all = more.complete;
+      }
+    }
+
+    // 2. The inputs whose runs leave D, through the interpreter. With a counterexample within D,
+    //    only those before it (in the order of counterexamples) can be a lesser one.
+    bool outside_all = true;
+    z3::expr outside = over;
+    if (least) outside = outside && before(*least);
+    if (!compare_outside(outside, least.has_value(), found, outside_all)) return;
+    // 3. For the count (up to kCountCap in all): the inputs after the least one that leave D.
+    bool unexamined_after = false;
+    if (least) {
+      const std::size_t counted = found.size() - 1 + within;
+      auto scope = solver_.scope();
+      solver_.add(over && !before(*least));
+      smt::Solver::Enumeration after = solver_.enumerate(
+          leaves_, counted < kCountCap ? kCountCap - counted : 0, solver_.seconds_left(), [&](const z3::model& m) {
+            Tuple tuple = concrete(m);
+            Comparison c = compare_on(left_, right_, s_, tuple, options_);
+            ++out_.inputs_compared;
+            if (c.differ) found.push_back(tuple);
+            return !c.error && found.size() - 1 + within < kCountCap;
+          });
+      unexamined_after = !after.complete;
     }
     if (found.empty()) {
+      // "equivalent" only when every input was compared.
+      if (!outside_all)
+        return unknown("no counterexample within D, but more than " + std::to_string(outside_examined_) +
+                       " inputs need naturals above D = " + std::to_string(options_.depth) +
+                       " (or a table past its keys), which the interpreter compares one by one; it compared " +
+                       std::to_string(outside_examined_) + " within " +
+                       (outside_examined_ < kOutsideCap ? "half the time limit (raise --timeout)"
+                                                        : "its cap of " + std::to_string(kOutsideCap)) +
+                       "; the others were not examined");
       out_.verdict = Verdict::Equivalent;
       return;
     }
@@ -63,12 +96,12 @@ class SymbolicCheck {
                      ", on which the interpreter gives " + c.left + " on both sides");
     out_.verdict = Verdict::NotEquivalent;
     out_.counterexample = counterexample_of(s_, found.front(), c);
-    out_.counterexamples = found.size() - (r == z3::sat ? 1 : 0) + within;
-    out_.counted_all = within_all && outside_all;
+    out_.counterexamples = found.size() - (least ? 1 : 0) + within;
+    out_.counted_all = within_all && outside_all && !unexamined_after;
   }
 
  private:
-  static constexpr std::size_t kOutsideCap = 256;
+  static constexpr std::size_t kOutsideCap = 4096;
   static constexpr std::size_t kCountCap = 100;
 
   const CheckSide& left_;
@@ -80,19 +113,20 @@ class SymbolicCheck {
   smt::Solver solver_;
   std::vector<SVal> slot_values_;
   std::vector<z3::expr> leaves_;  // every boolean and integer unknown, in the order of counterexamples
+  std::size_t outside_examined_ = 0;
 
   void unknown(std::string reason) {
     out_.verdict = Verdict::Unknown;
     out_.reason = std::move(reason);
   }
 
-  // 1. Inputs whose runs need naturals above D: the symbolic rules stop at D, so the interpreter
-  //    compares them, one by one (up to kOutsideCap, within half the time). False when the
-  //    verdict is already decided (unknown).
-  bool compare_outside(const z3::expr& over, std::vector<Tuple>& found, bool& all) {
+  // 1. Inputs whose runs need naturals above D (or read a table past its keys): the symbolic
+  //    rules stop at D, so the interpreter compares them exactly, one by one (up to kOutsideCap,
+  //    within half the time). `all`: every such input was compared. False when the verdict is
+  //    already decided (unknown).
+  bool compare_outside(const z3::expr& over, bool bounded, std::vector<Tuple>& found, bool& all) {
     auto scope = solver_.scope();
     solver_.add(over);
-    std::size_t missing = 0;
     bool failed = false;
     smt::Solver::Enumeration n =
         solver_.enumerate(leaves_, kOutsideCap, solver_.seconds_left() / 2, [&](const z3::model& m) {
@@ -104,23 +138,18 @@ class SymbolicCheck {
             failed = true;
             return false;
           }
-          if (c.outside) ++missing;
           if (c.differ) found.push_back(tuple);
           return true;
         });
     if (failed) return false;
     all = n.complete;
-    const std::size_t outside = n.count;
-    if (outside) {
-      std::string w = std::string(all ? "" : "at least ") + plural(outside, "input", "inputs") +
-                      (outside == 1 && all ? " needs" : " need") + " naturals above D = " +
-                      std::to_string(options_.depth) + " in a run: ";
-      if (missing < outside) w += std::to_string(outside - missing) + " compared exactly by the interpreter";
-      if (missing) w += std::string(missing < outside ? "; " : "") + std::to_string(missing) +
-                        " apply an input function past its table (no value there: outside this verdict)";
-      if (!all) w += "; any beyond the first " + std::to_string(outside) + " were not examined (outside this verdict)";
-      out_.warnings.push_back(w);
-    }
+    outside_examined_ = n.count;
+    if (n.count && all)
+      out_.warnings.push_back(plural(n.count, "input", "inputs") + (bounded ? " before the least counterexample within D" : "") +
+                              (n.count == 1 ? " needs" : " need") +
+                              " naturals above D = " + std::to_string(options_.depth) +
+                              " (or a table past its keys) in a run; the interpreter compared " +
+                              (n.count == 1 ? "it" : "them") + " exactly");
     return true;
   }
 
@@ -179,6 +208,17 @@ class SymbolicCheck {
     }
     if (solver_.check() == z3::sat) return solver_.model();
     return not_minimal(best);
+  }
+  // The inputs before m's in the order of counterexamples (spec/equivalence.md §7): leaves_
+  // compared lexicographically, false before true, naturals by size.
+  z3::expr before(const z3::model& m) {
+    z3::expr out = ctx_.bool_val(false), same = ctx_.bool_val(true);
+    for (const z3::expr& leaf : leaves_) {
+      z3::expr v = m.eval(leaf, true);
+      out = out || (same && (leaf.is_bool() ? (!leaf && v) : (leaf < v)));
+      same = same && leaf == v;
+    }
+    return out;
   }
   z3::model not_minimal(const z3::model& m) {
     out_.warnings.push_back("Z3 could not finish minimizing the counterexample; it may not be the least");

@@ -108,22 +108,24 @@ Comparison compare_on(const CheckSide& left, const CheckSide& right, const Setup
   Comparison c;
   Outcome a = run_side(left, s, tuple, options.eval);
   Outcome b = run_side(right, s, tuple, options.eval);
+  // A run that applies a table past its keys (the program's own table, or an input's: a table
+  // on Nat has entries for 0 … D only) has no value; any other failure is the interpreter's
+  // (a resource limit) and decides nothing.
+  auto no_value = [](const Outcome& o) { return !o.value && o.value.diagnostics.front().code == "eval.table-miss"; };
   for (const Outcome* o : {&a, &b})
-    if (!o->value && o->value.diagnostics.front().code == "eval.table-miss") {
-      // An input function is a table on 0..D: past D it has no value, and the question none.
-      c.beyond = c.outside = true;
-      return c;
-    }
-  for (const Outcome* o : {&a, &b})
-    if (!o->value) {
+    if (!o->value && !no_value(*o)) {
       c.error = true;
       c.message = (o == &a ? side_name(left) : side_name(right)) + ": " + o->value.diagnostics.front().message;
       return c;
     }
-  c.differ = !same_value(*a.value, *b.value);
+  // The two agree when both have the same value or neither has one (spec/equivalence.md §2).
+  c.differ = a.value.ok() != b.value.ok() || (a.value.ok() && !same_value(*a.value, *b.value));
   c.beyond = std::max(a.max_natural, b.max_natural) > static_cast<std::uint64_t>(options.depth);
-  c.left = show(*a.value);
-  c.right = show(*b.value);
+  auto shown = [](const Outcome& o) {
+    return o.value ? show(*o.value) : "no value: " + o.value.diagnostics.front().message;
+  };
+  c.left = shown(a);
+  c.right = shown(b);
   return c;
 }
 
@@ -144,12 +146,6 @@ std::string inputs_text(const Setup& s, const Tuple& tuple) {
 
 std::string plural(std::size_t n, const std::string& one, const std::string& many) {
   return std::to_string(n) + " " + (n == 1 ? one : many);
-}
-
-std::string outside_warning(std::size_t n, std::size_t total, int depth) {
-  return plural(n, "input", "inputs") + (total ? " of " + std::to_string(total) : std::string()) +
-         (n == 1 ? " applies" : " apply") + " an input function to a natural above D = " + std::to_string(depth) +
-         ", where its table has no entry: " + (n == 1 ? "it is" : "they are") + " outside this verdict";
 }
 
 }  // namespace cajal::check_impl

@@ -230,17 +230,21 @@ std::uint64_t largest_natural(const ValuePtr& v, const Type& t, int depth, Evalu
   return most;
 }
 
-// The interpreter on the same inputs, for the depth a network would need: the naturals of the
-// inputs' encodings (arguments and params, whose functions reach the network as tables), and
-// those main's run meets (for a function result, over its whole table). Returns nullopt when
-// the interpreter itself fails.
+std::uint64_t natural_of(const ValuePtr& v) {
+  const NatValue* n = v->as<NatValue>();
+  return n ? n->value : 0;
+}
+
+// The interpreter on the same inputs, for the depth a network would need: the naturals given as
+// inputs (arguments and params), those main's run meets, including those it reads from an input
+// function's table (a column whose natural is above D is zero: only the columns used count), and
+// for a function result those of its whole table. Returns nullopt when the interpreter itself fails.
 std::optional<std::uint64_t> interpreter_depth(const LoadedProgram& loaded, const Prepared& prepared,
                                                const RunRequest& request, const TypePtr& result, int depth) {
   Evaluator probe(loaded.program, prepared.params, untraced(request.eval));
   std::uint64_t inputs = 0;
   for (const auto& [name, v] : prepared.params) {
-    Evaluator values(loaded.program, prepared.params, untraced(request.eval));
-    inputs = std::max(inputs, largest_natural(v, *loaded.program.find_param(name)->type, depth, values));
+    inputs = std::max(inputs, natural_of(v));
     probe.mark_opaque(v);
   }
   Result<ValuePtr> m = probe.def_value(request.entry);
@@ -249,7 +253,7 @@ std::optional<std::uint64_t> interpreter_depth(const LoadedProgram& loaded, cons
     Evaluator values(loaded.program, prepared.params, untraced(request.eval));
     Result<ValuePtr> a = values.eval(*prepared.args[i]);  // how it is computed is not the network's concern
     if (!a) return std::nullopt;
-    inputs = std::max(inputs, largest_natural(*a, *prepared.arg_types[i], depth, values));
+    inputs = std::max(inputs, natural_of(*a));
     probe.mark_opaque(*a);
     m = probe.apply(*m, *a);
   }

@@ -134,13 +134,18 @@ struct EvalRules {
     const Closure* c = fn->as<Closure>();
     if (!c) fail(site, "internal error: applying a value that is not a function");
     if (!ev.opaque_.count(fn.get())) return eval(*c->body, c->env.bind(c->param, arg));
-    ++ev.uncounted_;
-    struct Leave {
-      int& n;
-      ~Leave() { --n; }
-    } leave{ev.uncounted_};
-    ValuePtr result = eval(*c->body, c->env.bind(c->param, arg));
+    ValuePtr result;
+    {
+      ++ev.uncounted_;
+      struct Leave {
+        int& n;
+        ~Leave() { --n; }
+      } leave{ev.uncounted_};
+      result = eval(*c->body, c->env.bind(c->param, arg));
+    }
     if (result->as<Closure>()) ev.mark_opaque(result);
+    // What the input's table gives the network counts (its column must hold it), not how it was computed.
+    if (const NatValue* n = result->as<NatValue>(); n && ev.uncounted_ == 0) ev.max_natural_ = std::max(ev.max_natural_, n->value);
     return result;
   }
 
@@ -159,6 +164,9 @@ struct EvalRules {
     } else {
       fail(site, "internal error: a table applied to a function");
     }
+    // The entry read counts towards max_natural (an input table's entries were made by no rule here).
+    if (const NatValue* n = table.entries[j]->as<NatValue>(); n && ev.uncounted_ == 0)
+      ev.max_natural_ = std::max(ev.max_natural_, n->value);
     return table.entries[j];
   }
 

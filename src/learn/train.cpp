@@ -104,7 +104,9 @@ Result<Eigen::VectorXd> encode_text(const LoadedProgram& program, const std::str
   Evaluator ev(program.program, {});
   Result<ValuePtr> v = ev.eval(**term);
   if (!v) return R::failure(error_at(where, what + ": " + v.diagnostics.front().message));
-  Result<Eigen::VectorXd> x = encode_value(*v, *type, depth, ev);
+  // Data is exact: a function whose table needs a natural above D is refused, not trained towards
+  // (or fed as) a table with a lost column.
+  Result<Eigen::VectorXd> x = encode_value(*v, *type, depth, ev, Columns::Exact);
   if (!x) return R::failure(error_at(where, what + ": " + x.diagnostics.front().message));
   return x;
 }

@@ -60,7 +60,7 @@ bool without_nat(const Type& t) {
   return !t.is_arrow() || (without_nat(*t.from) && without_nat(*t.to));
 }
 
-Eigen::VectorXd encode(const ValuePtr& v, const Type& type, int depth, Evaluator& ev) {
+Eigen::VectorXd encode(const ValuePtr& v, const Type& type, int depth, Evaluator& ev, Columns columns) {
   Eigen::VectorXd out = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(dimension(type, depth)));
   switch (type.kind) {
     case Type::Kind::Bool:
@@ -98,7 +98,12 @@ Eigen::VectorXd encode(const ValuePtr& v, const Type& type, int depth, Evaluator
         if (table && j >= table->entries.size()) continue;
         Result<ValuePtr> image = ev.apply(v, basis_value(*type.from, j));
         if (!image) throw EncodeFailure{image.diagnostics.front()};
-        set_matrix_column(out, cols, j, encode(*image, *type.to, depth, ev));
+        // A column whose image is a natural above D is zero: its mass is lost, as in the matrix
+        // C-Abs materializes from the function's own term (spec/denotation.md §2, §7).
+        if (const NatValue* n = (*image)->as<NatValue>();
+            n && n->value > static_cast<std::uint64_t>(depth) && columns == Columns::MayLose)
+          continue;
+        set_matrix_column(out, cols, j, encode(*image, *type.to, depth, ev, columns));
       }
       return out;
     }
@@ -122,12 +127,12 @@ struct MatrixMap final : LinearMap {
 
 }  // namespace
 
-Result<Eigen::VectorXd> encode_value(const ValuePtr& v, const Type& type, int depth, Evaluator& ev) {
+Result<Eigen::VectorXd> encode_value(const ValuePtr& v, const Type& type, int depth, Evaluator& ev, Columns columns) {
   if (const double bytes = 8.0 * static_cast<double>(dimension(type, depth)); bytes > static_cast<double>(memory_budget()))
     return Result<Eigen::VectorXd>::failure(
         error_at(Span{}, over_budget("encoding a value of type " + print_type(type) + " at depth " + std::to_string(depth), bytes)));
   try {
-    return Result<Eigen::VectorXd>::success(encode(v, type, depth, ev));
+    return Result<Eigen::VectorXd>::success(encode(v, type, depth, ev, columns));
   } catch (const EncodeFailure& f) {
     return Result<Eigen::VectorXd>::failure(f.diagnostic);
   }

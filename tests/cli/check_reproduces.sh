@@ -15,8 +15,19 @@ right=$(sed -n 's/^  right ([^)]*): //p' "$dir/out.txt")
 first=$(sed -n 's/^reproduce: cajal /"$cajal" /p' "$dir/out.txt")
 second=$(grep -A1 '^reproduce:' "$dir/out.txt" | tail -n 1 | sed 's/^ *cajal /"$cajal" /')
 [ -n "$left" ] && [ -n "$right" ] && [ -n "$first" ] && [ -n "$second" ] || { echo "incomplete counterexample:"; cat "$dir/out.txt"; exit 1; }
-step 0 "$dir/a.txt" -- eval "$first"
-step 0 "$dir/b.txt" -- eval "$second"
+# A side without a value ("no value: MESSAGE"): its run exits 2 with MESSAGE in its error.
+run_side() {
+  local want=$1 out=$2 cmd=$3
+  if [[ "$want" == "no value: "* ]]; then
+    step 2 "$out.run" -- eval "$cmd"
+    grep -qF -- "error: ${want#no value: }" "$out.run.err" || { echo "FAILED: no error \`${want#no value: }\`:"; cat "$out.run.err"; exit 1; }
+    echo "$want" > "$out"
+  else
+    step 0 "$out" -- eval "$cmd"
+  fi
+}
+run_side "$left" "$dir/a.txt" "$first"
+run_side "$right" "$dir/b.txt" "$second"
 a=$(cat "$dir/a.txt") b=$(cat "$dir/b.txt")
 echo "left:  $left / cajal run: $a"
 echo "right: $right / cajal run: $b"

@@ -129,6 +129,45 @@ TEST(CheckMethods, ExhaustiveAndSymbolicAgree) {
   }
 }
 
+// A run without a value (a table past its keys) is compared as such: a side that has a value
+// where the other has none tells them apart, with both methods; never "outside the verdict".
+TEST(CheckNoValue, ASideWithoutAValueIsACounterexample) {
+  Loaded l = load(slurp(kRoot / "spec/examples/equivalence/pred_table.cj"), "pred_table.cj");
+  ASSERT_TRUE(l.result.ok());
+  for (auto method : {EquivalenceOptions::Method::Exhaustive, EquivalenceOptions::Method::Symbolic}) {
+    EquivalenceOptions options;
+    options.depth = 15;
+    options.method = method;
+    EquivalenceResult r = check(*l.result, "left", "right", options);
+    EXPECT_EQ(r.verdict, Verdict::NotEquivalent) << describe(r);
+    ASSERT_TRUE(r.counterexample.has_value());
+    EXPECT_EQ(r.counterexample->inputs[0].value, "10");
+    EXPECT_EQ(r.counterexample->left, "9");
+    EXPECT_TRUE(r.counterexample->right.starts_with("no value: the table has no entry for 10")) << r.counterexample->right;
+    EXPECT_EQ(r.counterexamples, 6u);
+  }
+  // Both sides without a value on the same inputs agree there.
+  EquivalenceOptions options;
+  options.depth = 12;
+  EquivalenceResult same = check("def t = fun n : Nat => {0 ↦ true, 1 ↦ false} n\n"
+                                 "def left = fun n : Nat => t n\n"
+                                 "def right = fun n : Nat => {0 ↦ true, 1 ↦ false} n\n",
+                                 options);
+  EXPECT_EQ(same.verdict, Verdict::Equivalent) << describe(same);
+}
+
+// An input function applied past its table has no value either: against a side that has one,
+// the two differ (before, such inputs were "outside the verdict", and every input could be).
+TEST(CheckNoValue, AnInputTablePastItsKeys) {
+  EquivalenceOptions options;
+  options.depth = 3;
+  EquivalenceResult r = check("def left = fun f : Nat -o Bool => f (succ 3)\n"
+                              "def right = fun f : Nat -o Bool => f 0\n",
+                              options);
+  EXPECT_EQ(r.verdict, Verdict::NotEquivalent) << describe(r);
+  EXPECT_TRUE(r.warnings.empty() || r.warnings.front().find("outside") == std::string::npos) << describe(r);
+}
+
 // `cajal run` on a counterexample (its inputs are source terms) gives the two values it states.
 TEST(CheckCounterexample, ReproducesUnderTheInterpreter) {
   std::size_t checked = 0;
@@ -147,8 +186,11 @@ TEST(CheckCounterexample, ReproducesUnderTheInterpreter) {
       RunRequest request = request_for(args, params);
       request.entry = side == 0 ? "left" : "right";
       Result<RunResult> run = run_main(*l.result, request);
-      ASSERT_TRUE(run.ok()) << file << ": " << render(run.diagnostics);
-      values[side] = print_term(*run->value_term);
+      // A side without a value: the run stops with the message the counterexample states.
+      values[side] = run ? print_term(*run->value_term) : "no value: " + run.diagnostics.front().message;
+      if (!run) {
+        EXPECT_EQ(run.diagnostics.front().code, "eval.table-miss") << file << ": " << render(run.diagnostics);
+      }
     }
     EXPECT_EQ(values[0], r.counterexample->left) << file;
     EXPECT_EQ(values[1], r.counterexample->right) << file;
@@ -232,7 +274,9 @@ TEST(CheckMethods, ExhaustiveRefusesTooManyInputs) {
   EXPECT_EQ(r.verdict, Verdict::Equivalent) << describe(r);
   EXPECT_NE(r.method.find("symbolic"), std::string::npos);
   ASSERT_EQ(r.warnings.size(), 1u);  // the 45 pairs with m + n > 9, compared by the interpreter
-  EXPECT_NE(r.warnings[0].find("45 inputs need naturals above D = 9 in a run: 45 compared exactly"), std::string::npos)
+  EXPECT_NE(r.warnings[0].find("45 inputs need naturals above D = 9 (or a table past its keys) in a run; the "
+                               "interpreter compared them exactly"),
+            std::string::npos)
       << r.warnings[0];
 }
 

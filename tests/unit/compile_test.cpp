@@ -352,6 +352,28 @@ TEST(Encode, FunctionsByTheirTables) {
   EXPECT_FALSE(decode(vec({0.5, 0.5}), *Type::boolean(), 9));
 }
 
+// A column whose natural is above D is zero, as in the matrix C-Abs materializes from the same
+// term; with Columns::Exact (training data) it is an error instead.
+TEST(Encode, AColumnAboveTheDepthIsZeroAsInTheCompiledMatrix) {
+  Loaded l = load("def main = fun x : Nat => succ x");
+  Evaluator ev(l.result->program, {});
+  ValuePtr succ = *ev.def_value("main");
+  TypePtr nn = Type::arrow(Type::nat(), Type::nat());
+  VectorXd x = *encode_value(succ, *nn, 3, ev);
+  EXPECT_EQ(x, vec({0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0}));
+  CompileOptions options;
+  options.depth = 3;
+  options.inputs = 0;  // main's value, the function, as the output
+  Result<Network> net = compile_program(*l.result, options);
+  ASSERT_TRUE(net.ok()) << render(net.diagnostics);
+  Result<NetworkRun> run = run_network(*net, NetworkArgs{});
+  ASSERT_TRUE(run.ok()) << render(run.diagnostics);
+  EXPECT_EQ(VectorXd(run->output.col(0)), x);
+  Result<VectorXd> exact = encode_value(succ, *nn, 3, ev, Columns::Exact);
+  ASSERT_FALSE(exact.ok());
+  EXPECT_NE(exact.diagnostics.front().message.find("the natural 4 exceeds the depth D = 3"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace cajal::test
 
@@ -432,13 +454,20 @@ TEST(Network, MissingParamsSayHowToGiveThem) {
 namespace cajal::test {
 namespace {
 
-TEST(Overflow, HintsCountTheParamsTables) {
+// A param's table reaches the network with a zero column where its natural is above D (f false
+// = 12 here); the hint counts what the run reads from it (f true = 9, then succ: 10), and the
+// depth it advises works.
+TEST(Overflow, HintsCountWhatTheRunReadsFromAParamsTable) {
   Loaded l = load("param f : Bool -o Nat\ndef main : Nat = succ (f true)");
-  Result<NetworkRunResult> r =
-      run_main_on_network(*l.result, request_for({}, {{"f", "fun b : Bool => if b then 9 else 12"}}));
+  RunRequest request = request_for({}, {{"f", "fun b : Bool => if b then 9 else 12"}});
+  Result<NetworkRunResult> r = run_main_on_network(*l.result, request);
   ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.diagnostics.front().message.find("rerun with --depth 12"), std::string::npos)
+  EXPECT_NE(r.diagnostics.front().message.find("rerun with --depth 10"), std::string::npos)
       << r.diagnostics.front().message;
+  request.depth = 10;
+  Result<NetworkRunResult> at10 = run_main_on_network(*l.result, request);
+  ASSERT_TRUE(at10.ok()) << render(at10.diagnostics);
+  EXPECT_EQ(at10->value, std::optional<std::string>("10"));
 }
 
 TEST(Overflow, FunctionResultHintsCoverTheWholeTable) {

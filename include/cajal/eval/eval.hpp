@@ -67,7 +67,8 @@ class Evaluator {
   std::uint64_t max_natural() const { return max_natural_; }
   // An input given to the network as its table (an argument or param): what its body computes
   // internally is not the network's concern, so applying it (and the functions it returns) does
-  // not count towards max_natural.
+  // not count towards max_natural; the natural such an application returns does (the table's
+  // column must hold it).
   void mark_opaque(const ValuePtr& value);
 
  private:

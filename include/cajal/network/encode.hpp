@@ -38,9 +38,13 @@ std::string spaced_text(const Eigen::VectorXd& x);
 // ---- on values -------------------------------------------------------------------------------------
 
 // ⟦v⟧ at depth D: one-hot booleans and naturals, a Vec as itself, a function as its table (applied,
-// with `ev`, to every basis value of its domain; a table on Nat has zero columns past its keys), a
-// matrix as its numbers. Fails when a natural exceeds D, or for a function of a function.
-Result<Eigen::VectorXd> encode_value(const ValuePtr& v, const Type& type, int depth, Evaluator& ev);
+// with `ev`, to every basis value of its domain; a table on Nat has zero columns past its keys, and
+// a column whose natural is above D is zero: its mass is lost, as in the matrix the compiler
+// materializes from the function's term), a matrix as its numbers. Fails when a natural given
+// as the value exceeds D, for a function of a function, and, when `exact`, for a lost column too.
+enum class Columns { MayLose, Exact };
+Result<Eigen::VectorXd> encode_value(const ValuePtr& v, const Type& type, int depth, Evaluator& ev,
+                                     Columns columns = Columns::MayLose);
 
 // The value a vector encodes at `depth`: a Vec as itself, a function as a matrix value (applied by
 // E-AppMatrix), a Bool or a Nat only when it is exactly one-hot (else an error: soft values are
