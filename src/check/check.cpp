@@ -9,6 +9,7 @@
 
 #include "../prove/symbolic.hpp"
 #include "cajal/compile/compile.hpp"
+#include "cajal/smt/context.hpp"
 #include "check_internal.hpp"
 
 namespace cajal {
@@ -33,10 +34,10 @@ void decide(EquivalenceResult& out, Decide f) {
     f();
   } catch (const symbolic::Unsupported& u) {
     out.verdict = Verdict::Unknown;
-    out.reason = "not supported yet: " + u.why;
+    out.reason = (u.timeout ? "timeout: " : "not supported yet: ") + u.why;
   } catch (const z3::exception& e) {
     out.verdict = Verdict::Unknown;
-    out.reason = std::string("Z3: ") + e.msg();
+    out.reason = smt::z3_failure(e.msg());
   }
 }
 

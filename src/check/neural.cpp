@@ -1,6 +1,8 @@
 // Neural equivalence: the two compiled networks as functions of all real inputs and params.
 #include "check_internal.hpp"
 
+#include "cajal/smt/context.hpp"
+
 #include <z3++.h>
 
 #include <map>
@@ -178,7 +180,8 @@ void neural_polynomial(const Setup& s, const Network& a, const Network& b, const
                                " basis inputs to compare as polynomials in the params");
   out.method = "polynomial identity in the params' entries (Z3 sum-of-monomials normal form), on all " +
                plural(total, "basis input", "basis inputs");
-  z3::context ctx;
+  smt::Context context;
+  z3::context& ctx = context;
   std::map<std::string, symbolic::SVec> params;
   z3::expr_vector unknowns(ctx);
   for (std::size_t k = s.positions; k < s.slots.size(); ++k) {

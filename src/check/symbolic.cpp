@@ -7,6 +7,7 @@
 #include <map>
 
 #include "../prove/symbolic.hpp"
+#include "cajal/smt/context.hpp"
 #include "cajal/smt/solver.hpp"
 #include "check_internal.hpp"
 
@@ -109,7 +110,8 @@ class SymbolicCheck {
   const Setup& s_;
   const EquivalenceOptions& options_;
   EquivalenceResult& out_;
-  z3::context ctx_;
+  smt::Context context_;  // (freed in the background if a check was interrupted)
+  z3::context& ctx_ = context_;
   smt::Solver solver_;
   std::vector<SVal> slot_values_;
   std::vector<z3::expr> leaves_;  // every boolean and integer unknown, in the order of counterexamples

@@ -2,9 +2,12 @@
 // name. Each command parses its flags with CLI11, calls the library and prints.
 #include <pthread.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <new>
 
+#include "cajal/smt/context.hpp"
 #include "cli.hpp"
 
 namespace cajal::cli {
@@ -192,5 +195,12 @@ int main(int argc, char** argv) {
     cajal::cli::run_call(&call);  // fall back to the main thread's stack
   }
   std::cout.flush();
+  // A Z3 context whose check was interrupted is still being freed in the background (it can take
+  // minutes, smt/context.hpp): the answer is out, so exit without waiting for it.
+  if (cajal::smt::contexts_being_freed() > 0) {
+    std::cerr.flush();
+    std::fflush(nullptr);
+    std::_Exit(call.result);
+  }
   return call.result;
 }

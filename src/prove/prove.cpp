@@ -14,6 +14,7 @@
 #include "cajal/compile/compile.hpp"
 #include "cajal/network/encode.hpp"
 #include "cajal/network/engine.hpp"
+#include "cajal/smt/context.hpp"
 #include "cajal/smt/solver.hpp"
 #include "cajal/syntax/print.hpp"
 #include "symbolic.hpp"
@@ -270,13 +271,16 @@ Result<ProveResult> prove_network(const LoadedProgram& program, const Network& n
     return R::success(out);
   };
 
-  z3::context ctx;
+  smt::Context context;  // (freed in the background if a check was interrupted: smt/context.hpp)
+  z3::context& ctx = context;
   try {
     smt::Solver solver(ctx, smt::Budget{options.timeout_seconds, 0, options.seed});
     ProofInputs in;
     symbolic_inputs(in, solver, program, network, options.depth);
     SourceSemantics& source = *in.source;
-    SVec output = SymbolicEngine(ctx, network, in.param_vectors).run(0, in.input_vectors);
+    SymbolicEngine engine(ctx, network, in.param_vectors);
+    engine.deadline = in.source->deadline;
+    SVec output = engine.run(0, in.input_vectors);
     // (Also with obligation_only: its scoped queries leave their mark on the obligation's text.)
     if (std::string w = outside_warning(solver, source, in, network, options); !w.empty()) out.warnings.push_back(w);
 
@@ -293,9 +297,16 @@ Result<ProveResult> prove_network(const LoadedProgram& program, const Network& n
     if (r == z3::unknown) return finish(ProveResult::Verdict::Unknown, "Z3 answered unknown (" + solver.reason_unknown() + ")");
     counterexample(solver.model(), source, in, program, network, options.depth, out);
   } catch (const Unsupported& u) {
+    if (u.timeout) {
+      context.abandon();  // (the terms stated so far may be slow to free)
+      std::ostringstream limit;
+      limit << options.timeout_seconds;
+      return finish(ProveResult::Verdict::Unknown, "timeout (" + limit.str() + " s): " + u.why);
+    }
     return finish(ProveResult::Verdict::Unknown, "not supported yet: " + u.why);
   } catch (const z3::exception& e) {
-    return finish(ProveResult::Verdict::Unknown, std::string("Z3: ") + e.msg());
+    context.abandon();  // (a Z3 error, e.g. out of memory: freeing the context may be slow)
+    return finish(ProveResult::Verdict::Unknown, smt::z3_failure(e.msg()));
   }
   return finish(ProveResult::Verdict::Refuted);
 }
@@ -309,7 +320,8 @@ using namespace symbolic;
 Result<SymbolicRun> symbolic_run(const LoadedProgram& program, const std::vector<std::pair<ValuePtr, TypePtr>>& args,
                                  const std::map<std::string, ValuePtr>& params, int depth, Evaluator& values) {
   using R = Result<SymbolicRun>;
-  z3::context ctx;
+  smt::Context context;
+  z3::context& ctx = context;
   try {
     std::map<std::string, SVal> symbolic_params;
     SourceSemantics bootstrap(ctx, program, depth, {});
@@ -329,7 +341,8 @@ Result<SymbolicRun> symbolic_run(const LoadedProgram& program, const std::vector
   } catch (const Unsupported& u) {
     return R::failure(error_at(Span{}, "not supported: " + u.why));
   } catch (const z3::exception& e) {
-    return R::failure(error_at(Span{}, std::string("Z3: ") + e.msg()));
+    context.abandon();
+    return R::failure(error_at(Span{}, smt::z3_failure(e.msg())));
   }
 }
 

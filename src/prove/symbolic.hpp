@@ -31,6 +31,7 @@ namespace cajal::symbolic {
 
 struct Unsupported {
   std::string why;
+  bool timeout = false;  // not a limit of the method: the deadline passed while stating the question
 };
 
 // ---- the source side: big-step rules over symbolic values ------------------------------------
@@ -67,7 +68,7 @@ class SourceSemantics {
 
   SVal eval(const Term& t, const SEnvPtr& env) {
     if ((++steps_ & 1023) == 0 && std::chrono::steady_clock::now() > deadline)
-      throw Unsupported{"the symbolic run of the program took longer than the timeout"};
+      throw Unsupported{"the symbolic run of the program took longer than the timeout", true};
     if (const Var* v = t.as<Var>()) {
       for (const SEnv* e = env.get(); e; e = e->next.get())
         if (e->name == v->name) return e->value;
@@ -209,6 +210,10 @@ class SymbolicEngine {
   SymbolicEngine(z3::context& ctx, const Network& net, std::map<std::string, SVec> params)
       : ctx_(ctx), net_(net), params_(std::move(params)) {}
 
+  // When the symbolic run must stop (the caller's --timeout), as SourceSemantics::deadline: a
+  // large network (mul.cj at D = 64 takes seconds to state) is stopped here, as unknown.
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+
   SVec run(int gi, const std::vector<SVec>& inputs) {
     const Graph& g = net_.graphs[static_cast<std::size_t>(gi)];
     std::vector<std::optional<SVec>> v(g.nodes.size());
@@ -284,6 +289,7 @@ class SymbolicEngine {
   z3::context& ctx_;
   const Network& net_;
   std::map<std::string, SVec> params_;
+  std::uint64_t steps_ = 0;
 
   static bool is(const z3::expr& e, int value) {
     int64_t x;
@@ -292,6 +298,8 @@ class SymbolicEngine {
   // Products keep to linear arithmetic where they can: a 0/1 selector ite(c, 1, 0) times x is
   // ite(c, x, 0) (the encodings of symbolic inputs are such selectors).
   z3::expr mul(const z3::expr& a, const z3::expr& b) {
+    if ((++steps_ & 255) == 0 && std::chrono::steady_clock::now() > deadline)
+      throw Unsupported{"the symbolic run of the network took longer than the timeout", true};
     if (is(a, 0) || is(b, 0)) return ctx_.real_val(0);
     if (is(a, 1)) return b;
     if (is(b, 1)) return a;

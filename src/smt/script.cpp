@@ -10,6 +10,8 @@
 #include <thread>
 
 #include "cajal/smt/script.hpp"
+
+#include "cajal/smt/context.hpp"
 #include "cajal/smt/solver.hpp"
 
 #include <algorithm>
@@ -42,7 +44,7 @@ Result<std::vector<std::string>> run_smtlib(const std::string& script, double se
   cv.notify_all();
   watchdog.join();
   if (interrupted) {
-    Z3_del_context(context);
+    free_interrupted(context);  // (freeing it here could take minutes)
     std::ostringstream ss;
     ss << "Z3 did not finish the script within " << seconds << " s";
     return R::failure(error_at(Span{}, ss.str()));

@@ -1,5 +1,8 @@
 #include "cajal/smt/solver.hpp"
 
+#include "cajal/smt/context.hpp"
+#include "cajal/network/network.hpp"
+
 #include <algorithm>
 
 #include <sstream>
@@ -30,6 +33,9 @@ Solver::Solver(z3::context& ctx, const Budget& budget)
       // (at most kMaxSeconds ahead: a larger budget would overflow the clock's representation)
       deadline_(Clock::now() + std::chrono::duration_cast<Clock::duration>(
                                    std::chrono::duration<double>(std::clamp(budget.seconds, 0.0, kMaxSeconds)))) {
+  // Z3's own allocator refuses to grow past the memory budget (`--max-memory`): a check that would
+  // is unknown ("out of memory"), not the process's end.
+  z3::set_param("memory_max_size", static_cast<int>(std::min<std::uint64_t>(memory_budget() >> 20, 1u << 30)));
   z3::params p(ctx_);
   p.set("random_seed", budget_.seed);
   if (budget_.rlimit) p.set("rlimit", budget_.rlimit);
@@ -71,6 +77,7 @@ void Solver::watch() {
 z3::check_result Solver::check_until(Clock::time_point deadline) {
   if (Clock::now() >= deadline) {
     reason_ = "timeout (" + seconds_text(budget_.seconds) + " s)";
+    note_interrupted(ctx_);  // (its earlier work may be as slow to free: context.hpp)
     return z3::unknown;
   }
   {
@@ -97,8 +104,9 @@ z3::check_result Solver::check_until(Clock::time_point deadline) {
   }
   wake_.notify_all();
   if (r != z3::unknown) return r;
+  note_interrupted(ctx_);  // a check that did not finish: freeing its context may be slow (context.hpp)
   if (interrupted) reason_ = "timeout (" + seconds_text(budget_.seconds) + " s)";
-  else if (!failure.empty()) reason_ = "Z3: " + failure;
+  else if (!failure.empty()) reason_ = z3_failure(failure);
   else reason_ = solver_.reason_unknown();
   // Z3 4.8.12 reports a spent rlimit as "canceled" (or "max. resource limit exceeded"); we did not
   // interrupt it, so with an rlimit set that is what it was.

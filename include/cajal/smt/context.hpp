@@ -1,0 +1,51 @@
+// A Z3 context that does not make its owner wait for it to be freed.
+//
+// Z3 4.8.12 can take minutes to free a context whose check was interrupted at its deadline
+// (measured: `cajal prove spec/examples/mul.cj --depth 64 --timeout 5` was still inside
+// Z3_del_context 120 s after the interrupt, having answered in 5 s). So a context on which a
+// check did not finish (interrupted at its deadline, out of memory, unknown), or that is destroyed
+// while an exception (a Z3 error) unwinds, is handed to a background thread that frees it, and the
+// verdict is returned at once; a context whose checks all finished is freed where it is destroyed.
+// The CLI exits without waiting for such threads (contexts_being_freed()).
+#pragma once
+
+#include <z3++.h>
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+namespace cajal::smt {
+
+// Records that a check on `ctx` did not finish (smt::Solver calls it): when its Context is
+// destroyed, it is freed in the background.
+void note_interrupted(const z3::context& ctx);
+
+class Context {
+ public:
+  Context();
+  ~Context();
+  Context(const Context&) = delete;
+  Context& operator=(const Context&) = delete;
+
+  z3::context& get() { return *ctx_; }
+  // Free it in the background when it is destroyed (after a Z3 error caught by its owner).
+  void abandon() { note_interrupted(*ctx_); }
+  operator z3::context&() { return *ctx_; }
+
+ private:
+  std::unique_ptr<z3::context> ctx_;
+};
+
+
+// Frees a context of Z3's C API on which a check was interrupted, in the background.
+void free_interrupted(Z3_context ctx);
+
+// Why Z3 failed, for an unknown verdict: "Z3: MESSAGE", or for out of memory the budget it hit
+// (`--max-memory`, which smt::Solver gives Z3 as its memory_max_size) and how to raise it.
+std::string z3_failure(const std::string& message);
+
+// How many contexts are being freed in the background now.
+std::size_t contexts_being_freed();
+
+}  // namespace cajal::smt
