@@ -60,6 +60,10 @@ class SymbolicCheck {
     z3::expr outside = over;
     if (least) outside = outside && before(*least);
     if (!compare_outside(outside, least.has_value(), found, outside_all)) return;
+    if (least && !outside_all)
+      out_.warnings.push_back("the interpreter compared " + std::to_string(outside_examined_) +
+                              " of the inputs before the counterexample within D that leave D, not all: a lesser "
+                              "counterexample may be among the others (raise --timeout)");
     // 3. For the count (up to kCountCap in all): the inputs after the least one that leave D.
     bool unexamined_after = false;
     if (least) {

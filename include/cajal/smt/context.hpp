@@ -37,7 +37,6 @@ class Context {
   std::unique_ptr<z3::context> ctx_;
 };
 
-
 // Frees a context of Z3's C API on which a check was interrupted, in the background.
 void free_interrupted(Z3_context ctx);
 
