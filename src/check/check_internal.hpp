@@ -48,11 +48,15 @@ std::string side_name(const CheckSide& s);
 Result<Setup> make_setup(const CheckSide& left, const CheckSide& right, const EquivalenceOptions& options);
 
 // ---- values.cpp: the values of a type, in the order of counterexamples ----------------------
-// false < true; 0 < 1 < ... < D; tables lexicographically by their entries in key order.
+// false < true; 0 < 1 < ... < D; tables lexicographically by their entries in key order; the
+// listed values of a function of a function in the order value_at gives them.
 std::size_t saturating_mul(std::size_t a, std::size_t b, std::size_t cap);
 // The number of values of t at depth D, or cap + 1 when there are more than cap. 0 when t's
-// values cannot be listed (a function of a function, a Vec).
+// values cannot be listed (a Vec, or a function of a function other than listed_higher_order).
 std::size_t count_values(const Type& t, int depth, std::size_t cap);
+// (A ⊸ B) ⊸ C with A first-order and B, C Bool or Nat: a function of a function whose values
+// observational check lists (its definable values, spec/equivalence.md §1).
+bool listed_higher_order(const Type& t);
 // The value of t with the given index in that order.
 ValuePtr value_at(const TypePtr& t, std::size_t index, int depth);
 bool tuple_less(const Tuple& a, const Tuple& b);

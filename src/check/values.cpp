@@ -7,6 +7,7 @@
 #include <map>
 
 #include "cajal/network/encode.hpp"
+#include "cajal/syntax/print.hpp"
 
 namespace cajal::check_impl {
 
@@ -16,20 +17,91 @@ std::size_t saturating_mul(std::size_t a, std::size_t b, std::size_t cap) {
   return a > cap / b ? cap + 1 : std::min(a * b, cap + 1);
 }
 
+bool listed_higher_order(const Type& t) {
+  return t.is_arrow() && t.from->is_arrow() && t.to->is_finite_base() && t.from->to->is_finite_base() &&
+         count_values(*t.from->from, 0, 1) > 0;
+}
+
+namespace {
+// For (A ⊸ B) ⊸ C (listed_higher_order): |V(A)|, |V(C)|, |V(B ⊸ C)| and the number of its tables
+// that are not constant, each capped at cap + 1.
+struct HigherOrderCounts {
+  std::size_t a = 0, c = 0, tables = 0, nonconstant = 0;
+};
+HigherOrderCounts higher_order_counts(const Type& t, int depth, std::size_t cap) {
+  HigherOrderCounts n;
+  n.a = count_values(*t.from->from, depth, cap);
+  n.c = count_values(*t.to, depth, cap);
+  n.tables = count_values(*Type::arrow(t.from->to, t.to), depth, cap);
+  n.nonconstant = n.tables > cap ? cap + 1 : n.tables - n.c;
+  return n;
+}
+}  // namespace
+
 // The number of values of t at depth D, or cap + 1 when there are more than cap. 0 when t's
-// values cannot be listed (a function of a function, a Vec).
+// values cannot be listed (a Vec, or a function of a function other than (A ⊸ B) ⊸ C with A
+// first-order and B, C Bool or Nat).
 std::size_t count_values(const Type& t, int depth, std::size_t cap) {
   if (t.kind == Type::Kind::Bool) return 2;
   if (t.kind == Type::Kind::Nat) return static_cast<std::size_t>(depth) + 1;
+  if (listed_higher_order(t)) {  // the definable values: the constants, and k (g a) for k not constant
+    HigherOrderCounts n = higher_order_counts(t, depth, cap);
+    std::size_t total = saturating_mul(n.a, n.nonconstant, cap);
+    return total > cap || n.c > cap - total ? cap + 1 : total + n.c;
+  }
   if (t.kind == Type::Kind::Vec || !t.from->is_finite_base()) return 0;
   std::size_t base = count_values(*t.to, depth, cap), n = 1;
   for (std::size_t j = 0; j < dimension(*t.from, depth); ++j) n = saturating_mul(n, base, cap);
   return n;
 }
 
+namespace {
+// A listed value as a term: a literal, or a table literal (T-Table) of its entries.
+TermPtr value_term(const ValuePtr& v) {
+  if (const BoolValue* b = v->as<BoolValue>()) return make_term(BoolLit{b->value});
+  if (const NatValue* n = v->as<NatValue>()) return make_term(NatLit{n->value});
+  const TableValue& t = *v->as<TableValue>();
+  Table table;
+  for (std::size_t j = 0; j < t.entries.size(); ++j)
+    table.entries.push_back(TableEntry{t.type->from->kind == Type::Kind::Bool ? make_term(BoolLit{j == 0})
+                                                                             : make_term(NatLit{j}),
+                                       value_term(t.entries[j])});
+  return make_term(std::move(table));
+}
+
+// The index, among all tables of B ⊸ C in order, of the j-th one that is not constant. The
+// constant ones are c · R for c < |V(C)|, R = (|V(C)|^|V(B)| - 1) / (|V(C)| - 1): a table's
+// entries are its index's digits in base |V(C)|, the first entry the most significant.
+std::size_t nonconstant_table(std::size_t j, std::size_t tables, std::size_t c) {
+  const std::size_t r = (tables - 1) / (c - 1);
+  std::size_t index = j;
+  for (;;) {
+    std::size_t next = j + index / r + 1;  // j plus the constant tables at or before `index`
+    if (next == index) return index;
+    index = next;
+  }
+}
+}  // namespace
+
 ValuePtr value_at(const TypePtr& t, std::size_t index, int depth) {
   if (t->kind == Type::Kind::Bool) return make_bool(index == 1);
   if (t->kind == Type::Kind::Nat) return make_nat(index);
+  if (listed_higher_order(*t)) {
+    // fun g : A ⊸ B => k (g a): first the constant ones (k constant, a the least value), then
+    // for each a in order, each k that is not constant, in order (spec/equivalence.md §1).
+    HigherOrderCounts n = higher_order_counts(*t, depth, std::numeric_limits<std::size_t>::max() - 1);
+    TypePtr k_type = Type::arrow(t->from->to, t->to);
+    std::size_t a = 0, k = 0;
+    if (index < n.c) {
+      k = n.c > 1 ? index * ((n.tables - 1) / (n.c - 1)) : 0;  // the constant table whose entries are all `index`
+    } else {
+      a = (index - n.c) / n.nonconstant;
+      k = nonconstant_table((index - n.c) % n.nonconstant, n.tables, n.c);
+    }
+    TermPtr use = make_term(App{make_term(Var{"g"}), value_term(value_at(t->from->from, a, depth))});
+    TermPtr body = make_term(App{value_term(value_at(k_type, k, depth)), std::move(use)});
+    return make_closure(Closure{"g", t->from, std::move(body), Env{}});
+  }
   const std::size_t base = count_values(*t->to, depth, std::numeric_limits<std::size_t>::max() - 1);
   TableValue table{t, std::vector<ValuePtr>(dimension(*t->from, depth))};
   for (std::size_t j = table.entries.size(); j-- > 0;) {  // the first entry is the most significant digit
@@ -47,6 +119,7 @@ int compare_values(const ValuePtr& a, const ValuePtr& b) {
     std::uint64_t y = b->as<NatValue>()->value;
     return x->value < y ? -1 : x->value > y ? 1 : 0;
   }
+  if (!a->as<TableValue>()) return 0;  // (listed higher-order values are compared exhaustively only)
   const auto& xs = a->as<TableValue>()->entries;
   const auto& ys = b->as<TableValue>()->entries;
   for (std::size_t j = 0; j < xs.size() && j < ys.size(); ++j)
@@ -73,6 +146,7 @@ bool same_value(const ValuePtr& a, const ValuePtr& b) {
 std::string show(const ValuePtr& v) {
   if (const BoolValue* b = v->as<BoolValue>()) return key_text(*Type::boolean(), b->value ? 0 : 1);
   if (const NatValue* n = v->as<NatValue>()) return std::to_string(n->value);
+  if (const Closure* c = v->as<Closure>()) return print_term(*make_term(Lam{c->param, {}, c->param_type, c->body}));
   const TableValue& t = *v->as<TableValue>();
   std::string out = "{";
   for (std::size_t j = 0; j < t.entries.size(); ++j)
