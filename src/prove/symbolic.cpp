@@ -14,6 +14,17 @@ SVec encode(z3::context& ctx, const SVal& v, int depth) {
     for (int k = 0; k <= depth; ++k) out.push_back(z3::ite(*v.value == ctx.int_val(k), ctx.real_val(1), ctx.real_val(0)));
     return out;
   }
+  if (v.kind == SVal::Kind::Use) {
+    // fun g => k (g a) is linear in g: on the matrix unit E(b, a') it gives column b of ⟦k⟧ when
+    // a' = a, else 0. So entry (r, b · dim A + a') of its matrix is ⟦k⟧(r, b) · ⟦a⟧(a').
+    SVec a = encode(ctx, v.entries[0], depth), k = encode(ctx, v.entries[1], depth);
+    const std::size_t dim_a = a.size(), dim_b = dimension(*v.type->from->to, depth), dim_c = dimension(*v.type->to, depth);
+    SVec out;
+    for (std::size_t r = 0; r < dim_c; ++r)
+      for (std::size_t b = 0; b < dim_b; ++b)
+        for (std::size_t j = 0; j < dim_a; ++j) out.push_back(z3::ite(a[j] == ctx.real_val(1), k[r * dim_b + b], ctx.real_val(0)));
+    return out;
+  }
   if (v.kind != SVal::Kind::Table) throw Unsupported{"encoding a closure"};
   const std::size_t cols = v.entries.size();
   std::vector<SVec> columns;
@@ -29,6 +40,9 @@ std::string value_text(SourceSemantics& src, const SVal& v, const TypePtr& type,
                        const std::function<z3::expr(const z3::expr&)>& concrete) {
   if (v.kind == SVal::Kind::Bool) return concrete(*v.value).is_true() ? "true" : "false";
   if (v.kind == SVal::Kind::Nat) return concrete(*v.value).to_string();
+  if (v.kind == SVal::Kind::Use)
+    return "fun g : " + print_type(type->from) + " => " + value_text(src, v.entries[1], Type::arrow(type->from->to, type->to), concrete) +
+           " (g " + value_text(src, v.entries[0], type->from->from, concrete) + ")";
   SVal t = src.table(v, type);
   std::string out = "{";
   for (std::size_t j = 0; j < t.entries.size(); ++j)
@@ -54,6 +68,13 @@ SVal unknown_input(z3::context& ctx, smt::Solver& solver, const std::string& nam
     v.type = type;
     for (std::size_t j = 0; j < dimension(*type->from, depth); ++j)
       v.entries.push_back(unknown_input(ctx, solver, name + "[" + std::to_string(j) + "]", type->to, depth, leaves));
+  } else if (type->is_arrow() && type->from->is_arrow() && type->from->from->is_finite_base() &&
+             type->from->to->is_finite_base() && type->to->is_finite_base()) {
+    // (A ⊸ B) ⊸ C: its definable values fun g => k (g a), for every a and every table k.
+    v.kind = SVal::Kind::Use;
+    v.type = type;
+    v.entries.push_back(unknown_input(ctx, solver, name + ".a", type->from->from, depth, leaves));
+    v.entries.push_back(unknown_input(ctx, solver, name + ".k", Type::arrow(type->from->to, type->to), depth, leaves));
   } else {
     throw Unsupported{"`" + name + "` has type " + print_type(type) +
                       (without_vec(*type) ? " (a function of a function as an input)" : " (a Vec: real vectors)")};

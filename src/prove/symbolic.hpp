@@ -36,20 +36,21 @@ struct Unsupported {
 
 // ---- the source side: big-step rules over symbolic values ------------------------------------
 // A value is a boolean, a natural (an integer with a flag "a natural above D was involved"), a
-// closure (applied by substitution, E-App), or a table: a function on Bool or Nat given by its
+// closure (applied by substitution, E-App), a table: a function on Bool or Nat given by its
 // value at every argument up to D (function inputs and params, and functions that an `if` or an
-// `iter` state must merge).
+// `iter` state must merge), or a use: an input of type (A ⊸ B) ⊸ C, one of its definable values
+// fun g => k (g a) (spec/equivalence.md §1) with a and the table k unknowns.
 struct SEnv;
 using SEnvPtr = std::shared_ptr<const SEnv>;
 struct SVal {
-  enum class Kind { Bool, Nat, Fun, Table } kind = Kind::Bool;
+  enum class Kind { Bool, Nat, Fun, Table, Use } kind = Kind::Bool;
   std::optional<z3::expr> value;  // Bool: a boolean; Nat: an integer
   std::optional<z3::expr> over;   // the value depends on a natural above D on this path
   const Lam* lam = nullptr;       // Fun: a closure...
   const Term* term = nullptr;     // ...its `fun` term (for its type)
   SEnvPtr env;
-  std::vector<SVal> entries;      // Table: the value at each basis argument
-  TypePtr type;                   // Table: its function type
+  std::vector<SVal> entries;      // Table: the value at each basis argument; Use: a, then k
+  TypePtr type;                   // Table, Use: its function type
 };
 struct SEnv {
   std::string name;
@@ -136,6 +137,10 @@ class SourceSemantics {
     if (f.kind == SVal::Kind::Fun) {  // E-App by substitution into the closure's body
       SVal r = eval(*f.lam->body, extend(f.env, f.lam->param, x));
       return with_over(r, *f.over);
+    }
+    if (f.kind == SVal::Kind::Use) {  // (fun g => k (g a)) x: k applied to x's table at a
+      SVal at = apply(table(x, f.type->from), f.entries[0]);
+      return with_over(apply(f.entries[1], at), *f.over);
     }
     if (f.kind != SVal::Kind::Table) throw Unsupported{"applying a value that is not a function"};
     if (x.kind != SVal::Kind::Bool && x.kind != SVal::Kind::Nat) throw Unsupported{"a table applied to a function"};

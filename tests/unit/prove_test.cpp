@@ -94,8 +94,27 @@ TEST(Prove, FunctionInputsAndStatesAsTables) {
   EXPECT_EQ(r.inputs[0].second.front(), '{');  // a table, e.g. {true ↦ 0, false ↦ 0}
 }
 
+// An input that is a function of a function, (A ⊸ B) ⊸ C with A, B, C Bool or Nat, ranges over
+// its definable values fun g => k (g a) (spec/equivalence.md §1) with a and k unknowns; the
+// network takes it as its matrix, ⟦k⟧(r, b) · ⟦a⟧(a') at (r, b · dim A + a').
+TEST(Prove, FunctionsOfFunctionsAsInputs) {
+  const char* issue = "def main = fun h : (Bool -o Bool) -o Bool => fun c : Bool => h (fun x : Bool => if c then x else x)";
+  EXPECT_EQ(prove(issue).verdict, ProveResult::Verdict::Proved);
+  const char* negate = "def main = fun h : (Bool -o Bool) -o Bool => fun c : Bool => "
+                       "h (fun x : Bool => if c then x else (if x then false else true))";
+  EXPECT_EQ(prove(negate).verdict, ProveResult::Verdict::Proved);
+  ProveResult r = prove(negate, Mutant::SwapIfBranches);
+  ASSERT_EQ(r.verdict, ProveResult::Verdict::Refuted);
+  EXPECT_EQ(r.inputs[0].first, "h");
+  EXPECT_EQ(r.inputs[0].second.rfind("fun g : Bool -o Bool => {", 0), 0u) << r.inputs[0].second;
+  const char* nat = "def main = fun h : (Nat -o Nat) -o Nat => fun n : Nat => iter { h (fun x : Nat => succ x) | y => succ y } (n)";
+  EXPECT_EQ(prove(nat).verdict, ProveResult::Verdict::Proved);
+  EXPECT_EQ(prove(nat, Mutant::TransposedMatrix).verdict, ProveResult::Verdict::Refuted);
+  EXPECT_EQ(prove(nat, Mutant::IterExtraStep).verdict, ProveResult::Verdict::Refuted);
+}
+
 TEST(Prove, UnsupportedProgramsAreUnknownNeverProved) {
-  ProveResult f = prove("def main = fun g : (Bool -o Bool) -o Bool => g (fun x : Bool => x)");
+  ProveResult f = prove("def main = fun g : (Bool -o Bool) -o Bool -o Bool => fun b : Bool => g (fun x : Bool => x) b");
   EXPECT_EQ(f.verdict, ProveResult::Verdict::Unknown);
   EXPECT_NE(f.reason.find("not supported yet"), std::string::npos);
 }
