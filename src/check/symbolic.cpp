@@ -72,11 +72,7 @@ class SymbolicCheck {
       solver_.add(over && !before(*least));
       smt::Solver::Enumeration after = solver_.enumerate(
           leaves_, counted < kCountCap ? kCountCap - counted : 0, solver_.seconds_left(), [&](const z3::model& m) {
-            Tuple tuple = concrete(m);
-            Comparison c = compare_on(left_, right_, s_, tuple, options_);
-            ++out_.inputs_compared;
-            if (c.differ) found.push_back(tuple);
-            return !c.error && found.size() - 1 + within < kCountCap;
+            return !run_interpreter(m, found).error && found.size() - 1 + within < kCountCap;
           });
       unexamined_after = !after.complete;
     }
@@ -126,6 +122,17 @@ class SymbolicCheck {
     out_.reason = std::move(reason);
   }
 
+  // The interpreter on both sides at the input of model m; a differing input joins `found`. On
+  // an error, the message starts with the input ("x = 1: ...").
+  Comparison run_interpreter(const z3::model& m, std::vector<Tuple>& found) {
+    Tuple tuple = concrete(m);
+    Comparison c = compare_on(left_, right_, s_, tuple, options_);
+    ++out_.inputs_compared;
+    if (c.error) c.message = inputs_text(s_, tuple) + ": " + c.message;
+    if (c.differ) found.push_back(std::move(tuple));
+    return c;
+  }
+
   // 1. Inputs whose runs need naturals above D (or read a table past its keys): the symbolic
   //    rules stop at D, so the interpreter compares them exactly, one by one (up to kOutsideCap,
   //    within half the time). `all`: every such input was compared. False when the verdict is
@@ -136,16 +143,12 @@ class SymbolicCheck {
     bool failed = false;
     smt::Solver::Enumeration n =
         solver_.enumerate(leaves_, kOutsideCap, solver_.seconds_left() / 2, [&](const z3::model& m) {
-          Tuple tuple = concrete(m);
-          Comparison c = compare_on(left_, right_, s_, tuple, options_);
-          ++out_.inputs_compared;
+          Comparison c = run_interpreter(m, found);
           if (c.error) {
-            unknown("the interpreter failed on " + inputs_text(s_, tuple) + ": " + c.message);
+            unknown("the interpreter failed on " + c.message);
             failed = true;
-            return false;
           }
-          if (c.differ) found.push_back(tuple);
-          return true;
+          return !c.error;
         });
     if (failed) return false;
     all = n.complete;
