@@ -111,15 +111,6 @@ void neural_numeric(const Setup& s, const Network& a, const Network& b, const Eq
 namespace {
 constexpr std::size_t kPolynomialBasis = 4096;
 
-// A rational numeral as a plain number: 3, -2, 1.5 (exact up to 20 decimals).
-std::string numeral_text(const z3::expr& e) {
-  int64_t i = 0;
-  if (e.is_numeral_i64(i)) return std::to_string(i);
-  std::string s = e.get_decimal_string(20);
-  if (!s.empty() && s.back() == '?') s.pop_back();
-  return s;
-}
-
 // A point where the nonzero polynomial d (in the params' entries) is nonzero, as a counterexample:
 // the basis input `digits`, the params at the point, and both outputs there. A nonzero polynomial
 // is nonzero at almost every point (Schwartz–Zippel): small integers are tried first (readable),
@@ -142,7 +133,7 @@ std::optional<EquivalenceResult::Counterexample> witness(const z3::expr& d, cons
     for (std::size_t k = s.positions; k < s.slots.size(); ++k) {
       std::string v = "[";
       for (std::size_t j = 0; j < dimension(*s.slots[k].type, depth); ++j, ++u)
-        v += (j ? ", " : "") + numeral_text(point[static_cast<int>(u)]);
+        v += (j ? ", " : "") + symbolic::numeral_text(point[static_cast<int>(u)]);
       ce.inputs.push_back({s.slots[k].name, v + "]", true});
     }
     // An output at the point: in source syntax when it encodes a value, else as a list.
@@ -155,7 +146,7 @@ std::optional<EquivalenceResult::Counterexample> witness(const z3::expr& d, cons
         int64_t i = 0;
         integral = integral && at_point.is_numeral_i64(i);
         numbers(static_cast<Eigen::Index>(r)) = static_cast<double>(i);
-        v += (r ? ", " : "") + numeral_text(at_point);
+        v += (r ? ", " : "") + symbolic::numeral_text(at_point);
       }
       std::optional<std::string> decoded = integral ? decode(numbers, *s.result, depth) : std::nullopt;
       return decoded ? *decoded : v + "]";

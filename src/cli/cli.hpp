@@ -80,6 +80,7 @@ std::string bash_completion();
 // Flags that several commands share, declared once: FILE (or -e TERM) with, when `values`,
 // --arg, --param and --max-steps (what run_setup reads); and the single flags below.
 void define_program(Options& o, bool values);
+void define_fixed_param(Options& o);  // prove, compile --certify: --param NAME=TERM fixes a param
 void define_depth(Options& o);
 void define_json(Options& o);
 void define_mutant(Options& o);

@@ -185,6 +185,11 @@ void define_program(Options& o, bool values) {
   o.valued("--param", "NAME=TERM", "a value for a param (repeatable); a JSON list is a raw vector for the network");
   o.valued("--max-steps", "N", "the interpreter's budget of rule applications");
 }
+void define_fixed_param(Options& o) {
+  o.valued("--param", "NAME=TERM",
+           "fix a param to a value (repeatable): a term, or a JSON list (its encoding: a learned vector or\n"
+           "matrix); the claim is then for that value. Params not given are proved for every value");
+}
 void define_depth(Options& o) { o.valued("--depth", "D", "naturals 0..D are represented (default 9)"); }
 void define_json(Options& o) { o.flag("--json", "print one JSON object on stdout"); }
 void define_mutant(Options& o) {

@@ -49,12 +49,13 @@ const std::vector<Command>& commands() {
        define_compile, cmd_compile},
       {"grad", "grad FILE [--arg TERM]... [--param NAME=TERM]... [--depth D] [--json]",
        "gradients of the summed output w.r.t. every input and param", define_grad, cmd_grad},
-      {"prove", "prove FILE [--depth D] [--timeout S] [--seed N] [--smt-dump DIR] [--json] [--junit FILE] [--mutant NAME]",
+      {"prove", "prove FILE [--depth D] [--param NAME=TERM]... [--timeout S] [--seed N] [--smt-dump DIR] [--json] [--junit FILE] [--mutant NAME]",
        "ask Z3 whether some input makes the compiled network differ from the program", define_prove, cmd_prove},
       {"verify", "verify DIR", "re-check a certificate written by `compile --certify DIR`", define_verify, cmd_verify},
-      {"train", "train FILE --data EXAMPLES.jsonl [--epochs N] [--lr X] [--seed S] [--depth D] [--out F] [--extract]",
+      {"train", "train FILE --data EXAMPLES.jsonl [--epochs N] [--lr X] [--seed S] [--depth D] [--out F] [--extract] [--certify DIR]",
        "fit the params to input/output examples (Adam); --extract writes each learned\n"
-       "function as the nearest table, a program `check` and `prove` can verify",
+       "function as the nearest table, a program `check` and `prove` can verify;\n"
+       "--certify DIR proves and certifies what was learned",
        define_train, cmd_train},
       {"check",
        "check A B [--depth D] [--neural] [--timeout S] [--method auto|exhaustive|symbolic] [--json] [--junit FILE]\n"

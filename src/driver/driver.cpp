@@ -8,6 +8,7 @@
 #include "cajal/compile/compile.hpp"
 #include "cajal/network/encode.hpp"
 #include "cajal/parse/parse.hpp"
+#include "cajal/prove/certificate.hpp"
 #include "cajal/syntax/print.hpp"
 
 namespace cajal {
@@ -352,6 +353,31 @@ Result<NetworkRunResult> run_main_on_network(const LoadedProgram& loaded, const 
   return R::success(std::move(out));
 }
 
+namespace {
+// The params' encodings at request.depth: terms through the interpreter, lists as given.
+Result<std::map<std::string, Eigen::VectorXd>> encoded_params(const LoadedProgram& loaded, const Prepared& prepared,
+                                                               const RunRequest& request) {
+  using R = Result<std::map<std::string, Eigen::VectorXd>>;
+  std::map<std::string, Eigen::VectorXd> out;
+  Evaluator evaluator(loaded.program, prepared.params, untraced(request.eval));
+  for (const auto& [name, value] : prepared.params) {
+    Result<Eigen::VectorXd> x = encode_value(value, *loaded.program.find_param(name)->type, request.depth, evaluator);
+    if (!x) return R::failure(plain_error("param " + quoted(name) + ": " + x.diagnostics.front().message));
+    out.emplace(name, *x);
+  }
+  for (const auto& [name, x] : prepared.param_vectors) out.emplace(name, x);
+  return R::success(std::move(out));
+}
+}  // namespace
+
+Result<std::map<std::string, Eigen::VectorXd>> param_encodings(const LoadedProgram& loaded, const RunRequest& params_only) {
+  using R = Result<std::map<std::string, Eigen::VectorXd>>;
+  if (!params_only.args.empty()) return R::failure(plain_error("params only: no arguments"));
+  Result<Prepared> prepared = prepare(loaded, params_only);
+  if (!prepared) return R::failure(std::move(prepared.diagnostics));
+  return encoded_params(loaded, *prepared, params_only);
+}
+
 Result<Materialized> materialize_main(const LoadedProgram& loaded, const RunRequest& params_only) {
   using R = Result<Materialized>;
   const int depth = params_only.depth;
@@ -365,13 +391,9 @@ Result<Materialized> materialize_main(const LoadedProgram& loaded, const RunRequ
   Result<Network> net = compile_program(loaded, options);
   if (!net) return R::failure(std::move(net.diagnostics));
   NetworkArgs args;
-  Evaluator evaluator(loaded.program, prepared->params, untraced(params_only.eval));
-  for (const auto& [name, value] : prepared->params) {
-    Result<Eigen::VectorXd> x = encode_value(value, *loaded.program.find_param(name)->type, depth, evaluator);
-    if (!x) return R::failure(plain_error("param " + quoted(name) + ": " + x.diagnostics.front().message));
-    args.params.emplace(name, *x);
-  }
-  for (const auto& [name, x] : prepared->param_vectors) args.params.emplace(name, x);
+  Result<std::map<std::string, Eigen::VectorXd>> params = encoded_params(loaded, *prepared, params_only);
+  if (!params) return R::failure(std::move(params.diagnostics));
+  args.params = std::move(*params);
   Result<NetworkRun> run = run_network(*net, args);
   if (!run) return R::failure(std::move(run.diagnostics));
   return R::success(Materialized{net->output_type, run->output.col(0), run->mass_lost.cwiseAbs().maxCoeff(),
@@ -387,6 +409,16 @@ Result<std::pair<NetworkRunResult, NetworkGradients>> grad_main(const LoadedProg
   Result<NetworkGradients> g = gradient(run->network, run->inputs, ones);
   if (!g) return R::failure(std::move(g.diagnostics));
   return R::success({std::move(*run), std::move(*g)});
+}
+
+Result<ProveResult> certify_text(const std::string& name, const std::string& text,
+                                 const std::map<std::string, Eigen::VectorXd>& params, int depth, const std::string& dir) {
+  Result<LoadedProgram> loaded = load_program(std::make_shared<const Source>(name, text));
+  if (!loaded) return Result<ProveResult>::failure(std::move(loaded.diagnostics));
+  ProveOptions options;
+  options.depth = depth;
+  options.params = params;
+  return write_certificate(*loaded, text, options, dir);
 }
 
 }  // namespace cajal

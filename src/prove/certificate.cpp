@@ -45,10 +45,21 @@ Result<ProveResult> write_certificate(const LoadedProgram& program, const std::s
                            {{"source.cj", sha256_hex(source_text)},
                             {"network.json", sha256_hex(network)},
                             {"obligation.smt2", sha256_hex(proof->obligation)}}}};
+  // Fixed params (learned values): the claim is for these values, so they are part of it. JSON
+  // numbers are written so that they read back as the same doubles.
+  std::string params;
+  if (!options.params.empty()) {
+    nlohmann::json values = nlohmann::json::object();
+    for (const auto& [name, x] : options.params) values[name] = std::vector<double>(x.data(), x.data() + x.size());
+    params = values.dump(1) + "\n";
+    manifest["sha256"][kParamsFile] = sha256_hex(params);
+  }
   fs::path d(dir);
   if (!write(d / "source.cj", source_text) || !write(d / "network.json", network) ||
-      !write(d / "obligation.smt2", proof->obligation) || !write(d / "certificate.json", manifest.dump(1) + "\n"))
+      !write(d / "obligation.smt2", proof->obligation) || (!params.empty() && !write(d / kParamsFile, params)) ||
+      !write(d / "certificate.json", manifest.dump(1) + "\n"))
     return R::failure(problem("cannot write the certificate into " + dir));
+  if (params.empty()) fs::remove(d / kParamsFile, ec);  // (a stale one would make it not verify)
   return proof;
 }
 

@@ -8,6 +8,8 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <random>
+#include <type_traits>
 #include <set>
 #include <sstream>
 
@@ -25,24 +27,52 @@ namespace {
 
 using namespace symbolic;
 
-// stays within D: a disjunction, one case per column of a function's table.
-z3::expr differs(z3::context& ctx, SourceSemantics& src, const SVal& v, const SVec& net, const Type& t, int depth) {
-  if (!t.is_arrow()) {
-    SVec want = encode(ctx, v, depth);
+// Scalars are Z3 terms (Sides<ExprArith>) or, for a program with real inputs, polynomials in
+// them (Sides<PolyArith>, whose coefficients must all agree).
+template <class Arith>
+struct Sides {
+  using Vector = std::vector<typename Arith::Scalar>;
+  struct Leaf {  // a value that is not a function, on both sides
+    z3::expr over;
+    Vector net, want;
+  };
+  z3::context& ctx;
+  SourceSemantics& src;
+  Arith& arith;
+  int depth;
+  std::vector<Leaf> leaves = {};  // every comparison made, for a counterexample's witness
+
+  Vector encoding(const SVal& v) {
+    if constexpr (std::is_same_v<Arith, PolyArith>) return encode_poly(arith, v, depth);
+    else return encode(ctx, v, depth);
+  }
+  z3::expr differ(const typename Arith::Scalar& a, const typename Arith::Scalar& b) {
+    if constexpr (std::is_same_v<Arith, PolyArith>) return arith.differ(a, b);
+    else return a != b;
+  }
+
+  // Where the network's output `net` (of type t) differs from the source value `v` on a run that
+  // stays within D: a disjunction, one case per column of a function's table (for a function on
+  // Vec n, per unit vector: both sides are linear in it).
+  z3::expr differs(const SVal& v, const Vector& net, const Type& t) {
+    if (!t.is_arrow()) {
+      Vector want = encoding(v);
+      z3::expr_vector any(ctx);
+      for (std::size_t k = 0; k < want.size(); ++k) any.push_back(differ(net[k], want[k]));
+      leaves.push_back(Leaf{*v.over, net, want});
+      return !*v.over && z3::mk_or(any);
+    }
+    if (t.from->is_arrow()) throw Unsupported{"a result that is a function of a function"};
+    const std::size_t cols = dimension(*t.from, depth), rows = dimension(*t.to, depth);
     z3::expr_vector any(ctx);
-    for (std::size_t k = 0; k < want.size(); ++k) any.push_back(net[k] != want[k]);
-    return !*v.over && z3::mk_or(any);
+    for (std::size_t j = 0; j < cols; ++j) {
+      Vector column;
+      for (std::size_t r = 0; r < rows; ++r) column.push_back(net[matrix_index(cols, r, j)]);
+      any.push_back(differs(src.apply(v, src.basis(*t.from, j)), column, *t.to));
+    }
+    return z3::mk_or(any);
   }
-  if (t.from->is_arrow()) throw Unsupported{"a result that is a function of a function"};
-  const std::size_t cols = dimension(*t.from, depth), rows = dimension(*t.to, depth);
-  z3::expr_vector any(ctx);
-  for (std::size_t j = 0; j < cols; ++j) {
-    SVec column;
-    for (std::size_t r = 0; r < rows; ++r) column.push_back(net[matrix_index(cols, r, j)]);
-    any.push_back(differs(ctx, src, src.apply(v, src.basis(*t.from, j)), column, *t.to, depth));
-  }
-  return z3::mk_or(any);
-}
+};
 
 // The first neuron of the top-level graph, in evaluation order, whose value is not the encoding of
 // its term's value on the counterexample. Only terms directly in main's body (not under a binder
@@ -129,44 +159,140 @@ Result<ProveResult> prove_program(const LoadedProgram& program, const ProveOptio
 namespace {
 
 // The unknowns of the obligation: every param and every network input as a symbolic value
-// (booleans, naturals ≤ D, tables of functions on Bool or Nat), their encodings, and main's value
-// applied to them under the symbolic big-step rules.
+// (booleans, naturals ≤ D, tables of functions on Bool or Nat, vectors and matrices as polynomials
+// in real unknowns), their encodings, and main's value applied to them under the symbolic
+// big-step rules. A param given a value (ProveOptions::params) is that constant instead.
 struct ProofInputs {
+  bool real = false;                                   // some input or param involves Vec: scalars are polynomials
+  std::vector<std::string> reals;                      // the real unknowns' names, by index
   std::vector<std::pair<std::string, SVal>> unknowns;  // name, symbolic value (for the model), params first
   std::vector<z3::expr> leaves;                        // every boolean and integer unknown
-  std::map<std::string, SVec> param_vectors;
+  std::map<std::string, SVec> param_vectors;           // the encodings, without reals...
   std::vector<SVec> input_vectors;
+  std::map<std::string, PVec> param_polys;             // ...and with them
+  std::vector<PVec> input_polys;
   std::optional<SourceSemantics> source;               // the big-step rules, with the params bound
   std::optional<SVal> value;                           // main applied to the inputs
 };
 
-void symbolic_inputs(ProofInputs& in, smt::Solver& solver, const LoadedProgram& program, const Network& net, int depth) {
+// The double x as an exact Z3 rational (a double is m · 2^e with m an integer).
+z3::expr exact(z3::context& ctx, double x) {
+  int e = 0;
+  const double m = std::ldexp(std::frexp(x, &e), 53);  // x = m · 2^(e − 53), m whole
+  e -= 53;
+  auto mantissa = static_cast<std::int64_t>(m);
+  while (e < 0 && mantissa % 2 == 0 && mantissa != 0) mantissa /= 2, ++e;
+  if (mantissa == 0) return ctx.real_val(0);
+  std::string power = "1";  // 2^|e| in decimal
+  for (int k = 0; k < std::abs(e); ++k) {
+    int carry = 0;
+    for (auto digit = power.rbegin(); digit != power.rend(); ++digit) {
+      const int d = (*digit - '0') * 2 + carry;
+      *digit = static_cast<char>('0' + d % 10);
+      carry = d / 10;
+    }
+    if (carry) power.insert(power.begin(), static_cast<char>('0' + carry));
+  }
+  if (e >= 0) return (ctx.real_val(mantissa) * ctx.real_val(power.c_str())).simplify();
+  return ctx.real_val((std::to_string(mantissa) + "/" + power).c_str());
+}
+
+// A param fixed to `x` (its encoding): the value x encodes, as a constant. Bool and Nat parts must
+// be exactly one-hot (checked by fixed_param_problem first).
+SVal fixed_value(z3::context& ctx, SourceSemantics& src, const Type& type, const Eigen::VectorXd& x, int depth) {
+  if (type.is_vec()) {
+    SVal v = src.vector(ctx.bool_val(false));
+    for (Eigen::Index k = 0; k < x.size(); ++k) v.reals.push_back(src.reals().constant(exact(ctx, x(k))));
+    return v;
+  }
+  if (type.is_finite_base()) {
+    Eigen::Index hot = 0;
+    x.maxCoeff(&hot);
+    return src.basis(type, static_cast<std::size_t>(hot));
+  }
+  const std::size_t cols = dimension(*type.from, depth), rows = dimension(*type.to, depth);
+  SVal t{SVal::Kind::Table, std::nullopt, ctx.bool_val(false), nullptr, nullptr, nullptr, {}, std::make_shared<const Type>(type)};
+  for (std::size_t j = 0; j < cols; ++j) {
+    Eigen::VectorXd column(static_cast<Eigen::Index>(rows));
+    for (std::size_t r = 0; r < rows; ++r) column(static_cast<Eigen::Index>(r)) = x(static_cast<Eigen::Index>(matrix_index(cols, r, j)));
+    t.entries.push_back(fixed_value(ctx, src, *type.to, column, depth));
+  }
+  return t;
+}
+
+// Why `x` cannot be the value of a param of `type` ("" when it can): its size, a number that is
+// not finite, a Bool or Nat part that is not one-hot, a function of a function.
+std::string fixed_param_problem(const Type& type, const Eigen::VectorXd& x, int depth) {
+  if (static_cast<std::size_t>(x.size()) != dimension(type, depth))
+    return "it has " + std::to_string(x.size()) + " numbers; " + print_type(type) + " at depth " + std::to_string(depth) +
+           " has " + std::to_string(dimension(type, depth));
+  if (!x.allFinite()) return "a number in it is not finite";
+  if (type.is_vec()) return "";
+  if (type.is_finite_base()) {
+    const bool one_hot = ((x.array() == 0.0) || (x.array() == 1.0)).all() && x.sum() == 1.0;
+    return one_hot ? "" : "its " + print_type(type) + " part " + vector_text(x) + " is not one-hot";
+  }
+  if (type.from->is_arrow()) return "a function of a function has no fixed value here";
+  const std::size_t cols = dimension(*type.from, depth), rows = dimension(*type.to, depth);
+  for (std::size_t j = 0; j < cols; ++j) {
+    Eigen::VectorXd column(static_cast<Eigen::Index>(rows));
+    for (std::size_t r = 0; r < rows; ++r) column(static_cast<Eigen::Index>(r)) = x(static_cast<Eigen::Index>(matrix_index(cols, r, j)));
+    if (std::string p = fixed_param_problem(*type.to, column, depth); !p.empty()) return p;
+  }
+  return "";
+}
+
+void symbolic_inputs(ProofInputs& in, smt::Solver& solver, const LoadedProgram& program, const Network& net,
+                     const ProveOptions& options) {
   z3::context& ctx = solver.context();
+  const int depth = options.depth;
+  for (const NetworkInput& p : net.params) in.real = in.real || !without_vec(*p.type);
+  for (const NetworkInput& x : net.inputs) in.real = in.real || !without_vec(*x.type);
   auto symbol = [&](const std::string& name, const TypePtr& type) {
-    return unknown_input(ctx, solver, name, type, depth, in.leaves);
+    return unknown_input(ctx, solver, name, type, depth, in.leaves, in.real ? &in.reals : nullptr);
   };
   std::map<std::string, SVal> params;
-  for (const NetworkInput& p : net.params) {
-    params.emplace(p.name, symbol(p.name, p.type));
-    in.param_vectors.emplace(p.name, encode(ctx, params.at(p.name), depth));
-    in.unknowns.emplace_back(p.name, params.at(p.name));
-  }
+  for (const NetworkInput& p : net.params)
+    if (!options.params.count(p.name)) params.emplace(p.name, symbol(p.name, p.type));
   in.source.emplace(ctx, program, depth, params);
-  in.source->deadline = std::chrono::steady_clock::now() +
-                        std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                            std::chrono::duration<double>(std::min(solver.seconds_left(), 1e6)));
-  in.value = in.source->eval(*program.program.find_def("main")->body, nullptr);
+  SourceSemantics& source = *in.source;
+  for (const NetworkInput& p : net.params)  // (fixed values need the source's arithmetic)
+    if (options.params.count(p.name)) source.bind_param(p.name, fixed_value(ctx, source, *p.type, options.params.at(p.name), depth));
+  for (const NetworkInput& p : net.params) {
+    const SVal& v = source.param(p.name);
+    if (in.real) in.param_polys.emplace(p.name, encode_poly(source.reals(), v, depth));
+    else in.param_vectors.emplace(p.name, encode(ctx, v, depth));
+    if (!options.params.count(p.name)) in.unknowns.emplace_back(p.name, v);
+  }
+  source.deadline = std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                                           std::chrono::duration<double>(std::min(solver.seconds_left(), 1e6)));
+  source.reals().deadline() = source.deadline;
+  in.value = source.eval(*program.program.find_def("main")->body, nullptr);
   for (const NetworkInput& input : net.inputs) {
     SVal x = symbol(input.name, input.type);
-    in.input_vectors.push_back(encode(ctx, x, depth));
+    if (in.real) in.input_polys.push_back(encode_poly(source.reals(), x, depth));
+    else in.input_vectors.push_back(encode(ctx, x, depth));
     in.unknowns.emplace_back(input.name, x);
-    in.value = in.source->apply(*in.value, x);
+    in.value = source.apply(*in.value, x);
   }
 }
 
-// The inputs, under a model, in source syntax (functions as tables {a ↦ b, ...}).
+// A polynomial's value under a model, at a point (one numeral per real unknown).
+z3::expr at_point(const Poly& p, const z3::model& m, const std::vector<z3::expr>& point, z3::context& ctx) {
+  z3::expr sum = ctx.real_val(0);
+  for (const auto& [monomial, coefficient] : p.terms) {
+    z3::expr term = m.eval(coefficient, true);
+    for (std::uint32_t u : monomial) term = term * point[u];
+    sum = sum + term;
+  }
+  return sum.simplify();
+}
+
+// The inputs, under a model (and, for real unknowns, at a point), in source syntax (functions as
+// tables {a ↦ b, ...}; values with vectors as their encodings, [x₁, …]).
 std::vector<std::pair<std::string, std::string>> model_inputs(SourceSemantics& source, const ProofInputs& in,
-                                                              const Network& net, const z3::model& m) {
+                                                              const Network& net, const z3::model& m,
+                                                              const std::vector<z3::expr>& point) {
   auto type_of_unknown = [&](const std::string& name) {
     for (const NetworkInput& p : net.params)
       if (p.name == name) return p.type;
@@ -174,9 +300,10 @@ std::vector<std::pair<std::string, std::string>> model_inputs(SourceSemantics& s
       if (input.name == name) return input.type;
     return TypePtr{};
   };
+  auto real = [&](const Poly& p) { return numeral_text(at_point(p, m, point, source.reals().coefficients().context())); };
   std::vector<std::pair<std::string, std::string>> values;
   for (const auto& [name, v] : in.unknowns)
-    values.emplace_back(name, value_text(source, v, type_of_unknown(name), [&](const z3::expr& e) { return m.eval(e, true); }));
+    values.emplace_back(name, value_text(source, v, type_of_unknown(name), [&](const z3::expr& e) { return m.eval(e, true); }, real));
   return values;
 }
 
@@ -189,7 +316,8 @@ void dump(const ProveOptions& options, smt::Solver& solver, const std::string& n
 }
 
 // Outside the claim: the inputs whose run needs naturals above D, counted (up to a cap, within
-// half the time left) and described by an example; "" when there are none.
+// half the time left) and described by an example; "" when there are none. (Whether a run stays
+// within D depends on the discrete unknowns only: the example's reals are 0.)
 std::string outside_warning(smt::Solver& solver, SourceSemantics& source, const ProofInputs& in, const Network& net,
                             const ProveOptions& options) {
   constexpr std::size_t kCap = 1000;
@@ -197,9 +325,10 @@ std::string outside_warning(smt::Solver& solver, SourceSemantics& source, const 
   solver.add(*in.value->over);
   dump(options, solver, "outside.smt2", "is there an input whose run needs a natural above D?");
   std::string example;
+  const std::vector<z3::expr> zeros(in.reals.size(), solver.context().real_val(0));
   smt::Solver::Enumeration n = solver.enumerate(in.leaves, kCap, solver.seconds_left() / 2, [&](const z3::model& m) {
     if (example.empty())
-      for (const auto& [name, v] : model_inputs(source, in, net, m)) example += (example.empty() ? "" : ", ") + name + " = " + v;
+      for (const auto& [name, v] : model_inputs(source, in, net, m, zeros)) example += (example.empty() ? "" : ", ") + name + " = " + v;
     return true;
   });
   if (n.count == 0) return "";
@@ -208,32 +337,61 @@ std::string outside_warning(smt::Solver& solver, SourceSemantics& source, const 
          (n.count == 1 ? "is" : "are") + " outside this claim" + (example.empty() ? "" : ", e.g. " + example);
 }
 
+// For a program with real unknowns: a point where the model's discrete inputs make some compared
+// entry differ (it differs as a polynomial, so at almost every point: Schwartz–Zippel). Small
+// integers are tried first (readable), then wider ranges; the values are exact.
+std::vector<z3::expr> witness_point(const Sides<PolyArith>& sides, const z3::model& m, std::size_t unknowns, z3::context& ctx) {
+  std::mt19937_64 rng(0x5eed);
+  std::vector<z3::expr> point(unknowns, ctx.real_val(0));
+  for (int attempt = 0; attempt < 64; ++attempt) {
+    std::uniform_int_distribution<int> pick(-(2 + attempt * attempt), 2 + attempt * attempt);
+    for (z3::expr& x : point) x = ctx.real_val(pick(rng));
+    for (const auto& leaf : sides.leaves) {
+      if (m.eval(leaf.over, true).is_true()) continue;
+      for (std::size_t k = 0; k < leaf.net.size(); ++k)
+        if (!z3::eq(at_point(leaf.net[k], m, point, ctx), at_point(leaf.want[k], m, point, ctx))) return point;
+    }
+  }
+  return point;
+}
+
 // A counterexample: the inputs, the program's value under the model (the big-step rules), the
 // network run concretely on the inputs' encodings, and the first neuron that disagrees.
-void counterexample(const z3::model& m, SourceSemantics& source, const ProofInputs& in, const LoadedProgram& program,
-                    const Network& net, int depth, ProveResult& out) {
-  out.inputs = model_inputs(source, in, net, m);
-  out.interpreter_value = value_text(source, *in.value, net.output_type, [&](const z3::expr& e) { return m.eval(e, true); });
+void counterexample(const z3::model& m, const std::vector<z3::expr>& point, SourceSemantics& source, const ProofInputs& in,
+                    const LoadedProgram& program, const Network& net, int depth, ProveResult& out) {
+  z3::context& ctx = source.reals().coefficients().context();
+  out.inputs = model_inputs(source, in, net, m, point);
+  auto real = [&](const Poly& p) { return numeral_text(at_point(p, m, point, ctx)); };
+  out.interpreter_value =
+      value_text(source, *in.value, net.output_type, [&](const z3::expr& e) { return m.eval(e, true); }, real);
+  auto number = [](const z3::expr& e) {
+    int64_t entry = 0;  // encodings are 0/1; reals are rationals
+    if (e.is_numeral_i64(entry)) return static_cast<double>(entry);
+    return std::stod(e.get_decimal_string(20).c_str());
+  };
   auto concrete = [&](const SVec& symbolic) {
     Eigen::VectorXd x(static_cast<Eigen::Index>(symbolic.size()));
-    for (std::size_t k = 0; k < symbolic.size(); ++k) {
-      int64_t entry = 0;  // encodings are 0/1
-      (void)m.eval(symbolic[k], true).is_numeral_i64(entry);
-      x(static_cast<Eigen::Index>(k)) = static_cast<double>(entry);
-    }
+    for (std::size_t k = 0; k < symbolic.size(); ++k) x(static_cast<Eigen::Index>(k)) = number(m.eval(symbolic[k], true));
+    return x;
+  };
+  auto concrete_poly = [&](const PVec& symbolic) {
+    Eigen::VectorXd x(static_cast<Eigen::Index>(symbolic.size()));
+    for (std::size_t k = 0; k < symbolic.size(); ++k) x(static_cast<Eigen::Index>(k)) = number(at_point(symbolic[k], m, point, ctx));
     return x;
   };
   NetworkArgs args;
   for (const SVec& v : in.input_vectors) args.inputs.push_back(concrete(v));
   for (const auto& [name, v] : in.param_vectors) args.params.emplace(name, concrete(v));
+  for (const PVec& v : in.input_polys) args.inputs.push_back(concrete_poly(v));
+  for (const auto& [name, v] : in.param_polys) args.params.emplace(name, concrete_poly(v));
   Result<NetworkRun> run = run_network(net, args);
   if (run) {
     std::optional<std::string> decoded = decode(run->output.col(0), *net.output_type, depth);
-    out.network_value = decoded ? *decoded : std::string("(not an exact encoding)");
+    out.network_value = decoded ? *decoded : vector_text(run->output.col(0));
   } else {
     out.network_value = render(run.diagnostics);
   }
-  out.first_disagreement = first_disagreement(program, net, args, in.unknowns, m, depth);
+  if (!in.real) out.first_disagreement = first_disagreement(program, net, args, in.unknowns, m, depth);
 }
 
 }  // namespace
@@ -250,6 +408,16 @@ Result<ProveResult> prove_network(const LoadedProgram& program, const Network& n
     return R::failure(error_at(Span{}, "the network is at depth " + std::to_string(network.depth) + ", not " +
                                            std::to_string(options.depth)));
   if (!program.program.find_def("main")) return R::failure(error_at(Span{}, "the program has no `def main` to prove"));
+  for (const auto& [name, x] : options.params) {
+    const NetworkInput* declared = nullptr;
+    for (const NetworkInput& p : network.params)
+      if (p.name == name) declared = &p;
+    if (!declared) return R::failure(error_at(Span{}, "the value given for param `" + name + "`: main uses no param `" + name + "`"));
+    if (std::string why = fixed_param_problem(*declared->type, x, options.depth); !why.empty())
+      return R::failure(error_at(Span{}, "the value given for param `" + name + "` : " + print_type(declared->type) +
+                                             " is not a value of its type: " + why +
+                                             (without_vec(*declared->type) ? " (`cajal train --extract` rounds a learned one to the nearest value)" : "")));
+  }
   // The symbolic run makes a Z3 term for every number the network computes on one column: sized
   // before anything is built (kSymbolicBytes, a Z3 application node and our reference to it).
   if (const double bytes = kSymbolicBytes * network.work(); bytes > static_cast<double>(memory_budget()))
@@ -276,32 +444,48 @@ Result<ProveResult> prove_network(const LoadedProgram& program, const Network& n
   try {
     smt::Solver solver(ctx, smt::Budget{options.timeout_seconds, 0, options.seed});
     ProofInputs in;
-    symbolic_inputs(in, solver, program, network, options.depth);
+    symbolic_inputs(in, solver, program, network, options);
     SourceSemantics& source = *in.source;
-    SymbolicEngine engine(ctx, network, in.param_vectors);
-    engine.deadline = in.source->deadline;
-    SVec output = engine.run(0, in.input_vectors);
-    // (Also with obligation_only: its scoped queries leave their mark on the obligation's text.)
-    if (std::string w = outside_warning(solver, source, in, network, options); !w.empty()) out.warnings.push_back(w);
-
-    // The obligation: does some input within D make the network differ from the program?
-    solver.add(differs(ctx, source, *in.value, output, *network.output_type, options.depth));
+    // The network run on the same unknowns, and the obligation: does some input within D make the
+    // network differ from the program? (With real unknowns: some coefficient of some entry.)
+    std::optional<z3::expr> obligation;
+    std::optional<Sides<PolyArith>> real_sides;
+    if (!in.real) {
+      SymbolicEngine engine(ctx, network, in.param_vectors);
+      engine.arith().deadline = source.deadline;
+      SVec output = engine.run(0, in.input_vectors);
+      // (Also with obligation_only: its scoped queries leave their mark on the obligation's text.)
+      if (std::string w = outside_warning(solver, source, in, network, options); !w.empty()) out.warnings.push_back(w);
+      Sides<ExprArith> sides{ctx, source, engine.arith(), options.depth};
+      obligation = sides.differs(*in.value, output, *network.output_type);
+    } else {
+      PolynomialEngine engine(ctx, network, in.param_polys);
+      engine.arith().deadline() = source.deadline;
+      PVec output = engine.run(0, in.input_polys);
+      if (std::string w = outside_warning(solver, source, in, network, options); !w.empty()) out.warnings.push_back(w);
+      real_sides.emplace(Sides<PolyArith>{ctx, source, source.reals(), options.depth});
+      obligation = real_sides->differs(*in.value, output, *network.output_type);
+    }
+    solver.add(*obligation);
     dump(options, solver, "differ.smt2", "is there an input, within D, on which the network's output differs from the program's value?");
     out.obligation = "; cajal obligation, depth " + std::to_string(options.depth) +
-                     ": is there an input, within D, on which the network's output differs from the program's value?\n"
-                     "; unsat = no: the network is correct for every input within D\n" +
-                     solver.smtlib();
+                     ": is there an input, within D, on which the network's output differs from the program's value?\n" +
+                     (in.real ? "; (as polynomials in the real inputs and params: is some coefficient different?)\n" : "") +
+                     "; unsat = no: the network is correct for every input within D\n" + solver.smtlib();
     if (options.obligation_only) return finish(ProveResult::Verdict::Unknown, "the obligation was stated, not checked");
     z3::check_result r = solver.check();
     if (r == z3::unsat) return finish(ProveResult::Verdict::Proved);
     if (r == z3::unknown) return finish(ProveResult::Verdict::Unknown, "Z3 answered unknown (" + solver.reason_unknown() + ")");
-    counterexample(solver.model(), source, in, program, network, options.depth, out);
+    const z3::model model = solver.model();
+    std::vector<z3::expr> point;
+    if (real_sides) point = witness_point(*real_sides, model, in.reals.size(), ctx);
+    counterexample(model, point, source, in, program, network, options.depth, out);
   } catch (const Unsupported& u) {
-    if (u.timeout) {
+    if (u.timeout || u.cap) {
       context.abandon();  // (the terms stated so far may be slow to free)
       std::ostringstream limit;
       limit << options.timeout_seconds;
-      return finish(ProveResult::Verdict::Unknown, "timeout (" + limit.str() + " s): " + u.why);
+      return finish(ProveResult::Verdict::Unknown, (u.cap ? "size cap: " : "timeout (" + limit.str() + " s): ") + u.why);
     }
     return finish(ProveResult::Verdict::Unknown, "not supported yet: " + u.why);
   } catch (const z3::exception& e) {

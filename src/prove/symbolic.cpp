@@ -35,9 +35,43 @@ SVec encode(z3::context& ctx, const SVal& v, int depth) {
   return out;
 }
 
-// Where the network's output `net` (of type t) differs from the source value `v` on a run that
+PVec encode_poly(PolyArith& arith, const SVal& v, int depth) {
+  if (v.kind == SVal::Kind::Vec) return v.reals;
+  if (v.kind == SVal::Kind::Table) {
+    std::vector<PVec> columns;
+    for (const SVal& e : v.entries) columns.push_back(encode_poly(arith, e, depth));
+    PVec out;
+    for (std::size_t r = 0; r < columns[0].size(); ++r)
+      for (const PVec& column : columns) out.push_back(column[r]);
+    return out;
+  }
+  PVec out;
+  for (const z3::expr& x : encode(arith.coefficients().context(), v, depth)) out.push_back(arith.constant(x));
+  return out;
+}
+
+bool real_valued(const Type& t) {
+  if (t.is_vec()) return true;
+  return t.is_arrow() && (t.from->is_finite_base() || t.from->is_vec()) && real_valued(*t.to);
+}
+
+std::string numeral_text(const z3::expr& e) {
+  int64_t i = 0;
+  if (e.is_numeral_i64(i)) return std::to_string(i);
+  std::string s = e.get_decimal_string(20);
+  if (!s.empty() && s.back() == '?') s.pop_back();
+  return s;
+}
+
 std::string value_text(SourceSemantics& src, const SVal& v, const TypePtr& type,
-                       const std::function<z3::expr(const z3::expr&)>& concrete) {
+                       const std::function<z3::expr(const z3::expr&)>& concrete,
+                       const std::function<std::string(const Poly&)>& real) {
+  if (!without_vec(*type)) {  // its encoding, as --arg and --param take it
+    std::string out = "[";
+    for (const Poly& p : encode_poly(src.reals(), type->is_arrow() ? src.table(v, type) : v, 0))
+      out += (out.size() > 1 ? ", " : "") + (real ? real(p) : std::string("?"));
+    return out + "]";
+  }
   if (v.kind == SVal::Kind::Bool) return concrete(*v.value).is_true() ? "true" : "false";
   if (v.kind == SVal::Kind::Nat) return concrete(*v.value).to_string();
   if (v.kind == SVal::Kind::Use)
@@ -51,10 +85,23 @@ std::string value_text(SourceSemantics& src, const SVal& v, const TypePtr& type,
 }
 
 SVal unknown_input(z3::context& ctx, smt::Solver& solver, const std::string& name, const TypePtr& type, int depth,
-                   std::vector<z3::expr>& leaves) {
+                   std::vector<z3::expr>& leaves, std::vector<std::string>* reals) {
   SVal v;
   v.over = ctx.bool_val(false);
-  if (type->kind == Type::Kind::Bool) {
+  if (reals && real_valued(*type)) {
+    v.type = type;
+    if (type->is_vec()) {
+      v.kind = SVal::Kind::Vec;
+      for (std::size_t k = 0; k < type->size; ++k) {
+        v.reals.push_back(Poly{{{Monomial{static_cast<std::uint32_t>(reals->size())}, ctx.real_val(1)}}});
+        reals->push_back(name + "[" + std::to_string(k) + "]");
+      }
+    } else {  // a table over the domain's basis (for Vec, the unit vectors: the matrix's columns)
+      v.kind = SVal::Kind::Table;
+      for (std::size_t j = 0; j < dimension(*type->from, depth); ++j)
+        v.entries.push_back(unknown_input(ctx, solver, name + "[" + std::to_string(j) + "]", type->to, depth, leaves, reals));
+    }
+  } else if (type->kind == Type::Kind::Bool) {
     v.kind = SVal::Kind::Bool;
     v.value = ctx.bool_const(name.c_str());
     leaves.push_back(*v.value);
@@ -77,7 +124,10 @@ SVal unknown_input(z3::context& ctx, smt::Solver& solver, const std::string& nam
     v.entries.push_back(unknown_input(ctx, solver, name + ".k", Type::arrow(type->from->to, type->to), depth, leaves));
   } else {
     throw Unsupported{"`" + name + "` has type " + print_type(type) +
-                      (without_vec(*type) ? " (a function of a function as an input)" : " (a Vec: real vectors)")};
+                      (without_vec(*type) ? " (a function of a function as an input)"
+                       : reals            ? " (a Bool or Nat computed from real numbers, or a function of one: prove takes real "
+                                            "inputs whose results are vectors)"
+                                          : " (a Vec: real vectors)")};
   }
   return v;
 }

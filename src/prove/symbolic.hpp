@@ -3,9 +3,10 @@
 // Two symbolic interpreters over Z3 terms:
 // - SourceSemantics: the big-step rules of spec/semantics.md over symbolic values (booleans,
 //   naturals with an "exceeds D" flag, `iter` unrolled to D, closures applied by substitution,
-//   functions on Bool or Nat as tables of symbolic entries);
-// - SymbolicEngine: a compiled network's arithmetic (the engine's ops) on vectors of symbolic
-//   reals.
+//   functions on Bool or Nat as tables of symbolic entries, vectors as polynomials in the real
+//   unknowns, functions on Vec as matrices: their images of the unit vectors);
+// - BasicEngine: a compiled network's arithmetic (the engine's ops) on vectors of symbolic
+//   scalars: Z3 terms (SymbolicEngine) or polynomials in the real unknowns (PolynomialEngine).
 // Both throw Unsupported (with the reason) for what they cannot express; callers report it as
 // an "unknown" verdict, never as a proof.
 #pragma once
@@ -26,24 +27,23 @@
 #include "cajal/network/network.hpp"
 #include "cajal/smt/solver.hpp"
 #include "cajal/syntax/print.hpp"
+#include "arith.hpp"
 
 namespace cajal::symbolic {
-
-struct Unsupported {
-  std::string why;
-  bool timeout = false;  // not a limit of the method: the deadline passed while stating the question
-};
 
 // ---- the source side: big-step rules over symbolic values ------------------------------------
 // A value is a boolean, a natural (an integer with a flag "a natural above D was involved"), a
 // closure (applied by substitution, E-App), a table: a function on Bool or Nat given by its
 // value at every argument up to D (function inputs and params, and functions that an `if` or an
 // `iter` state must merge), or a use: an input of type (A ⊸ B) ⊸ C, one of its definable values
-// fun g => k (g a) (spec/equivalence.md §1) with a and the table k unknowns.
+// fun g => k (g a) (spec/equivalence.md §1) with a and the table k unknowns, or a vector: a
+// polynomial per entry in the real unknowns (arith.hpp). A function on Vec n, where it must be a
+// value (merged, or an input), is a table over the unit vectors e_0 … e_{n-1}: its matrix's
+// columns (exact: a linear function is determined by them, spec/denotation.md §2).
 struct SEnv;
 using SEnvPtr = std::shared_ptr<const SEnv>;
 struct SVal {
-  enum class Kind { Bool, Nat, Fun, Table, Use } kind = Kind::Bool;
+  enum class Kind { Bool, Nat, Fun, Table, Use, Vec } kind = Kind::Bool;
   std::optional<z3::expr> value;  // Bool: a boolean; Nat: an integer
   std::optional<z3::expr> over;   // the value depends on a natural above D on this path
   const Lam* lam = nullptr;       // Fun: a closure...
@@ -51,6 +51,7 @@ struct SVal {
   SEnvPtr env;
   std::vector<SVal> entries;      // Table: the value at each basis argument; Use: a, then k
   TypePtr type;                   // Table, Use: its function type
+  std::vector<Poly> reals = {};   // Vec: its entries
 };
 struct SEnv {
   std::string name;
@@ -61,7 +62,15 @@ struct SEnv {
 class SourceSemantics {
  public:
   SourceSemantics(z3::context& ctx, const LoadedProgram& p, int depth, std::map<std::string, SVal> params)
-      : ctx_(ctx), program_(p), depth_(depth), params_(std::move(params)) {}
+      : ctx_(ctx), program_(p), depth_(depth), params_(std::move(params)), reals_(ctx) {}
+
+  // The arithmetic of vectors (polynomials in the real unknowns).
+  PolyArith& reals() { return reals_; }
+
+  // A param's value: its unknown, or the constant it is fixed to (bound after construction when
+  // the constant needs reals()).
+  void bind_param(const std::string& name, SVal v) { params_.insert_or_assign(name, std::move(v)); }
+  const SVal& param(const std::string& name) const { return params_.at(name); }
 
   // When the symbolic run must stop (the caller's --timeout): a program whose run grows
   // exponentially (defs that double, nested iters at a large depth) is stopped here, as unknown.
@@ -143,6 +152,12 @@ class SourceSemantics {
       return with_over(apply(f.entries[1], at), *f.over);
     }
     if (f.kind != SVal::Kind::Table) throw Unsupported{"applying a value that is not a function"};
+    if (f.type->from->is_vec()) {  // E-AppMatrix: M · x = Σ_j x_j · (column j of M)
+      if (x.kind != SVal::Kind::Vec) throw Unsupported{"a matrix applied to something other than a vector"};
+      SVal sum = scaled(x.reals[0], f.entries[0], f.type->to);
+      for (std::size_t j = 1; j < f.entries.size(); ++j) sum = plus(sum, scaled(x.reals[j], f.entries[j], f.type->to), f.type->to);
+      return with_over(sum, *f.over || *x.over);
+    }
     if (x.kind != SVal::Kind::Bool && x.kind != SVal::Kind::Nat) throw Unsupported{"a table applied to a function"};
     // The entry selected by x: an ite over the basis values.
     SVal result = f.entries.back();
@@ -154,11 +169,11 @@ class SourceSemantics {
     return with_over(result, *f.over || *x.over);
   }
 
-  // A function value as a table over its domain (which must be Bool or Nat).
+  // A function value as a table over its domain's basis (Bool, Nat, or the unit vectors of Vec n).
   SVal table(const SVal& f, const TypePtr& type) {
     if (f.kind == SVal::Kind::Table) return f;
-    if (!type->is_arrow() || !type->from->is_finite_base())
-      throw Unsupported{"a function of a function, or on a Vec, where its table is needed"};
+    if (!type->is_arrow() || type->from->is_arrow())
+      throw Unsupported{"a function of a function where its table is needed"};
     SVal t{SVal::Kind::Table, std::nullopt, ctx_.bool_val(false), nullptr, nullptr, nullptr, {}, type};
     for (std::size_t j = 0; j < dimension(*type->from, depth_); ++j)
       t.entries.push_back(settle(apply(f, basis(*type->from, j)), type->to));
@@ -166,12 +181,18 @@ class SourceSemantics {
   }
 
   SVal basis(const Type& t, std::size_t j) {
+    if (t.is_vec()) {  // the unit vector e_j
+      SVal e = vector(ctx_.bool_val(false));
+      for (std::size_t k = 0; k < t.size; ++k) e.reals.push_back(reals_.integer(k == j ? 1 : 0));
+      return e;
+    }
     if (!t.is_finite_base()) throw Unsupported{"a basis value of " + print_type(t)};
     return t.kind == Type::Kind::Bool ? boolean(ctx_.bool_val(j == 0), ctx_.bool_val(false))
                                       : natural(ctx_.int_val(static_cast<int>(j)), ctx_.bool_val(false));
   }
   SVal boolean(z3::expr v, z3::expr over) { return SVal{SVal::Kind::Bool, v, over, nullptr, nullptr, nullptr, {}, nullptr}; }
   SVal natural(z3::expr v, z3::expr over) { return SVal{SVal::Kind::Nat, v, over, nullptr, nullptr, nullptr, {}, nullptr}; }
+  SVal vector(z3::expr over) { return SVal{SVal::Kind::Vec, std::nullopt, over, nullptr, nullptr, nullptr, {}, nullptr}; }
 
  private:
   std::uint64_t steps_ = 0;
@@ -179,6 +200,7 @@ class SourceSemantics {
   const LoadedProgram& program_;
   int depth_;
   std::map<std::string, SVal> params_;
+  PolyArith reals_;
 
   static SEnvPtr extend(const SEnvPtr& env, const std::string& name, SVal v) {
     return std::make_shared<const SEnv>(SEnv{name, std::move(v), env});
@@ -196,6 +218,11 @@ class SourceSemantics {
   SVal settle(const SVal& v, const TypePtr& type) { return v.kind == SVal::Kind::Fun ? table(v, type) : v; }
 
   SVal merge(const z3::expr& c, const z3::expr& c_over, const SVal& t, const SVal& u, const TypePtr& type) {
+    if (type->is_vec()) {
+      SVal m = vector(c_over || z3::ite(c, *t.over, *u.over));
+      for (std::size_t k = 0; k < t.reals.size(); ++k) m.reals.push_back(reals_.ite(c, t.reals[k], u.reals[k]));
+      return m;
+    }
     if (type->is_arrow()) {
       SVal a = table(t, type), b = table(u, type);
       SVal m{SVal::Kind::Table, std::nullopt, c_over || z3::ite(c, *a.over, *b.over), nullptr, nullptr, nullptr, {}, type};
@@ -205,81 +232,108 @@ class SourceSemantics {
     }
     return SVal{t.kind, z3::ite(c, *t.value, *u.value), c_over || z3::ite(c, *t.over, *u.over), nullptr, nullptr, nullptr, {}, nullptr};
   }
+
+  // c · v and v + w for a value of a vector type (Vec n, or a function into one): the linear
+  // structure of E-AppMatrix. A Bool or Nat is never scaled: it would be a soft value.
+  SVal scaled(const Poly& c, const SVal& v, const TypePtr& type) {
+    if (type->is_vec()) {
+      SVal out = v;
+      for (Poly& r : out.reals) r = reals_.mul(c, r);
+      return out;
+    }
+    if (!type->is_arrow()) throw Unsupported{"a Bool or Nat computed from real numbers"};
+    SVal out = table(v, type);
+    for (SVal& e : out.entries) e = scaled(c, e, type->to);
+    return out;
+  }
+  SVal plus(const SVal& a, const SVal& b, const TypePtr& type) {
+    if (type->is_vec()) {
+      SVal out = vector(*a.over || *b.over);
+      for (std::size_t k = 0; k < a.reals.size(); ++k) out.reals.push_back(reals_.add(a.reals[k], b.reals[k]));
+      return out;
+    }
+    SVal x = table(a, type), y = table(b, type);
+    x.over = *x.over || *y.over;
+    for (std::size_t j = 0; j < x.entries.size(); ++j) x.entries[j] = plus(x.entries[j], y.entries[j], type->to);
+    return x;
+  }
 };
 
-// ---- the network side: the engine's arithmetic on symbolic reals ---------------------------
-using SVec = std::vector<z3::expr>;
-
-class SymbolicEngine {
+// ---- the network side: the engine's arithmetic on symbolic scalars -------------------------
+// Arith is ExprArith (Z3 terms) or PolyArith (polynomials in the real unknowns): arith.hpp.
+template <class Arith>
+class BasicEngine {
  public:
-  SymbolicEngine(z3::context& ctx, const Network& net, std::map<std::string, SVec> params)
-      : ctx_(ctx), net_(net), params_(std::move(params)) {}
+  using Scalar = typename Arith::Scalar;
+  using Vector = std::vector<Scalar>;
+  BasicEngine(z3::context& ctx, const Network& net, std::map<std::string, Vector> params)
+      : arith_(ctx), net_(net), params_(std::move(params)) {}
 
-  // When the symbolic run must stop (the caller's --timeout), as SourceSemantics::deadline: a
-  // large network (mul.cj at D = 64 takes seconds to state) is stopped here, as unknown.
-  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+  // The scalars' arithmetic; its deadline (the caller's --timeout) stops a large network (mul.cj
+  // at D = 64 takes seconds to state) as unknown.
+  Arith& arith() { return arith_; }
 
-  SVec run(int gi, const std::vector<SVec>& inputs) {
+  Vector run(int gi, const std::vector<Vector>& inputs) {
     const Graph& g = net_.graphs[static_cast<std::size_t>(gi)];
-    std::vector<std::optional<SVec>> v(g.nodes.size());
+    std::vector<std::optional<Vector>> v(g.nodes.size());
     for (std::size_t k = 0; k < g.inputs.size(); ++k) v[static_cast<std::size_t>(g.inputs[k])] = inputs[k];
     for (std::size_t i = 0; i < g.nodes.size(); ++i) {
       const Node& n = g.nodes[i];
-      auto arg = [&](std::size_t k) -> const SVec& { return *v[static_cast<std::size_t>(n.args[k])]; };
+      auto arg = [&](std::size_t k) -> const Vector& { return *v[static_cast<std::size_t>(n.args[k])]; };
       switch (n.op) {
         case Op::Input: break;
         case Op::Param: v[i] = params_.at(n.name); break;
         case Op::Const: {
-          SVec c;
+          Vector c;
           for (Eigen::Index k = 0; k < n.value.size(); ++k) {
             double x = n.value(k);
             // Compiled constants are 0/1; a read network may hold anything (checked before the cast).
             if (!std::isfinite(x) || std::abs(x) > 9.0e15 || x != std::trunc(x))
               throw Unsupported{"a constant that is not a whole number below 2^53"};
-            c.push_back(ctx_.real_val(static_cast<int64_t>(x)));
+            c.push_back(arith_.integer(static_cast<int64_t>(x)));
           }
           v[i] = c;
           break;
         }
         case Op::Shift: {
-          const SVec& x = arg(0);
-          SVec out{ctx_.real_val(0)};
+          const Vector& x = arg(0);
+          Vector out{arith_.integer(0)};
           for (std::size_t k = 0; k + 1 < x.size(); ++k) out.push_back(x[k]);
           v[i] = out;
           break;
         }
         case Op::Mix: {
-          const SVec &c = arg(0), &t = arg(1), &u = arg(2);
-          SVec out;
-          for (std::size_t k = 0; k < t.size(); ++k) out.push_back(add(mul(c[0], t[k]), mul(c[1], u[k])));
+          const Vector &c = arg(0), &t = arg(1), &u = arg(2);
+          Vector out;
+          for (std::size_t k = 0; k < t.size(); ++k) out.push_back(arith_.add(arith_.mul(c[0], t[k]), arith_.mul(c[1], u[k])));
           v[i] = out;
           break;
         }
         case Op::Apply: v[i] = apply(arg(0), arg(1), n.rows, n.cols); break;
         case Op::Iterate: {
-          const SVec& count = arg(1);
-          std::vector<SVec> ins{arg(0)};
+          const Vector& count = arg(1);
+          std::vector<Vector> ins{arg(0)};
           for (std::size_t k = 2; k < n.args.size(); ++k) ins.push_back(arg(k));
-          SVec h = arg(0);
-          SVec out;
-          for (const z3::expr& x : h) out.push_back(mul(count[0], x));
+          Vector h = arg(0);
+          Vector out;
+          for (const Scalar& x : h) out.push_back(arith_.mul(count[0], x));
           for (std::size_t k = 1; k < count.size(); ++k) {
             ins[0] = h;
             h = run(n.sub, ins);
-            for (std::size_t c = 0; c < h.size(); ++c) out[c] = add(out[c], mul(count[k], h[c]));
+            for (std::size_t c = 0; c < h.size(); ++c) out[c] = arith_.add(out[c], arith_.mul(count[k], h[c]));
           }
           v[i] = out;
           break;
         }
         case Op::Abstract: {
-          std::vector<SVec> ins(1 + n.args.size());
+          std::vector<Vector> ins(1 + n.args.size());
           for (std::size_t k = 0; k < n.args.size(); ++k) ins[k + 1] = arg(k);
-          SVec out(n.rows * n.cols, ctx_.real_val(0));
+          Vector out(n.rows * n.cols, arith_.integer(0));
           for (std::size_t j = 0; j < n.cols; ++j) {
-            SVec e;
-            for (std::size_t k = 0; k < n.cols; ++k) e.push_back(ctx_.real_val(k == j ? 1 : 0));
+            Vector e;
+            for (std::size_t k = 0; k < n.cols; ++k) e.push_back(arith_.integer(k == j ? 1 : 0));
             ins[0] = e;
-            SVec r = run(n.sub, ins);
+            Vector r = run(n.sub, ins);
             for (std::size_t row = 0; row < n.rows; ++row) out[row * n.cols + j] = r[row];
           }
           v[i] = out;
@@ -291,64 +345,55 @@ class SymbolicEngine {
   }
 
  private:
-  z3::context& ctx_;
+  Arith arith_;
   const Network& net_;
-  std::map<std::string, SVec> params_;
-  std::uint64_t steps_ = 0;
+  std::map<std::string, Vector> params_;
 
-  static bool is(const z3::expr& e, int value) {
-    int64_t x;
-    return e.is_numeral_i64(x) && x == value;
-  }
-  // Products keep to linear arithmetic where they can: a 0/1 selector ite(c, 1, 0) times x is
-  // ite(c, x, 0) (the encodings of symbolic inputs are such selectors).
-  z3::expr mul(const z3::expr& a, const z3::expr& b) {
-    if ((++steps_ & 255) == 0 && std::chrono::steady_clock::now() > deadline)
-      throw Unsupported{"the symbolic run of the network took longer than the timeout", true};
-    if (is(a, 0) || is(b, 0)) return ctx_.real_val(0);
-    if (is(a, 1)) return b;
-    if (is(b, 1)) return a;
-    if (auto lifted = select(a, b)) return *lifted;
-    if (auto lifted = select(b, a)) return *lifted;
-    return a * b;
-  }
-  std::optional<z3::expr> select(const z3::expr& a, const z3::expr& b) {
-    if (!a.is_app() || a.decl().decl_kind() != Z3_OP_ITE) return std::nullopt;
-    z3::expr then_ = a.arg(1), else_ = a.arg(2);
-    if (!((is(then_, 1) || is(then_, 0)) && (is(else_, 1) || is(else_, 0)))) return std::nullopt;
-    return z3::ite(a.arg(0), mul(then_, b), mul(else_, b));
-  }
-  z3::expr add(const z3::expr& a, const z3::expr& b) {
-    if (is(a, 0)) return b;
-    if (is(b, 0)) return a;
-    return a + b;
-  }
-  SVec apply(const SVec& f, const SVec& a, std::size_t rows, std::size_t cols) {
-    SVec out;
+  Vector apply(const Vector& f, const Vector& a, std::size_t rows, std::size_t cols) {
+    Vector out;
     for (std::size_t r = 0; r < rows; ++r) {
-      z3::expr sum = ctx_.real_val(0);
-      for (std::size_t c = 0; c < cols; ++c) sum = add(sum, mul(f[r * cols + c], a[c]));
+      Scalar sum = arith_.integer(0);
+      for (std::size_t c = 0; c < cols; ++c) sum = arith_.add(sum, arith_.mul(f[r * cols + c], a[c]));
       out.push_back(sum);
     }
     return out;
   }
 };
 
+using SVec = std::vector<z3::expr>;
+using PVec = std::vector<Poly>;
+using SymbolicEngine = BasicEngine<ExprArith>;
+using PolynomialEngine = BasicEngine<PolyArith>;
+
 
 // The symbolic encoding of a value: one-hot for Bool and Nat; a table's matrix, row-major.
 SVec encode(z3::context& ctx, const SVal& v, int depth);
+// The same as polynomials in the real unknowns: a vector is itself, the rest as `encode` gives it.
+PVec encode_poly(PolyArith& arith, const SVal& v, int depth);
+
+// The types whose values `prove` takes as polynomials in real unknowns: Vec n, and functions
+// into such a type from Bool, Nat or a Vec (tables of vectors, matrices, bilinear maps).
+bool real_valued(const Type& t);
+
+// A rational numeral as a plain number: 3, -2, 1.5 (exact up to 20 decimals).
+std::string numeral_text(const z3::expr& e);
 
 // A symbolic value in source syntax, its booleans and integers read by `concrete` (a model's
 // evaluation, or simplification when the value is already constant); functions as tables.
+// A value involving Vec prints as its encoding, [x₁, …], the syntax --arg and --param take, each
+// polynomial printed by `real` (e.g. at a point).
 std::string value_text(SourceSemantics& src, const SVal& v, const TypePtr& type,
-                       const std::function<z3::expr(const z3::expr&)>& concrete);
+                       const std::function<z3::expr(const z3::expr&)>& concrete,
+                       const std::function<std::string(const Poly&)>& real = {});
 
 // A symbolic input (or param) of `type` named `name`: a boolean, an integer constrained to 0..D (on
 // `solver`), or, for a function on Bool or Nat, a table of those. Every boolean and integer unknown
 // is appended to `leaves`, in the order of counterexamples (tables entry by entry in key order).
-// Throws Unsupported for a Vec or a function of a function.
+// With `reals`, a value of a real_valued type is a polynomial per entry of its encoding, each a
+// new real unknown whose name is appended to `reals` (its index is its position there).
+// Throws Unsupported for other types.
 SVal unknown_input(z3::context& ctx, smt::Solver& solver, const std::string& name, const TypePtr& type, int depth,
-                   std::vector<z3::expr>& leaves);
+                   std::vector<z3::expr>& leaves, std::vector<std::string>* reals = nullptr);
 
 
 // A concrete interpreter value as a symbolic constant (a function, as the table of its values up to D).

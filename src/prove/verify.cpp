@@ -56,6 +56,13 @@ Verification verify_certificate(const std::string& dir, double timeout_seconds) 
     if (!text) return reject(Rejection::Malformed, name, error);
     *into = std::move(*text);
   }
+  std::error_code ec;
+  if (fs::exists(fs::symlink_status(d / kParamsFile, ec))) {  // (read as the others are: regular, bounded)
+    std::string error;
+    std::optional<std::string> text = read_file_bounded((d / kParamsFile).string(), error);
+    if (!text) return reject(Rejection::Malformed, kParamsFile, error);
+    files.params = std::move(*text);
+  }
   return verify_certificate_files(files, dir, timeout_seconds);
 }
 
@@ -72,8 +79,10 @@ Verification verify_certificate_files(const CertificateFiles& files, const std::
     return reject(Rejection::Malformed, "certificate.json", "the depth must be a whole number from 0 to " + std::to_string(kMaxProveDepth));
   const int depth = depth_field.get<int>();
   const json hashes = field("sha256");
-  if (!hashes.is_object() || hashes.size() != std::size(kCertificateFiles))
-    return reject(Rejection::Malformed, "certificate.json", "it must list exactly the SHA-256 of source.cj, network.json and obligation.smt2");
+  const bool has_params = hashes.is_object() && hashes.contains(kParamsFile);
+  if (!hashes.is_object() || hashes.size() != std::size(kCertificateFiles) + (has_params ? 1 : 0))
+    return reject(Rejection::Malformed, "certificate.json",
+                  "it must list exactly the SHA-256 of source.cj, network.json and obligation.smt2 (and of params.json, if it has one)");
   const std::string* contents[] = {&files.source, &files.network, &files.obligation};
   for (std::size_t k = 0; k < std::size(kCertificateFiles); ++k) {
     const char* name = kCertificateFiles[k];
@@ -82,6 +91,12 @@ Verification verify_certificate_files(const CertificateFiles& files, const std::
     if (sha256_hex(*contents[k]) != hashes[name].get<std::string>())
       return reject(Rejection::DoesNotHold, name, "altered (its SHA-256 is not the one certificate.json lists)");
   }
+  if (has_params != files.params.has_value())
+    return reject(has_params ? Rejection::Malformed : Rejection::DoesNotHold, kParamsFile,
+                  has_params ? "certificate.json lists it, but the certificate has none"
+                             : "it is not listed in certificate.json (the values a claim is for must be bound to it)");
+  if (has_params && (!hashes[kParamsFile].is_string() || sha256_hex(*files.params) != hashes[kParamsFile].get<std::string>()))
+    return reject(Rejection::DoesNotHold, kParamsFile, "altered (its SHA-256 is not the one certificate.json lists)");
   if (field("verdict") != "proved")
     return reject(Rejection::DoesNotHold, "certificate.json",
                   "it records the verdict `" + (field("verdict").is_string() ? field("verdict").get<std::string>() : field("verdict").dump()) +
@@ -128,9 +143,35 @@ Verification verify_certificate_files(const CertificateFiles& files, const std::
                                                                 " is not a param of the program");
   }
 
-  // 3. The obligation is the one this source and this network give rise to, to the byte.
+  // The fixed params: an object naming params of the network, each a list of exactly as many
+  // finite numbers as the param's encoding has (whether they are a value of its type is checked
+  // when the obligation is stated).
   ProveOptions options;
   options.depth = depth;
+  if (files.params) {
+    const json values = json::parse(*files.params, nullptr, false);
+    if (values.is_discarded() || !values.is_object())
+      return reject(Rejection::Malformed, kParamsFile, "not a JSON object of param values");
+    for (const auto& [name, list] : values.items()) {
+      const NetworkInput* declared = nullptr;
+      for (const NetworkInput& p : network->params)
+        if (p.name == name) declared = &p;
+      if (!declared) return reject(Rejection::Malformed, kParamsFile, "`" + name + "` is not a param of the network");
+      const std::size_t size = dimension(*declared->type, depth);
+      if (!list.is_array() || list.size() != size)
+        return reject(Rejection::Malformed, kParamsFile, "`" + name + "` must be a list of " + std::to_string(size) + " numbers");
+      Eigen::VectorXd x(static_cast<Eigen::Index>(size));
+      for (std::size_t k = 0; k < size; ++k) {
+        if (!list[k].is_number() || !std::isfinite(list[k].get<double>()))
+          return reject(Rejection::Malformed, kParamsFile, "`" + name + "` holds something other than a finite number");
+        x(static_cast<Eigen::Index>(k)) = list[k].get<double>();
+      }
+      options.params.emplace(name, std::move(x));
+    }
+  }
+
+  // 3. The obligation is the one this source, this network (and these param values) give rise
+  //    to, to the byte.
   auto seconds_left = [&] {
     return std::max(0.1, timeout_seconds - std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   };
@@ -138,12 +179,15 @@ Verification verify_certificate_files(const CertificateFiles& files, const std::
   options.obligation_only = true;
   Result<ProveResult> regenerated = prove_network(*program, *network, options);
   if (!regenerated)
-    return reject(Rejection::Malformed, is_over_budget(regenerated.diagnostics.front()) ? "network.json" : "source.cj",
+    return reject(Rejection::Malformed,
+                  is_over_budget(regenerated.diagnostics.front())                      ? "network.json"
+                  : regenerated.diagnostics.front().message.rfind("the value given for param", 0) == 0 ? kParamsFile
+                                                                                      : "source.cj",
                   regenerated.diagnostics.front().message);
   if (regenerated->obligation.empty())
     return reject(Rejection::Inconclusive, "obligation.smt2", "the checker cannot state the obligation for this program: " + regenerated->reason);
   if (regenerated->obligation != files.obligation)
-    return reject(Rejection::DoesNotHold, "obligation.smt2", "it is not the obligation of this source and network");
+    return reject(Rejection::DoesNotHold, "obligation.smt2", std::string("it is not the obligation of this source and network") + (files.params ? " at these param values" : ""));
 
   // 4. Z3 re-checks the stored obligation from its text, under the watchdog.
   Result<std::vector<std::string>> answers = smt::run_smtlib(files.obligation, seconds_left());
@@ -156,6 +200,7 @@ Verification verify_certificate_files(const CertificateFiles& files, const std::
                                                                   std::to_string(std::lround(timeout_seconds)) + " s");
   Verification ok;
   ok.certified.emplace(CertifiedNetwork(std::move(*network)));
+  for (const auto& [name, value] : options.params) ok.fixed_params.push_back(name);
   return ok;
 }
 

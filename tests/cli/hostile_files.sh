@@ -46,14 +46,14 @@ p = os.path.join(sys.argv[1], "certificate.json"); m = json.load(open(p)); m["sh
 json.dump(m, open(p, "w"))
 PY
 step 2 "$d/extra.txt" -- "$cajal" verify "$d/f"
-expect_line "$d/extra.txt.err" "cajal: certificate rejected: certificate.json: it must list exactly the SHA-256 of source.cj, network.json and obligation.smt2"
+expect_line "$d/extra.txt.err" "cajal: certificate rejected: certificate.json: it must list exactly the SHA-256 of source.cj, network.json and obligation.smt2 (and of params.json, if it has one)"
 forge; /usr/bin/python3 -S - "$d/f" <<'PY'
 import json, os, sys
 p = os.path.join(sys.argv[1], "certificate.json"); m = json.load(open(p)); m["sha256"] = ["not", "an", "object"]
 json.dump(m, open(p, "w"))
 PY
 step 2 "$d/shape.txt" -- "$cajal" verify "$d/f"
-expect_line "$d/shape.txt.err" "cajal: certificate rejected: certificate.json: it must list exactly the SHA-256 of source.cj, network.json and obligation.smt2"
+expect_line "$d/shape.txt.err" "cajal: certificate rejected: certificate.json: it must list exactly the SHA-256 of source.cj, network.json and obligation.smt2 (and of params.json, if it has one)"
 forge; printf '(assert false)\n' >> "$d/f/obligation.smt2"; rehash "$d/f"     # well-formed, but not this program's
 step 1 "$d/obligation.txt" -- "$cajal" verify "$d/f"
 expect_line "$d/obligation.txt.err" "cajal: certificate rejected: obligation.smt2: it is not the obligation of this source and network"

@@ -1,9 +1,9 @@
 // Harness: a whole certificate → the verify kernel (cajal/prove/verify.hpp).
 //
 // The input is the certificate's four files in one blob, in the order certificate.json,
-// source.cj, network.json, obligation.smt2, separated by the line "----8<----" (scripts/fuzz.sh
-// makes seeds by joining real certificates). As a forger would, the harness writes the true
-// SHA-256 of the three files into the manifest when it lists them, so that the fuzzer reaches the
+// source.cj, network.json, obligation.smt2, and optionally a fifth, params.json, separated by the
+// line "----8<----" (scripts/fuzz.sh makes seeds by joining real certificates). As a forger would,
+// the harness writes the true SHA-256 of the files into the manifest when it lists them, so that the fuzzer reaches the
 // kernel's own checks instead of stopping at a hash; and when the obligation part is empty, it
 // writes in the obligation that this source and network give rise to (as a forger would, so that
 // a forged network reaches Z3). Properties: the kernel never certifies a certificate whose
@@ -33,6 +33,19 @@ std::string obligation_of(const CertificateFiles& files, int depth) {
   options.depth = depth;
   options.timeout_seconds = 2;
   options.obligation_only = true;
+  if (files.params) {  // (loosely: whatever reads as lists of numbers; the kernel checks it in full)
+    const nlohmann::json values = nlohmann::json::parse(*files.params, nullptr, false);
+    if (!values.is_object()) return "";
+    for (const auto& [name, list] : values.items()) {
+      if (!list.is_array() || list.size() > 4096) return "";
+      Eigen::VectorXd x(static_cast<Eigen::Index>(list.size()));
+      for (std::size_t k = 0; k < list.size(); ++k) {
+        if (!list[k].is_number()) return "";
+        x(static_cast<Eigen::Index>(k)) = list[k].get<double>();
+      }
+      options.params.emplace(name, std::move(x));
+    }
+  }
   Result<ProveResult> r = prove_network(*program, *network, options);
   return r ? r->obligation : "";
 }
@@ -86,16 +99,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (std::size_t at = 0;;) {
     std::size_t next = blob.find(cut, at);
     parts.push_back(blob.substr(at, next == std::string::npos ? std::string::npos : next - at));
-    if (next == std::string::npos || parts.size() == 4) break;
+    if (next == std::string::npos || parts.size() == 5) break;
     at = next + cut.size();
   }
-  parts.resize(4);
+  const bool has_params = parts.size() == 5;
+  parts.resize(5);
   CertificateFiles files{parts[0], parts[1], parts[2], parts[3]};
+  if (has_params) files.params = parts[4];
   nlohmann::json manifest = nlohmann::json::parse(files.manifest, nullptr, false);
   if (manifest.is_object() && manifest.contains("sha256") && manifest["sha256"].is_object()) {
     const std::string* contents[] = {&files.source, &files.network, &files.obligation};
     for (std::size_t k = 0; k < std::size(kCertificateFiles); ++k)
       if (manifest["sha256"].contains(kCertificateFiles[k])) manifest["sha256"][kCertificateFiles[k]] = sha256_hex(*contents[k]);
+    if (files.params && manifest["sha256"].contains(kParamsFile)) manifest["sha256"][kParamsFile] = sha256_hex(*files.params);
     files.manifest = manifest.dump();
   }
   fuzz::on_large_stack([&] {

@@ -104,5 +104,67 @@ TEST(CertificateOfAWrongCompiler, DoesNotVerify) {
   fs::remove_all(dir);
 }
 
+// A certificate for given param values (learned weights): params.json, bound by the manifest and
+// stated, exactly, in the obligation.
+struct CertificateWithParams : ::testing::Test {
+  static constexpr const char* kRnn =
+      "param W : Vec 2 -o Vec 2\ndef main = fun n : Nat => fun x : Vec 2 => iter { x | h => W h } (n)\n";
+  fs::path dir;
+  void SetUp() override {
+    dir = fs::temp_directory_path() / ("cajal-cert-params-" + std::to_string(::getpid()) + "-" +
+                                       ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir);
+    Loaded l = load(kRnn);
+    ASSERT_TRUE(l.result.ok());
+    ProveOptions options;
+    Eigen::VectorXd w(4);
+    w << 2.27333294746213e-15, -1.0000000000000064, 1.0000000000000262, -5.9452961470316905e-15;  // as trained
+    options.params = {{"W", w}};
+    Result<ProveResult> r = write_certificate(*l.result, kRnn, options, dir.string());
+    ASSERT_TRUE(r.ok()) << render(r.diagnostics);
+    ASSERT_EQ(r->verdict, ProveResult::Verdict::Proved) << r->reason;
+  }
+  void TearDown() override { fs::remove_all(dir); }
+  std::string rejection() {
+    Verification v = verify_certificate(dir.string());
+    return v.certified ? std::string("verified") : v.file + ": " + v.reason;
+  }
+};
+
+TEST_F(CertificateWithParams, VerifiesAtTheLearnedValues) {
+  Verification v = verify_certificate(dir.string());
+  ASSERT_TRUE(v.certified) << v.file << ": " << v.reason;
+  EXPECT_EQ(v.fixed_params, std::vector<std::string>{"W"});
+  nlohmann::json params = nlohmann::json::parse(slurp(dir / "params.json"));
+  EXPECT_EQ(params["W"][1].get<double>(), -1.0000000000000064);  // read back as the same double
+}
+
+TEST_F(CertificateWithParams, AlteredLearnedValuesAreRejected) {
+  nlohmann::json params = nlohmann::json::parse(slurp(dir / "params.json"));
+  params["W"][1] = -1.0000000000000062;  // the next double but one
+  forge(dir, "params.json", params.dump(1) + "\n");
+  EXPECT_EQ(rejection(), "obligation.smt2: it is not the obligation of this source and network at these param values");
+}
+
+TEST_F(CertificateWithParams, ParamsMustBeListedPresentAndWellFormed) {
+  std::string original = slurp(dir / "params.json");
+  fs::remove(dir / "params.json");
+  EXPECT_EQ(rejection(), "params.json: certificate.json lists it, but the certificate has none");
+  forge(dir, "params.json", "{\"V\": [0, 0, 0, 0]}\n");
+  EXPECT_EQ(rejection(), "params.json: `V` is not a param of the network");
+  forge(dir, "params.json", "{\"W\": [0, 0, 0]}\n");
+  EXPECT_EQ(rejection(), "params.json: `W` must be a list of 4 numbers");
+  forge(dir, "params.json", "{\"W\": [0, 0, \"1\", 0]}\n");
+  EXPECT_EQ(rejection(), "params.json: `W` holds something other than a finite number");
+  forge(dir, "params.json", "[1, 2]\n");
+  EXPECT_EQ(rejection(), "params.json: not a JSON object of param values");
+  // Unlisted: the manifest of a certificate without params, and a params.json beside it.
+  forge(dir, "params.json", original);
+  nlohmann::json m = nlohmann::json::parse(slurp(dir / "certificate.json"));
+  m["sha256"].erase("params.json");
+  std::ofstream(dir / "certificate.json", std::ios::binary) << m.dump(1);
+  EXPECT_EQ(rejection(), "params.json: it is not listed in certificate.json (the values a claim is for must be bound to it)");
+}
+
 }  // namespace
 }  // namespace cajal::test

@@ -13,6 +13,7 @@
 #include "cajal/frontend/frontend.hpp"
 #include "cajal/network/engine.hpp"
 #include "cajal/network/network.hpp"
+#include "cajal/prove/prove.hpp"
 #include "cajal/syntax/ast.hpp"
 #include "cajal/syntax/diagnostic.hpp"
 #include "cajal/testing/oracle.hpp"
@@ -72,6 +73,18 @@ struct Materialized {
   std::size_t neurons = 0;  // of the network that computed the tensor
 };
 Result<Materialized> materialize_main(const LoadedProgram& loaded, const RunRequest& params_only);
+
+// The params given in `params_only` (no arguments) as the network takes them, at its depth: a
+// term's encoding, a JSON list as it is. What `prove --param` and `compile --certify --param` fix.
+Result<std::map<std::string, Eigen::VectorXd>> param_encodings(const LoadedProgram& loaded, const RunRequest& params_only);
+
+// `cajal train --certify DIR`: proves what training produced and writes its certificate into
+// DIR (cajal/prove/certificate.hpp): `text` (named `name`) is the extracted program, with no
+// fixed params, or the trained program with `params` its learned values, for which the claim is
+// then stated. Fails (diagnostics) when the text does not load or a learned value is not a value
+// of its param's type (a soft Bool ⊸ Bool matrix: certify the extracted program instead).
+Result<ProveResult> certify_text(const std::string& name, const std::string& text,
+                                 const std::map<std::string, Eigen::VectorXd>& params, int depth, const std::string& dir);
 
 // The same, then reverse mode: gradients of the summed output (cotangent of ones).
 Result<std::pair<NetworkRunResult, NetworkGradients>> grad_main(const LoadedProgram& loaded, const RunRequest& request);

@@ -4,7 +4,8 @@
 // cajal/prove/verify.hpp).
 //
 // A certificate directory holds source.cj, network.json, obligation.smt2 and certificate.json
-// (format, depth, verdict, and the SHA-256 of the other three files). Verification: the hashes
+// (format, depth, verdict, and the SHA-256 of the other three files), and params.json when the
+// claim is for given param values (`--param`, `cajal train --certify`). Verification: the hashes
 // match; the source parses and type-checks; the network reads back and validates; the obligation
 // regenerated from that source and that network (by the checker's own symbolic semantics, not by
 // the compiler) is the stored one, to the byte; and Z3 answers unsat to it.
@@ -17,8 +18,10 @@
 
 namespace cajal {
 
-// The files a certificate's manifest (certificate.json) lists with their SHA-256, and no others.
+// The files a certificate's manifest (certificate.json) lists with their SHA-256, and no others
+// but params.json: the values of params fixed for the claim (learned weights), when there are.
 inline constexpr const char* kCertificateFiles[] = {"source.cj", "network.json", "obligation.smt2"};
+inline constexpr const char* kParamsFile = "params.json";
 
 struct Verification;
 struct CertificateFiles;

@@ -6,13 +6,17 @@
 // the network side is the compiled network's arithmetic on the symbolic one-hot encodings of the
 // inputs. The query asks for inputs whose run stays within D and whose encodings differ.
 //
-// Supported so far: inputs, params and results of type Bool, Nat, and functions on Bool or Nat
-// (curried too), given to both sides as symbolic tables; `if` and `iter` at any of those types.
-// Functions of functions as inputs or results are reported as unknown with the reason (never as
-// proved).
+// Supported: inputs, params and results of type Bool, Nat, and functions on Bool or Nat (curried
+// too), given to both sides as symbolic tables; inputs (A ⊸ B) ⊸ C with A, B, C Bool or Nat, over
+// their definable values; Vec n and functions into Vec n from Bool, Nat or Vec (tables of vectors,
+// matrices), with real unknowns for their entries: both sides are polynomials in them, compared
+// coefficient by coefficient (spec/denotation.md §8.5); `if` and `iter` at any of those types.
+// Anything else (a Bool computed from reals, other functions of functions) is unknown with the
+// reason, never proved.
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,6 +43,10 @@ struct ProveOptions {
   // (the warning's queries still run, within the timeout). The verify kernel re-checks the
   // obligation's text itself.
   bool obligation_only = false;
+  // Params fixed to values (their encodings, as the network takes them: a learned matrix, a
+  // vector): the claim is then for those values only, and the obligation states them exactly (each
+  // double as the rational it is). Params not listed are unknowns: proved for every value.
+  std::map<std::string, Eigen::VectorXd> params;
 };
 
 struct ProveResult {

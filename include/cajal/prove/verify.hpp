@@ -22,6 +22,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "cajal/prove/certificate.hpp"
 
@@ -34,6 +35,7 @@ struct CertificateFiles {
   std::string source;      // source.cj
   std::string network;     // network.json
   std::string obligation;  // obligation.smt2
+  std::optional<std::string> params = std::nullopt;  // params.json, when the certificate has one
 };
 
 enum class Rejection {
@@ -48,6 +50,7 @@ struct Verification {
   Rejection rejection = Rejection::None;
   std::string file;    // the file the rejection concerns (certificate.json, source.cj, ...)
   std::string reason;  // why, in a sentence (a source's diagnostics follow on later lines)
+  std::vector<std::string> fixed_params;  // verified: the params the claim fixes (params.json), by name
 };
 
 // Reads the certificate in `dir` (regular files only, each at most kMaxFileBytes) and checks it.

@@ -20,7 +20,8 @@ void define_compile(Options& o) {
   o.valued("--emit", "FORMAT", "write the network as json, as a PyTorch module (torch), as a Graphviz graph (dot)\n"
                                "or as that graph drawn by Graphviz (svg)");
   o.valued("--out", "FILE", "write to FILE instead of stdout");
-  o.valued("--param", "NAME=TERM", "a value for a param (repeatable); a JSON list is a raw vector for the network");
+  o.valued("--param", "NAME=TERM", "a value for a param (repeatable); a JSON list is a raw vector for the network;\n"
+                                   "with --certify, the claim is for that value (written to DIR/params.json)");
   o.valued("--certify", "DIR", "write a certificate (source, network, obligation, SHA-256 manifest) to DIR");
   define_json(o);
   o.flag("--show", "print the network, each neuron with its rule and source");
@@ -43,6 +44,9 @@ int cmd_compile(const Options& args) {
   if (auto dir = args.one("--certify")) {  // the network with its proof obligation, checked by Z3
     ProveOptions prove;
     prove.depth = depth;
+    Result<std::map<std::string, Eigen::VectorXd>> fixed = param_encodings(*loaded, setup.request);
+    if (!fixed) return report(fixed.diagnostics, as_json);
+    prove.params = std::move(*fixed);
     Result<ProveResult> r = write_certificate(*loaded, setup.source->text(), prove, *dir);
     if (!r) return report(r.diagnostics, as_json);
     std::cout << "certificate in " << *dir << ": " << verdict_name(r->verdict) << " at depth " << depth;

@@ -13,6 +13,7 @@ void define_prove(Options& o) {
   define_timeout(o);
   define_seed(o);
   o.valued("--smt-dump", "DIR", "write every query as SMT-LIB2, with a header saying what it asks");
+  define_fixed_param(o);
   define_mutant(o);
   define_json(o);
   define_max_memory(o);
@@ -33,6 +34,10 @@ int cmd_prove(const Options& args) {
     write_junit(args, junit::error_suite("cajal prove", setup_name(args), loaded.diagnostics));
     return report(loaded.diagnostics, as_json);
   }
+  setup.request.depth = options.depth;
+  Result<std::map<std::string, Eigen::VectorXd>> fixed = param_encodings(*loaded, setup.request);
+  if (!fixed) return report(fixed.diagnostics, as_json);
+  options.params = std::move(*fixed);
   Result<ProveResult> r = prove_program(*loaded, options);
   if (!r) {
     write_junit(args, junit::error_suite("cajal prove", setup_name(args), r.diagnostics));

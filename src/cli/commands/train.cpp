@@ -18,6 +18,8 @@ void define_train(Options& o) {
   o.valued("--out", "FILE", "write to FILE instead of stdout");
   o.flag("--extract", "write each learned function as the nearest table (a program check and prove can verify)");
   o.flag("--quiet", "no progress line per epoch");
+  o.valued("--certify", "DIR", "prove and certify what was learned (verify with `cajal verify DIR`): the program at\n"
+                               "the learned param values, or with --extract the extracted program");
   define_max_memory(o);
 }
 
@@ -45,13 +47,26 @@ int cmd_train(const Options& args) {
 
   const std::string summary = training_summary(*r, examples->size(), options);
   std::cerr << "cajal: " << summary << "\n";
+  std::string text;
+  std::map<std::string, Eigen::VectorXd> fixed;  // the claim's param values (none once extracted)
   if (args.has("--extract")) {
     Result<Program> extracted = extract(*loaded, r->params, options.depth);
     if (!extracted) return report(extracted.diagnostics, false);
-    write_text(args.one("--out"), extracted_file(*extracted, file, *data, summary));
-    return kSuccess;
+    text = extracted_file(*extracted, file, *data, summary);
+  } else {
+    text = learned_file(source->text(), *data, summary, *r, options.depth);
+    fixed = r->params;
   }
-  write_text(args.one("--out"), learned_file(source->text(), *data, summary, *r, options.depth));
+  write_text(args.one("--out"), text);
+  if (auto dir = args.one("--certify")) {
+    Result<ProveResult> proof = certify_text(args.one("--out").value_or("<learned>"), text, fixed, options.depth, *dir);
+    if (!proof) return report(proof.diagnostics, false);
+    std::cerr << "cajal: certificate in " << *dir << ": " << verdict_name(proof->verdict) << " at depth " << options.depth;
+    if (proof->verdict == ProveResult::Verdict::Unknown) std::cerr << " (" << proof->reason << ")";
+    std::cerr << "\n";
+    for (const std::string& w : proof->warnings) std::cerr << "cajal: warning: " << w << "\n";
+    return exit_code(proof->verdict);
+  }
   return kSuccess;
 }
 

@@ -28,8 +28,10 @@ int cmd_verify(const Options& args) {
       default: return kNegative;
     }
   }
+  std::string at;  // the claim is for the learned values in params.json
+  for (const std::string& p : v.fixed_params) at += (at.empty() ? " at the values of " : ", ") + p;
   std::cout << "verified: the network in " << args.positional()[0] << " computes its source's main for every input"
-            << " within depth " << v.certified->depth() << "\n";
+            << " within depth " << v.certified->depth() << (at.empty() ? "" : at + " in params.json") << "\n";
   return kSuccess;
 }
 
