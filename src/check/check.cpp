@@ -87,11 +87,29 @@ Result<EquivalenceResult> check_equivalence(const CheckSide& left, const CheckSi
     listable = listable && n > 0;
     total = saturating_mul(total, n, options.exhaustive_limit);
   }
-  if (!listable) {
+  // Real inputs (Vec n, matrices, tables of vectors) have no list of values: the symbolic method
+  // takes them as unknowns (both sides are polynomials in them, spec/equivalence.md §6).
+  bool real = false, unlisted = false;
+  for (const Slot& slot : s.slots) {
+    const bool vec = !without_vec(*slot.type);
+    real = real || vec;
+    unlisted = unlisted || (count_values(*slot.type, options.depth, options.exhaustive_limit) == 0 &&
+                            !(vec && symbolic::real_valued(*slot.type)));
+  }
+  if (unlisted) {
     out.verdict = Verdict::Unknown;
-    out.reason = "not supported yet: an input is a Vec (real vectors have no finite list of values) or a function of "
-                 "a function other than (A ⊸ B) ⊸ C with B and C Bool or Nat; try --neural (for programs without "
-                 "params whose runs stay within D the two notions coincide, spec/equivalence.md §4)";
+    out.reason = "not supported yet: an input is a function of a function other than (A ⊸ B) ⊸ C with B and C Bool or "
+                 "Nat, or a Bool or Nat computed from real numbers; try --neural (for programs without params whose "
+                 "runs stay within D the two notions coincide, spec/equivalence.md §4)";
+    return finish();
+  }
+  if (real) {
+    if (options.method == EquivalenceOptions::Method::Exhaustive) {
+      out.verdict = Verdict::Unknown;
+      out.reason = "an input is real (a Vec or a matrix): there is no list of its values (use --method symbolic or auto)";
+      return finish();
+    }
+    decide(out, [&] { check_impl::symbolic(left, right, s, options, out); });
     return finish();
   }
   bool small = total <= options.exhaustive_limit;

@@ -9,6 +9,7 @@
 #include "../prove/symbolic.hpp"
 #include "cajal/smt/context.hpp"
 #include "cajal/smt/solver.hpp"
+#include "cajal/network/encode.hpp"
 #include "check_internal.hpp"
 
 namespace cajal::check_impl {
@@ -27,11 +28,24 @@ class SymbolicCheck {
 
   void run() {
     out_.method = "symbolic: Z3 over the big-step rules, inputs within D";
+    for (const Slot& slot : s_.slots) real_ = real_ || !without_vec(*slot.type);
+    if (real_) out_.method += "; real inputs as unknowns, both sides polynomials in them, compared coefficient by coefficient";
     for (const Slot& slot : s_.slots)
-      slot_values_.push_back(symbolic::unknown_input(ctx_, solver_, slot.name, slot.type, options_.depth, leaves_));
+      slot_values_.push_back(
+          symbolic::unknown_input(ctx_, solver_, slot.name, slot.type, options_.depth, leaves_, real_ ? &reals_ : nullptr));
     SVal a = side_value(left_), b = side_value(right_);
     z3::expr over = *a.over || *b.over;
-    z3::expr differ = *a.value != *b.value;
+    z3::expr differ = ctx_.bool_val(false);
+    if (s_.result->is_vec()) {  // some coefficient of some entry (spec/denotation.md §8.5)
+      z3::expr_vector any(ctx_);
+      for (std::size_t k = 0; k < a.reals.size(); ++k) {
+        any.push_back(arith_.differ(a.reals[k], b.reals[k]));
+        compared_.emplace_back(a.reals[k], b.reals[k]);
+      }
+      differ = z3::mk_or(any);
+    } else {
+      differ = *a.value != *b.value;
+    }
 
     // 1. The question: an input within D on which the two values differ; the least one.
     std::vector<Tuple> found;  // counterexamples (the least first, once sorted)
@@ -77,7 +91,14 @@ class SymbolicCheck {
       unexamined_after = !after.complete;
     }
     if (found.empty()) {
-      // "equivalent" only when every input was compared.
+      // "equivalent" only when every input was compared, and with real inputs the interpreter
+      // compares one point of each, not every real value.
+      if (real_ && outside_examined_ > 0)
+        return unknown("no counterexample, but " + plural(outside_examined_, "input", "inputs") +
+                       (outside_examined_ == 1 ? " needs" : " need") + " naturals above D = " + std::to_string(options_.depth) +
+                       " (or a table past its keys); the symbolic rules stop at D, and with real inputs the interpreter "
+                       "compares them at one point each, not for every real value");
+      if (!outside_all)
       if (!outside_all)
         return unknown("no counterexample within D, but more than " + std::to_string(outside_examined_) +
                        " inputs need naturals above D = " + std::to_string(options_.depth) +
@@ -116,6 +137,10 @@ class SymbolicCheck {
   std::vector<SVal> slot_values_;
   std::vector<z3::expr> leaves_;  // every boolean and integer unknown, in the order of counterexamples
   std::size_t outside_examined_ = 0;
+  bool real_ = false;                                       // some input is real (a Vec, a matrix)
+  std::vector<std::string> reals_;                          // the real unknowns, by index
+  symbolic::PolyArith arith_{ctx_};
+  std::vector<std::pair<symbolic::Poly, symbolic::Poly>> compared_;  // a Vec result's entries, both sides
 
   void unknown(std::string reason) {
     out_.verdict = Verdict::Unknown;
@@ -153,7 +178,7 @@ class SymbolicCheck {
     if (failed) return false;
     all = n.complete;
     outside_examined_ = n.count;
-    if (n.count && all)
+    if (n.count && all && !real_)  // (with real inputs: one point each, said where it matters)
       out_.warnings.push_back(plural(n.count, "input", "inputs") + (bounded ? " before the least counterexample within D" : "") +
                               (n.count == 1 ? " needs" : " need") +
                               " naturals above D = " + std::to_string(options_.depth) +
@@ -172,16 +197,28 @@ class SymbolicCheck {
     return v;
   }
 
-  ValuePtr concrete(const SVal& v, const TypePtr& type, const z3::model& m) {
+  ValuePtr concrete(const SVal& v, const TypePtr& type, const z3::model& m, const std::vector<z3::expr>& point) {
+    if (!without_vec(*type)) {  // its encoding at the point, read back as a vector or a matrix
+      symbolic::PVec encoding = symbolic::encode_poly(arith_, v, options_.depth);
+      Eigen::VectorXd x(static_cast<Eigen::Index>(encoding.size()));
+      for (std::size_t k = 0; k < encoding.size(); ++k)
+        x(static_cast<Eigen::Index>(k)) = std::stod(symbolic::at_point(encoding[k], m, point).get_decimal_string(20));
+      Result<ValuePtr> value = value_from_vector(x, type, options_.depth);
+      if (!value) throw symbolic::Unsupported{"a real input as a value: " + value.diagnostics.front().message};
+      return *value;
+    }
     if (v.kind == SVal::Kind::Bool) return make_bool(m.eval(*v.value, true).is_true());
     if (v.kind == SVal::Kind::Nat) return make_nat(m.eval(*v.value, true).get_numeral_uint64());
     TableValue t{type, {}};
-    for (const SVal& e : v.entries) t.entries.push_back(concrete(e, type->to, m));
+    for (const SVal& e : v.entries) t.entries.push_back(concrete(e, type->to, m, point));
     return make_table(std::move(t));
   }
+  // The input of model m; real inputs at a point where the two sides differ under m, if they do
+  // (small integers first: the interpreter computes with them exactly).
   Tuple concrete(const z3::model& m) {
+    const std::vector<z3::expr> point = real_ ? symbolic::witness_point(compared_, m, reals_.size(), ctx_) : std::vector<z3::expr>{};
     Tuple tuple;
-    for (std::size_t k = 0; k < s_.slots.size(); ++k) tuple.push_back(concrete(slot_values_[k], s_.slots[k].type, m));
+    for (std::size_t k = 0; k < s_.slots.size(); ++k) tuple.push_back(concrete(slot_values_[k], s_.slots[k].type, m, point));
     return tuple;
   }
 

@@ -138,7 +138,8 @@ namespace {
 bool same_value(const ValuePtr& a, const ValuePtr& b) {
   if (const BoolValue* x = a->as<BoolValue>()) return b->as<BoolValue>() && x->value == b->as<BoolValue>()->value;
   if (const NatValue* x = a->as<NatValue>()) return b->as<NatValue>() && x->value == b->as<NatValue>()->value;
-  return false;  // results are Bool or Nat
+  if (const VecValue* x = a->as<VecValue>()) return b->as<VecValue>() && x->x == b->as<VecValue>()->x;
+  return false;  // results are Bool, Nat or Vec
 }
 
 }  // namespace
@@ -147,6 +148,10 @@ std::string show(const ValuePtr& v) {
   if (const BoolValue* b = v->as<BoolValue>()) return key_text(*Type::boolean(), b->value ? 0 : 1);
   if (const NatValue* n = v->as<NatValue>()) return std::to_string(n->value);
   if (const Closure* c = v->as<Closure>()) return print_term(*make_term(Lam{c->param, {}, c->param_type, c->body}));
+  // Real values as the lists --arg and --param take: a vector, a matrix's numbers (its encoding).
+  if (const VecValue* x = v->as<VecValue>()) return vector_text(Eigen::Map<const Eigen::VectorXd>(x->x.data(), static_cast<Eigen::Index>(x->x.size())));
+  if (const MatrixValue* m = v->as<MatrixValue>())
+    return vector_text(Eigen::Map<const Eigen::VectorXd>(m->data.data(), static_cast<Eigen::Index>(m->data.size())));
   const TableValue& t = *v->as<TableValue>();
   std::string out = "{";
   for (std::size_t j = 0; j < t.entries.size(); ++j)

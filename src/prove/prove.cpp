@@ -8,7 +8,6 @@
 #include <fstream>
 #include <functional>
 #include <map>
-#include <random>
 #include <type_traits>
 #include <set>
 #include <sstream>
@@ -277,17 +276,6 @@ void symbolic_inputs(ProofInputs& in, smt::Solver& solver, const LoadedProgram& 
   }
 }
 
-// A polynomial's value under a model, at a point (one numeral per real unknown).
-z3::expr at_point(const Poly& p, const z3::model& m, const std::vector<z3::expr>& point, z3::context& ctx) {
-  z3::expr sum = ctx.real_val(0);
-  for (const auto& [monomial, coefficient] : p.terms) {
-    z3::expr term = m.eval(coefficient, true);
-    for (std::uint32_t u : monomial) term = term * point[u];
-    sum = sum + term;
-  }
-  return sum.simplify();
-}
-
 // The inputs, under a model (and, for real unknowns, at a point), in source syntax (functions as
 // tables {a ↦ b, ...}; values with vectors as their encodings, [x₁, …]).
 std::vector<std::pair<std::string, std::string>> model_inputs(SourceSemantics& source, const ProofInputs& in,
@@ -300,7 +288,7 @@ std::vector<std::pair<std::string, std::string>> model_inputs(SourceSemantics& s
       if (input.name == name) return input.type;
     return TypePtr{};
   };
-  auto real = [&](const Poly& p) { return numeral_text(at_point(p, m, point, source.reals().coefficients().context())); };
+  auto real = [&](const Poly& p) { return numeral_text(at_point(p, m, point)); };
   std::vector<std::pair<std::string, std::string>> values;
   for (const auto& [name, v] : in.unknowns)
     values.emplace_back(name, value_text(source, v, type_of_unknown(name), [&](const z3::expr& e) { return m.eval(e, true); }, real));
@@ -337,31 +325,12 @@ std::string outside_warning(smt::Solver& solver, SourceSemantics& source, const 
          (n.count == 1 ? "is" : "are") + " outside this claim" + (example.empty() ? "" : ", e.g. " + example);
 }
 
-// For a program with real unknowns: a point where the model's discrete inputs make some compared
-// entry differ (it differs as a polynomial, so at almost every point: Schwartz–Zippel). Small
-// integers are tried first (readable), then wider ranges; the values are exact.
-std::vector<z3::expr> witness_point(const Sides<PolyArith>& sides, const z3::model& m, std::size_t unknowns, z3::context& ctx) {
-  std::mt19937_64 rng(0x5eed);
-  std::vector<z3::expr> point(unknowns, ctx.real_val(0));
-  for (int attempt = 0; attempt < 64; ++attempt) {
-    std::uniform_int_distribution<int> pick(-(2 + attempt * attempt), 2 + attempt * attempt);
-    for (z3::expr& x : point) x = ctx.real_val(pick(rng));
-    for (const auto& leaf : sides.leaves) {
-      if (m.eval(leaf.over, true).is_true()) continue;
-      for (std::size_t k = 0; k < leaf.net.size(); ++k)
-        if (!z3::eq(at_point(leaf.net[k], m, point, ctx), at_point(leaf.want[k], m, point, ctx))) return point;
-    }
-  }
-  return point;
-}
-
 // A counterexample: the inputs, the program's value under the model (the big-step rules), the
 // network run concretely on the inputs' encodings, and the first neuron that disagrees.
 void counterexample(const z3::model& m, const std::vector<z3::expr>& point, SourceSemantics& source, const ProofInputs& in,
                     const LoadedProgram& program, const Network& net, int depth, ProveResult& out) {
-  z3::context& ctx = source.reals().coefficients().context();
   out.inputs = model_inputs(source, in, net, m, point);
-  auto real = [&](const Poly& p) { return numeral_text(at_point(p, m, point, ctx)); };
+  auto real = [&](const Poly& p) { return numeral_text(at_point(p, m, point)); };
   out.interpreter_value =
       value_text(source, *in.value, net.output_type, [&](const z3::expr& e) { return m.eval(e, true); }, real);
   auto number = [](const z3::expr& e) {
@@ -376,7 +345,7 @@ void counterexample(const z3::model& m, const std::vector<z3::expr>& point, Sour
   };
   auto concrete_poly = [&](const PVec& symbolic) {
     Eigen::VectorXd x(static_cast<Eigen::Index>(symbolic.size()));
-    for (std::size_t k = 0; k < symbolic.size(); ++k) x(static_cast<Eigen::Index>(k)) = number(at_point(symbolic[k], m, point, ctx));
+    for (std::size_t k = 0; k < symbolic.size(); ++k) x(static_cast<Eigen::Index>(k)) = number(at_point(symbolic[k], m, point));
     return x;
   };
   NetworkArgs args;
@@ -478,7 +447,13 @@ Result<ProveResult> prove_network(const LoadedProgram& program, const Network& n
     if (r == z3::unknown) return finish(ProveResult::Verdict::Unknown, "Z3 answered unknown (" + solver.reason_unknown() + ")");
     const z3::model model = solver.model();
     std::vector<z3::expr> point;
-    if (real_sides) point = witness_point(*real_sides, model, in.reals.size(), ctx);
+    if (real_sides) {  // a point where a compared entry differs, on a run within D
+      std::vector<std::pair<Poly, Poly>> compared;
+      for (const auto& leaf : real_sides->leaves)
+        if (!model.eval(leaf.over, true).is_true())
+          for (std::size_t k = 0; k < leaf.net.size(); ++k) compared.emplace_back(leaf.net[k], leaf.want[k]);
+      point = witness_point(compared, model, in.reals.size(), ctx);
+    }
     counterexample(model, point, source, in, program, network, options.depth, out);
   } catch (const Unsupported& u) {
     if (u.timeout || u.cap) {

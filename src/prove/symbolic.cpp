@@ -2,6 +2,8 @@
 #include "symbolic.hpp"
 
 
+#include <random>
+
 #include "cajal/network/encode.hpp"
 
 namespace cajal::symbolic {
@@ -61,6 +63,52 @@ std::string numeral_text(const z3::expr& e) {
   std::string s = e.get_decimal_string(20);
   if (!s.empty() && s.back() == '?') s.pop_back();
   return s;
+}
+
+z3::expr at_point(const Poly& p, const z3::model& m, const std::vector<z3::expr>& point) {
+  z3::expr sum = m.ctx().real_val(0);
+  for (const auto& [monomial, coefficient] : p.terms) {
+    z3::expr term = m.eval(coefficient, true);
+    for (std::uint32_t u : monomial) term = term * point[u];
+    sum = sum + term;
+  }
+  return sum.simplify();
+}
+
+std::vector<z3::expr> witness_point(const std::vector<std::pair<Poly, Poly>>& pairs, const z3::model& m,
+                                    std::size_t unknowns, z3::context& ctx) {
+  std::mt19937_64 rng(0x5eed);
+  std::vector<z3::expr> point(unknowns, ctx.real_val(0));
+  // Only pairs that differ as polynomials under m (some coefficient) can differ at a point.
+  auto coefficient = [&](const Poly& p, std::size_t i) { return m.eval(p.terms[i].second, true).simplify(); };
+  auto differ = [&](const Poly& a, const Poly& b) {
+    std::size_t i = 0, j = 0;
+    while (i < a.terms.size() || j < b.terms.size()) {
+      const bool left = j == b.terms.size() || (i < a.terms.size() && a.terms[i].first < b.terms[j].first);
+      const bool right = !left && (i == a.terms.size() || b.terms[j].first < a.terms[i].first);
+      z3::expr x = left || !right ? coefficient(a, i) : ctx.real_val(0);
+      z3::expr y = right || !left ? coefficient(b, j) : ctx.real_val(0);
+      if (!z3::eq(x, y)) return true;
+      i += right ? 0 : 1;
+      j += left ? 0 : 1;
+    }
+    return false;
+  };
+  std::vector<std::pair<Poly, Poly>> differing;
+  for (const auto& pair : pairs)
+    if (differ(pair.first, pair.second)) differing.push_back(pair);
+  if (differing.empty()) {  // (a point still: small nonzero integers, which tell more than 0)
+    std::uniform_int_distribution<int> pick(1, 3);
+    for (z3::expr& x : point) x = ctx.real_val(pick(rng));
+    return point;
+  }
+  for (int attempt = 0; attempt < 64; ++attempt) {
+    std::uniform_int_distribution<int> pick(-(2 + attempt * attempt), 2 + attempt * attempt);
+    for (z3::expr& x : point) x = ctx.real_val(pick(rng));
+    for (const auto& [a, b] : differing)
+      if (!z3::eq(at_point(a, m, point), at_point(b, m, point))) return point;
+  }
+  return point;
 }
 
 std::string value_text(SourceSemantics& src, const SVal& v, const TypePtr& type,

@@ -378,6 +378,15 @@ bool real_valued(const Type& t);
 // A rational numeral as a plain number: 3, -2, 1.5 (exact up to 20 decimals).
 std::string numeral_text(const z3::expr& e);
 
+// A polynomial's value under a model, at a point (one numeral per real unknown), exactly.
+z3::expr at_point(const Poly& p, const z3::model& m, const std::vector<z3::expr>& point);
+
+// A point where, under the model, some pair of polynomials differs. Pairs that differ as
+// polynomials differ at almost every point (Schwartz–Zippel): small integers are tried first
+// (readable), then wider ranges; when no pair differs under m, a point of small positive integers.
+std::vector<z3::expr> witness_point(const std::vector<std::pair<Poly, Poly>>& pairs, const z3::model& m,
+                                    std::size_t unknowns, z3::context& ctx);
+
 // A symbolic value in source syntax, its booleans and integers read by `concrete` (a model's
 // evaluation, or simplification when the value is already constant); functions as tables.
 // A value involving Vec prints as its encoding, [x₁, …], the syntax --arg and --param take, each

@@ -227,8 +227,11 @@ TEST(CheckCounterexample, ReproducesUnderTheInterpreter) {
       RunRequest request = request_for(args, params);
       request.entry = side == 0 ? "left" : "right";
       Result<RunResult> run = run_main(*l.result, request);
-      // A side without a value: the run stops with the message the counterexample states.
-      values[side] = run ? print_term(*run->value_term) : "no value: " + run.diagnostics.front().message;
+      // A side without a value: the run stops with the message the counterexample states. A
+      // vector (no term) as run prints it.
+      values[side] = !run ? "no value: " + run.diagnostics.front().message
+                     : run->value_term ? print_term(*run->value_term)
+                                       : run->text;
       if (!run) {
         EXPECT_EQ(run.diagnostics.front().code, "eval.table-miss") << file << ": " << render(run.diagnostics);
       }
@@ -294,6 +297,44 @@ TEST(CheckUnknown, FunctionsOfFunctionsAsInputsAreNotGuessed) {
   EquivalenceOptions neural;
   neural.neural = true;
   EXPECT_EQ(check(pair, neural).verdict, Verdict::Equivalent);
+}
+
+// Real inputs: both sides polynomials in them, compared coefficient by coefficient.
+TEST(CheckVectors, RealInputsAreDecidedAsPolynomials) {
+  const char* params = "param W : Vec 2 -o Vec 2\nparam B : Vec 2 -o Vec 2 -o Vec 2\nparam t : Bool -o Vec 2\n";
+  EXPECT_EQ(check(std::string(params) +
+                  "def left = fun b : Bool => fun x : Vec 2 => W (B (t b) x)\n"
+                  "def right = fun b : Bool => fun x : Vec 2 => (fun y : Vec 2 => W (B (t b) y)) x")
+                .verdict,
+            Verdict::Equivalent);
+  EquivalenceResult r = check(std::string(params) +
+                              "def left = fun b : Bool => fun x : Vec 2 => W (B (t b) x)\n"
+                              "def right = fun b : Bool => fun x : Vec 2 => W (B x (t b))");
+  ASSERT_EQ(r.verdict, Verdict::NotEquivalent) << describe(r);
+  // B is not symmetric for every value: the least counterexample (false first), at a point the
+  // interpreter confirms.
+  ASSERT_TRUE(r.counterexample);
+  EXPECT_EQ(r.counterexample->inputs[0].value, "false");
+  EXPECT_EQ(r.counterexample->inputs[1].value.front(), '[');
+  EXPECT_NE(r.counterexample->left, r.counterexample->right);
+  EquivalenceOptions exhaustive;
+  exhaustive.method = EquivalenceOptions::Method::Exhaustive;
+  EXPECT_EQ(check(std::string(params) + "def left = fun x : Vec 2 => W x\ndef right = fun y : Vec 2 => W y", exhaustive).verdict,
+            Verdict::Unknown);
+}
+
+TEST(CheckVectors, InputsLeavingTheDepthAreUnknownNotGuessed) {
+  // n = D leaves D on the left only through its count: the symbolic rules stop there, and the
+  // interpreter can compare one point, not every real W and x.
+  EquivalenceResult r = check("param W : Vec 2 -o Vec 2\n"
+                              "def left = fun n : Nat => fun x : Vec 2 => iter { x | h => W h } (succ n)\n"
+                              "def right = fun n : Nat => fun x : Vec 2 => W (iter { x | h => W h } (n))");
+  EXPECT_EQ(r.verdict, Verdict::Unknown);
+  EXPECT_NE(r.reason.find("with real inputs the interpreter compares them at one point each"), std::string::npos) << r.reason;
+  // A Bool computed from reals has no value to compare: unknown, with the reason.
+  EquivalenceResult soft = check("param c : Vec 2 -o Bool\ndef left = fun x : Vec 2 => c x\ndef right = fun y : Vec 2 => c y");
+  EXPECT_EQ(soft.verdict, Verdict::Unknown);
+  EXPECT_NE(soft.reason.find("a Bool or Nat computed from real numbers"), std::string::npos) << soft.reason;
 }
 
 TEST(CheckMethods, ExhaustiveRefusesTooManyInputs) {
