@@ -240,3 +240,60 @@ TEST(Check, NotionsCoincideWithoutParamsWithinTheDepth) {
 
 }  // namespace
 }  // namespace cajal
+
+namespace cajal {
+namespace {
+
+// Real inputs (spec/equivalence.md §5): on random programs over vectors (gen_vec_program: real
+// params and inputs, Bool and Nat arguments), a program is equivalent to its β-reduced and
+// η-expanded forms, and for a mutated copy the symbolic verdict agrees with the neural one where
+// both decide (an observational `equivalent` is one of the networks too, and a neural
+// counterexample is one for the programs), and a counterexample reproduces under the interpreter.
+TEST(CheckVec, RewritesAreEquivalentAndMutantsAgreeWithNeural) {
+  test::Distribution d("CheckVec.RewritesAreEquivalentAndMutantsAgreeWithNeural");
+  rc::detail::checkGTest([&] {
+    GeneratedProgram g = *testing::gen_vec_program();
+    d.trial();
+    LoadedProgram original = loaded(g.program);
+    Program beta = testing::map_defs(g.program, [](const Def& def) { return testing::beta_reduce(def.body); });
+    expect_equivalent(original, beta, "the β-reduced program");
+    RcChoices ch;
+    Program eta = testing::map_defs(g.program, [&](const Def& def) { return testing::eta_expand(def.body, original.checked.types, ch); });
+    d.count("η changed the program", format_program(eta) != format_program(g.program));
+    expect_equivalent(original, eta, "the η-expanded program");
+
+    std::optional<TermPtr> changed = testing::mutate(g.program.find_def("main")->body, ch);
+    if (!changed) return;
+    Program mutant = testing::map_defs(g.program, [&](const Def& def) { return def.name == "main" ? *changed : def.body; });
+    LoadedProgram b = loaded(mutant);
+    EquivalenceResult observational = compare(original, b, small_depth());
+    EquivalenceOptions neural = small_depth();
+    neural.neural = true;
+    EquivalenceResult networks = compare(original, b, neural);
+    d.count(std::string("mutant: ") + verdict_name(observational.verdict) + ", neural " + verdict_name(networks.verdict));
+    if (observational.verdict == Verdict::Equivalent && networks.verdict == Verdict::NotEquivalent)
+      RC_FAIL("equivalent observationally, not as networks:\n" + format_program(g.program) + "\nmutant:\n" + format_program(mutant));
+    if (observational.verdict != Verdict::NotEquivalent) return;
+    std::string values[2];
+    for (int side = 0; side < 2; ++side) {
+      RunRequest request;
+      for (const auto& in : observational.counterexample->inputs) {
+        auto source = std::make_shared<const Source>(in.name, in.value);
+        if (in.is_param) request.params.emplace_back(in.name, source);
+        else request.args.push_back(source);
+      }
+      Result<RunResult> run = run_main(side == 0 ? original : b, request);
+      RC_ASSERT(run.ok());
+      values[side] = run->text;
+    }
+    RC_ASSERT(values[0] == observational.counterexample->left);
+    RC_ASSERT(values[1] == observational.counterexample->right);
+    RC_ASSERT(values[0] != values[1]);
+  });
+  d.print();
+  d.expect_at_least("η changed the program", 0.3);
+  d.expect_at_least("mutant: not equivalent, neural not equivalent", 0.2);
+}
+
+}  // namespace
+}  // namespace cajal
