@@ -39,17 +39,19 @@ namespace cajal::symbolic {
 // fun g => k (g a) (spec/equivalence.md §1) with a and the table k unknowns, or a vector: a
 // polynomial per entry in the real unknowns (arith.hpp). A function on Vec n, where it must be a
 // value (merged, or an input), is a table over the unit vectors e_0 … e_{n-1}: its matrix's
-// columns (exact: a linear function is determined by them, spec/denotation.md §2).
+// columns (exact: a linear function is determined by them, spec/denotation.md §2). A function of
+// a function that an `if` or an `iter` state must merge has no table over its arguments' values:
+// it is a choice, `if value then entries[0] else entries[1]`, applied by applying both.
 struct SEnv;
 using SEnvPtr = std::shared_ptr<const SEnv>;
 struct SVal {
-  enum class Kind { Bool, Nat, Fun, Table, Use, Vec } kind = Kind::Bool;
-  std::optional<z3::expr> value;  // Bool: a boolean; Nat: an integer
+  enum class Kind { Bool, Nat, Fun, Table, Use, Vec, Choice } kind = Kind::Bool;
+  std::optional<z3::expr> value;  // Bool: a boolean; Nat: an integer; Choice: the condition
   std::optional<z3::expr> over;   // the value depends on a natural above D on this path
   const Lam* lam = nullptr;       // Fun: a closure...
   const Term* term = nullptr;     // ...its `fun` term (for its type)
   SEnvPtr env;
-  std::vector<SVal> entries;      // Table: the value at each basis argument; Use: a, then k
+  std::vector<SVal> entries;      // Table: the value at each basis argument; Use: a, then k; Choice: then, else
   TypePtr type;                   // Table, Use: its function type
   std::vector<Poly> reals = {};   // Vec: its entries
 };
@@ -147,6 +149,8 @@ class SourceSemantics {
       SVal r = eval(*f.lam->body, extend(f.env, f.lam->param, x));
       return with_over(r, *f.over);
     }
+    if (f.kind == SVal::Kind::Choice)  // (if c then f₁ else f₂) x = if c then f₁ x else f₂ x
+      return with_over(merge(*f.value, ctx_.bool_val(false), apply(f.entries[0], x), apply(f.entries[1], x), f.type->to), *f.over);
     if (f.kind == SVal::Kind::Use) {  // (fun g => k (g a)) x: k applied to x's table at a
       SVal at = apply(table(x, f.type->from), f.entries[0]);
       return with_over(apply(f.entries[1], at), *f.over);
@@ -214,8 +218,12 @@ class SourceSemantics {
     v.over = *v.over || more;
     return v;
   }
-  // Functions become tables where values must be merged (if branches, iter states).
-  SVal settle(const SVal& v, const TypePtr& type) { return v.kind == SVal::Kind::Fun ? table(v, type) : v; }
+  // Functions become tables where values must be merged (if branches, iter states); functions of
+  // functions stay as they are (merged as a choice).
+  static bool of_function(const TypePtr& type) { return type->is_arrow() && type->from->is_arrow(); }
+  SVal settle(const SVal& v, const TypePtr& type) {
+    return v.kind == SVal::Kind::Fun && !of_function(type) ? table(v, type) : v;
+  }
 
   SVal merge(const z3::expr& c, const z3::expr& c_over, const SVal& t, const SVal& u, const TypePtr& type) {
     if (type->is_vec()) {
@@ -223,6 +231,8 @@ class SourceSemantics {
       for (std::size_t k = 0; k < t.reals.size(); ++k) m.reals.push_back(reals_.ite(c, t.reals[k], u.reals[k]));
       return m;
     }
+    if (of_function(type))
+      return SVal{SVal::Kind::Choice, c, c_over, nullptr, nullptr, nullptr, {t, u}, type};
     if (type->is_arrow()) {
       SVal a = table(t, type), b = table(u, type);
       SVal m{SVal::Kind::Table, std::nullopt, c_over || z3::ite(c, *a.over, *b.over), nullptr, nullptr, nullptr, {}, type};

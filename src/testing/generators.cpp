@@ -380,6 +380,21 @@ GeneratedProgram make_vec_program(Choices& ch, int size) {
   return out;
 }
 
+GeneratedProgram make_higher_order_program(Choices& ch, int size) {
+  GeneratedProgram out;
+  auto base = [&] { return ch.coin() ? Type::boolean() : Type::nat(); };
+  Context vars{{"h", Type::arrow(Type::arrow(base(), base()), base())}};
+  if (ch.coin()) vars.emplace_back("x", base());
+  TypePtr type = base();
+  TermPtr body = Builder{ch, {}}.term(type, vars, std::max(2, size / 2));
+  for (std::size_t i = vars.size(); i-- > 0;) {
+    body = lam(vars[i].first, vars[i].second, body);
+    type = Type::arrow(vars[i].second, type);
+  }
+  out.main_type = type;
+  out.program.decls.push_back(Def{"main", {}, nullptr, body});
+  return out;
+}
 
 Case make_case(Choices& ch, int size) {
   Case c;

@@ -26,6 +26,15 @@ rc::Gen<GeneratedProgram> gen_vec_program() {
   });
 }
 
+rc::Gen<GeneratedProgram> gen_higher_order_program() {
+  return rc::gen::withSize([](int size) {
+    return rc::gen::exec([size] {
+      RcChoices ch;
+      return make_higher_order_program(ch, size);
+    });
+  });
+}
+
 rc::Gen<TypePtr> gen_type(int depth) {
   return rc::gen::exec([depth] {
     RcChoices ch;

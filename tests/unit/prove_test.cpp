@@ -113,6 +113,22 @@ TEST(Prove, FunctionsOfFunctionsAsInputs) {
   EXPECT_EQ(prove(nat, Mutant::IterExtraStep).verdict, ProveResult::Verdict::Refuted);
 }
 
+// A function of a function that an `iter` state or an `if` must merge has no table: it is merged
+// as a choice and applied by applying both sides (the case tests/property/prove_properties.cpp
+// found, as `unknown`, before).
+TEST(Prove, FunctionsOfFunctionsMergedByIterAndIf) {
+  const char* negations = "def main = fun n : Nat => fun b : Bool => iter { fun f : Bool -o Bool => f b "
+                          "| s => fun f : Bool -o Bool => s (fun y : Bool => if f y then false else true) } (n) (fun x : Bool => x)";
+  EXPECT_EQ(prove(negations).verdict, ProveResult::Verdict::Proved);
+  EXPECT_EQ(prove(negations, Mutant::SwapIfBranches).verdict, ProveResult::Verdict::Refuted);
+  EXPECT_EQ(prove(negations, Mutant::IterExtraStep).verdict, ProveResult::Verdict::Refuted);
+  const char* branches = "def main = fun h : (Nat -o Nat) -o Bool => fun c : Bool => "
+                         "(if c then (fun g : Nat -o Nat => h g) else (fun g : Nat -o Nat => h (fun x : Nat => g (succ x)))) "
+                         "(fun y : Nat => y)";
+  EXPECT_EQ(prove(branches).verdict, ProveResult::Verdict::Proved);
+  EXPECT_EQ(prove(branches, Mutant::SwapIfBranches).verdict, ProveResult::Verdict::Refuted);
+}
+
 TEST(Prove, UnsupportedProgramsAreUnknownNeverProved) {
   ProveResult f = prove("def main = fun g : (Bool -o Bool) -o Bool -o Bool => fun b : Bool => g (fun x : Bool => x) b");
   EXPECT_EQ(f.verdict, ProveResult::Verdict::Unknown);

@@ -19,6 +19,7 @@ rc::Gen<TermPtr> gen_term(TypePtr type, Context delta, Context theta, int size);
 rc::Gen<TermPtr> gen_closed_term(TypePtr type, Context theta = {});
 rc::Gen<GeneratedProgram> gen_program();
 rc::Gen<GeneratedProgram> gen_vec_program();
+rc::Gen<GeneratedProgram> gen_higher_order_program();
 rc::Gen<TypePtr> gen_encodable_type(int depth = 2);
 rc::Gen<Case> gen_case();
 
