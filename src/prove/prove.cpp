@@ -367,6 +367,7 @@ void counterexample(const z3::model& m, const std::vector<z3::expr>& point, Sour
 
 namespace {
 constexpr double kSymbolicBytes = 128;
+constexpr double kFreeInBackgroundAfter = 1.0;  // seconds
 }
 
 Result<ProveResult> prove_network(const LoadedProgram& program, const Network& network, const ProveOptions& options) {
@@ -401,14 +402,17 @@ Result<ProveResult> prove_network(const LoadedProgram& program, const Network& n
   }
   ProveResult out;
   out.depth = options.depth;
+  smt::Context context;  // (freed in the background if a check was interrupted: smt/context.hpp)
   auto finish = [&](ProveResult::Verdict v, std::string reason = "") {
     out.verdict = v;
     out.reason = std::move(reason);
     out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    // A context that took long to fill takes long to free (the 14-def doubling chain: longer
+    // than the timeout): it is freed in the background, so the verdict is not held back.
+    if (out.seconds > kFreeInBackgroundAfter) context.abandon();
     return R::success(out);
   };
 
-  smt::Context context;  // (freed in the background if a check was interrupted: smt/context.hpp)
   z3::context& ctx = context;
   try {
     smt::Solver solver(ctx, smt::Budget{options.timeout_seconds, 0, options.seed});

@@ -64,7 +64,11 @@ struct SEnv {
 class SourceSemantics {
  public:
   SourceSemantics(z3::context& ctx, const LoadedProgram& p, int depth, std::map<std::string, SVal> params)
-      : ctx_(ctx), program_(p), depth_(depth), params_(std::move(params)), reals_(ctx) {}
+      : ctx_(ctx), program_(p), depth_(depth), params_(std::move(params)), reals_(ctx) {
+    for_each_subterm(p.program, [&](const Term& t) {
+      if (const Var* v = t.as<Var>()) ++uses_[v->name];
+    });
+  }
 
   // The arithmetic of vectors (polynomials in the real unknowns).
   PolyArith& reals() { return reals_; }
@@ -85,7 +89,7 @@ class SourceSemantics {
       for (const SEnv* e = env.get(); e; e = e->next.get())
         if (e->name == v->name) return e->value;
       if (auto it = params_.find(v->name); it != params_.end()) return it->second;
-      if (const Def* d = program_.program.find_def(v->name)) return eval(*d->body, nullptr);  // E-Def
+      if (const Def* d = program_.program.find_def(v->name)) return def_value(*d, t);  // E-Def
       throw Unsupported{"unbound variable " + v->name};
     }
     if (const Lam* l = t.as<Lam>()) {
@@ -205,6 +209,26 @@ class SourceSemantics {
   int depth_;
   std::map<std::string, SVal> params_;
   PolyArith reals_;
+  std::map<std::string, std::size_t> uses_;    // how often each name occurs in the program
+  std::map<const Def*, SVal> def_tables_;      // shared defs, each tabulated once
+
+  // A def's value (E-Def). A def that is used more than once and is a function on Bool or Nat
+  // with a small domain is evaluated once, as its table, and shared by every use: applying it is
+  // a lookup, not another copy of its body (a chain of defs each applying the previous one twice
+  // would otherwise unfold exponentially). The table is its value at every argument up to D, as
+  // for an input function: exact within D, and a run that applies it past D is outside the
+  // claim either way.
+  static constexpr std::size_t kSharedDomain = 16;
+  SVal def_value(const Def& d, const Term& use) {
+    TypePtr type = type_of(use);
+    const bool shared = uses_[d.name] > 1 && type->is_arrow() && type->from->is_finite_base() && !of_function(type) &&
+                        dimension(*type->from, depth_) <= kSharedDomain;
+    if (!shared) return eval(*d.body, nullptr);
+    if (auto it = def_tables_.find(&d); it != def_tables_.end()) return it->second;
+    SVal t = table(eval(*d.body, nullptr), type);
+    def_tables_.emplace(&d, t);
+    return t;
+  }
 
   static SEnvPtr extend(const SEnvPtr& env, const std::string& name, SVal v) {
     return std::make_shared<const SEnv>(SEnv{name, std::move(v), env});

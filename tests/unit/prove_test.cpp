@@ -129,6 +129,27 @@ TEST(Prove, FunctionsOfFunctionsMergedByIterAndIf) {
   EXPECT_EQ(prove(branches, Mutant::SwapIfBranches).verdict, ProveResult::Verdict::Refuted);
 }
 
+// A def used more than once is shared as its table (spec/denotation.md §8.4): a chain of 16 defs,
+// each applying the previous one twice, is 2^16 applications of d0 unfolded. Its proof is about
+// correctness here (its time is bench/prove_bench.cpp's BM_ProveDoublingChain).
+TEST(Prove, SharedDefsAreTabulatedOnce) {
+  std::string chain = "def d0 = fun b : Bool => if b then false else true\n";
+  for (int k = 1; k <= 16; ++k)
+    chain += "def d" + std::to_string(k) + " = fun b : Bool => d" + std::to_string(k - 1) + " (d" + std::to_string(k - 1) + " b)\n";
+  EXPECT_EQ(prove(chain + "def main = d16").verdict, ProveResult::Verdict::Proved);
+  // not ∘ (not^(2^16)): refuted when `if` is compiled with its branches swapped (identity).
+  const std::string odd = chain + "def main = fun b : Bool => d0 (d16 b)";
+  EXPECT_EQ(prove(odd).verdict, ProveResult::Verdict::Proved);
+  ProveResult r = prove(odd, Mutant::SwapIfBranches);
+  ASSERT_EQ(r.verdict, ProveResult::Verdict::Refuted);
+  EXPECT_EQ(r.interpreter_value, r.inputs[0].second == "true" ? "false" : "true");
+  // A Nat def used twice, applied past D: outside the claim, as when it is unfolded.
+  ProveResult past = prove("def inc = fun n : Nat => succ n\ndef main = fun n : Nat => inc (inc n)");
+  EXPECT_EQ(past.verdict, ProveResult::Verdict::Proved);
+  ASSERT_EQ(past.warnings.size(), 1u);
+  EXPECT_NE(past.warnings[0].find("2 inputs need naturals above D = 9"), std::string::npos) << past.warnings[0];
+}
+
 TEST(Prove, UnsupportedProgramsAreUnknownNeverProved) {
   ProveResult f = prove("def main = fun g : (Bool -o Bool) -o Bool -o Bool => fun b : Bool => g (fun x : Bool => x) b");
   EXPECT_EQ(f.verdict, ProveResult::Verdict::Unknown);
