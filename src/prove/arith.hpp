@@ -93,7 +93,7 @@ class PolyArith {
   using Scalar = Poly;
   // The stated size caps: terms in one polynomial, and terms made in one run (each ~100 bytes).
   static constexpr std::size_t kMaxTerms = std::size_t{1} << 16;
-  static constexpr std::size_t kMaxTermsMade = std::size_t{1} << 23;
+  static constexpr std::size_t kMaxTermsMade = std::size_t{1} << 21;
 
   explicit PolyArith(z3::context& ctx) : coefficients_(ctx) { coefficients_.fold_numerals = true; }
 
