@@ -359,6 +359,18 @@ struct VecBuilder {
 };
 }  // namespace
 
+namespace {
+// def main = fun x₁ : A₁ => … => body, with body : result over the variables `vars`.
+void add_main(GeneratedProgram& out, const Context& vars, TermPtr body, TypePtr result) {
+  for (std::size_t i = vars.size(); i-- > 0;) {
+    body = lam(vars[i].first, vars[i].second, body);
+    result = Type::arrow(vars[i].second, result);
+  }
+  out.main_type = result;
+  out.program.decls.push_back(Def{"main", {}, nullptr, body});
+}
+}  // namespace
+
 GeneratedProgram make_vec_program(Choices& ch, int size) {
   GeneratedProgram out;
   TypePtr vec2 = Type::vec(2);
@@ -369,14 +381,7 @@ GeneratedProgram make_vec_program(Choices& ch, int size) {
            {"g", Type::arrow(Type::boolean(), vec2)}})
     out.program.decls.push_back(Param{name, {}, type});
   Context vars{{"b", Type::boolean()}, {"n", Type::nat()}, {"x", vec2}, {"y", vec2}};
-  TermPtr body = VecBuilder{ch}.term(vars, std::max(1, size / 2));
-  TypePtr type = vec2;
-  for (std::size_t i = vars.size(); i-- > 0;) {
-    body = lam(vars[i].first, vars[i].second, body);
-    type = Type::arrow(vars[i].second, type);
-  }
-  out.main_type = type;
-  out.program.decls.push_back(Def{"main", {}, nullptr, body});
+  add_main(out, vars, VecBuilder{ch}.term(vars, std::max(1, size / 2)), vec2);
   return out;
 }
 
@@ -386,13 +391,7 @@ GeneratedProgram make_higher_order_program(Choices& ch, int size) {
   Context vars{{"h", Type::arrow(Type::arrow(base(), base()), base())}};
   if (ch.coin()) vars.emplace_back("x", base());
   TypePtr type = base();
-  TermPtr body = Builder{ch, {}}.term(type, vars, std::max(2, size / 2));
-  for (std::size_t i = vars.size(); i-- > 0;) {
-    body = lam(vars[i].first, vars[i].second, body);
-    type = Type::arrow(vars[i].second, type);
-  }
-  out.main_type = type;
-  out.program.decls.push_back(Def{"main", {}, nullptr, body});
+  add_main(out, vars, Builder{ch, {}}.term(type, vars, std::max(2, size / 2)), type);
   return out;
 }
 

@@ -73,6 +73,28 @@ void expect_equivalent(const LoadedProgram& a, const Program& variant, const cha
             "\n" + format_program(variant));
 }
 
+// `cajal run` on each side, with the counterexample's inputs as source terms, gives the two
+// values it states, and they differ. A side without a value (a table past its keys) stops with
+// the message the counterexample states; a vector prints as run prints it.
+void reproduces(const EquivalenceResult& r, const LoadedProgram& a, const LoadedProgram& b) {
+  RC_ASSERT(r.counterexample.has_value());
+  std::string values[2];
+  for (int side = 0; side < 2; ++side) {
+    RunRequest request;
+    for (const auto& in : r.counterexample->inputs) {
+      auto source = std::make_shared<const Source>(in.name, in.value);
+      if (in.is_param) request.params.emplace_back(in.name, source);
+      else request.args.push_back(source);
+    }
+    Result<RunResult> run = run_main(side == 0 ? a : b, request);
+    if (!run) RC_ASSERT(run.diagnostics.front().code == std::string("eval.table-miss"));
+    values[side] = !run ? "no value: " + run.diagnostics.front().message : run->value_term ? print_term(*run->value_term) : run->text;
+  }
+  RC_ASSERT(values[0] == r.counterexample->left);
+  RC_ASSERT(values[1] == r.counterexample->right);
+  RC_ASSERT(values[0] != values[1]);
+}
+
 TEST(Check, ProgramIsEquivalentToItsRewrites) {
   test::Distribution d("Check.ProgramIsEquivalentToItsRewrites");
   rc::detail::checkGTest([&](const GeneratedProgram& g) {
@@ -125,24 +147,7 @@ TEST(Check, MutantIsEquivalentOrItsCounterexampleReproduces) {
   d.count("not equivalent", r.verdict == Verdict::NotEquivalent);
   d.count("unknown", r.verdict == Verdict::Unknown);
   if (r.verdict != Verdict::NotEquivalent) return;
-  RC_ASSERT(r.counterexample.has_value());
-  // `cajal run` on each side, with the counterexample's inputs as source terms.
-  std::string values[2];
-  for (int side = 0; side < 2; ++side) {
-    RunRequest request;
-    for (const auto& in : r.counterexample->inputs) {
-      auto source = std::make_shared<const Source>(in.name, in.value);
-      if (in.is_param) request.params.emplace_back(in.name, source);
-      else request.args.push_back(source);
-    }
-    Result<RunResult> run = run_main(side == 0 ? a : b, request);
-    // A side without a value (a table past its keys) stops with the message the counterexample states.
-    if (!run) RC_ASSERT(run.diagnostics.front().code == std::string("eval.table-miss"));
-    values[side] = run ? print_term(*run->value_term) : "no value: " + run.diagnostics.front().message;
-  }
-  RC_ASSERT(values[0] == r.counterexample->left);
-  RC_ASSERT(values[1] == r.counterexample->right);
-  RC_ASSERT(values[0] != values[1]);
+  reproduces(r, a, b);
   });
   d.print();
   d.expect_at_most("site #0", 0.3);
@@ -274,21 +279,7 @@ TEST(CheckVec, RewritesAreEquivalentAndMutantsAgreeWithNeural) {
     if (observational.verdict == Verdict::Equivalent && networks.verdict == Verdict::NotEquivalent)
       RC_FAIL("equivalent observationally, not as networks:\n" + format_program(g.program) + "\nmutant:\n" + format_program(mutant));
     if (observational.verdict != Verdict::NotEquivalent) return;
-    std::string values[2];
-    for (int side = 0; side < 2; ++side) {
-      RunRequest request;
-      for (const auto& in : observational.counterexample->inputs) {
-        auto source = std::make_shared<const Source>(in.name, in.value);
-        if (in.is_param) request.params.emplace_back(in.name, source);
-        else request.args.push_back(source);
-      }
-      Result<RunResult> run = run_main(side == 0 ? original : b, request);
-      RC_ASSERT(run.ok());
-      values[side] = run->text;
-    }
-    RC_ASSERT(values[0] == observational.counterexample->left);
-    RC_ASSERT(values[1] == observational.counterexample->right);
-    RC_ASSERT(values[0] != values[1]);
+    reproduces(observational, original, b);
   });
   d.print();
   d.expect_at_least("η changed the program", 0.3);
