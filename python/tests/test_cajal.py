@@ -204,7 +204,7 @@ def test_prove(example):
     assert set(ce["inputs"]) == {"n"} and isinstance(ce["inputs"]["n"], int)
     assert isinstance(ce["program"], bool) and ce["program"] != ce["network"]
     assert "iter" in ce["first_disagreement"]
-    unknown = cajal.prove("def main = fun g : (Bool -o Bool) -o Bool -o Bool => fun b : Bool => g (fun x : Bool => x) b")
+    unknown = cajal.prove("def main = fun g : (Nat -o Nat) -o Nat -o Nat => fun n : Nat => g (fun x : Nat => x) n")
     assert unknown.verdict == "unknown" and unknown.reason
 
 

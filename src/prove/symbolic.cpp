@@ -18,13 +18,22 @@ SVec encode(z3::context& ctx, const SVal& v, int depth) {
   }
   if (v.kind == SVal::Kind::Use) {
     // fun g => k (g a) is linear in g: on the matrix unit E(b, a') it gives column b of ⟦k⟧ when
-    // a' = a, else 0. So entry (r, b · dim A + a') of its matrix is ⟦k⟧(r, b) · ⟦a⟧(a').
-    SVec a = encode(ctx, v.entries[0], depth), k = encode(ctx, v.entries[1], depth);
-    const std::size_t dim_a = a.size(), dim_b = dimension(*v.type->from->to, depth), dim_c = dimension(*v.type->to, depth);
+    // a' = a, else 0. So entry (r, b · dim A + a') of its matrix is ⟦k⟧(r, b) · ⟦a⟧(a'). With a
+    // Bool argument c after g (pairs a_c, k_c), row r · 2 + c of the result's table is
+    // ⟦k_c⟧(r, b) · ⟦a_c⟧(a') (a table over c is a dim D × 2 matrix, row-major).
+    const std::size_t pairs = v.entries.size() / 2, dim_b = dimension(*v.type->from->to, depth);
+    std::vector<SVec> a, k;
+    for (std::size_t c = 0; c < pairs; ++c) {
+      a.push_back(encode(ctx, v.entries[2 * c], depth));
+      k.push_back(encode(ctx, v.entries[2 * c + 1], depth));
+    }
+    const std::size_t dim_a = a[0].size(), rows = dimension(*v.type->to, depth);
     SVec out;
-    for (std::size_t r = 0; r < dim_c; ++r)
+    for (std::size_t row = 0; row < rows; ++row) {
+      const std::size_t r = row / pairs, c = row % pairs;
       for (std::size_t b = 0; b < dim_b; ++b)
-        for (std::size_t j = 0; j < dim_a; ++j) out.push_back(z3::ite(a[j] == ctx.real_val(1), k[r * dim_b + b], ctx.real_val(0)));
+        for (std::size_t j = 0; j < dim_a; ++j) out.push_back(z3::ite(a[c][j] == ctx.real_val(1), k[c][r * dim_b + b], ctx.real_val(0)));
+    }
     return out;
   }
   if (v.kind != SVal::Kind::Table) throw Unsupported{"encoding a closure"};
@@ -122,9 +131,15 @@ std::string value_text(SourceSemantics& src, const SVal& v, const TypePtr& type,
   }
   if (v.kind == SVal::Kind::Bool) return concrete(*v.value).is_true() ? "true" : "false";
   if (v.kind == SVal::Kind::Nat) return concrete(*v.value).to_string();
-  if (v.kind == SVal::Kind::Use)
-    return "fun g : " + print_type(type->from) + " => " + value_text(src, v.entries[1], Type::arrow(type->from->to, type->to), concrete) +
-           " (g " + value_text(src, v.entries[0], type->from->from, concrete) + ")";
+  if (v.kind == SVal::Kind::Use) {
+    auto use = [&](std::size_t c, const TypePtr& result) {
+      return value_text(src, v.entries[2 * c + 1], Type::arrow(type->from->to, result), concrete) + " (g " +
+             value_text(src, v.entries[2 * c], type->from->from, concrete) + ")";
+    };
+    if (v.entries.size() == 2) return "fun g : " + print_type(type->from) + " => " + use(0, type->to);
+    return "fun g : " + print_type(type->from) + " => fun c : Bool => if c then " + use(0, type->to->to) + " else " +
+           use(1, type->to->to);
+  }
   SVal t = src.table(v, type);
   std::string out = "{";
   for (std::size_t j = 0; j < t.entries.size(); ++j)
@@ -170,6 +185,17 @@ SVal unknown_input(z3::context& ctx, smt::Solver& solver, const std::string& nam
     v.type = type;
     v.entries.push_back(unknown_input(ctx, solver, name + ".a", type->from->from, depth, leaves));
     v.entries.push_back(unknown_input(ctx, solver, name + ".k", Type::arrow(type->from->to, type->to), depth, leaves));
+  } else if (type->is_arrow() && type->from->is_arrow() && type->from->from->is_finite_base() &&
+             type->from->to->is_finite_base() && type->to->is_arrow() && type->to->from->kind == Type::Kind::Bool &&
+             type->to->to->is_finite_base()) {
+    // (A ⊸ B) ⊸ Bool ⊸ D: its definable values fun g => fun c => if c then k₀ (g a₀) else k₁ (g a₁)
+    // (spec/equivalence.md §1), for every a₀, a₁ and every pair of tables k₀, k₁.
+    v.kind = SVal::Kind::Use;
+    v.type = type;
+    for (const char* c : {"true", "false"}) {
+      v.entries.push_back(unknown_input(ctx, solver, name + "." + c + ".a", type->from->from, depth, leaves));
+      v.entries.push_back(unknown_input(ctx, solver, name + "." + c + ".k", Type::arrow(type->from->to, type->to->to), depth, leaves));
+    }
   } else {
     throw Unsupported{"`" + name + "` has type " + print_type(type) +
                       (without_vec(*type) ? " (a function of a function as an input)"

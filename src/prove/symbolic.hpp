@@ -36,7 +36,9 @@ namespace cajal::symbolic {
 // closure (applied by substitution, E-App), a table: a function on Bool or Nat given by its
 // value at every argument up to D (function inputs and params, and functions that an `if` or an
 // `iter` state must merge), or a use: an input of type (A ⊸ B) ⊸ C, one of its definable values
-// fun g => k (g a) (spec/equivalence.md §1) with a and the table k unknowns, or a vector: a
+// fun g => k (g a) (spec/equivalence.md §1) with a and the table k unknowns (entries a, k), or
+// of type (A ⊸ B) ⊸ Bool ⊸ D, fun g => fun c => if c then k₀ (g a₀) else k₁ (g a₁) (entries
+// a₀, k₀, a₁, k₁), or a vector: a
 // polynomial per entry in the real unknowns (arith.hpp). A function on Vec n, where it must be a
 // value (merged, or an input), is a table over the unit vectors e_0 … e_{n-1}: its matrix's
 // columns (exact: a linear function is determined by them, spec/denotation.md §2). A function of
@@ -156,8 +158,12 @@ class SourceSemantics {
     if (f.kind == SVal::Kind::Choice)  // (if c then f₁ else f₂) x = if c then f₁ x else f₂ x
       return with_over(merge(*f.value, ctx_.bool_val(false), apply(f.entries[0], x), apply(f.entries[1], x), f.type->to), *f.over);
     if (f.kind == SVal::Kind::Use) {  // (fun g => k (g a)) x: k applied to x's table at a
-      SVal at = apply(table(x, f.type->from), f.entries[0]);
-      return with_over(apply(f.entries[1], at), *f.over);
+      SVal g = table(x, f.type->from);
+      if (f.entries.size() == 2) return with_over(apply(f.entries[1], apply(g, f.entries[0])), *f.over);
+      // (fun g => fun c => if c then k₀ (g a₀) else k₁ (g a₁)) x: a table over c
+      SVal by_c{SVal::Kind::Table, std::nullopt, *f.over, nullptr, nullptr, nullptr, {}, f.type->to};
+      for (std::size_t c = 0; c < 2; ++c) by_c.entries.push_back(apply(f.entries[2 * c + 1], apply(g, f.entries[2 * c])));
+      return by_c;
     }
     if (f.kind != SVal::Kind::Table) throw Unsupported{"applying a value that is not a function"};
     if (f.type->from->is_vec()) {  // E-AppMatrix: M · x = Σ_j x_j · (column j of M)

@@ -388,7 +388,9 @@ GeneratedProgram make_vec_program(Choices& ch, int size) {
 GeneratedProgram make_higher_order_program(Choices& ch, int size) {
   GeneratedProgram out;
   auto base = [&] { return ch.coin() ? Type::boolean() : Type::nat(); };
-  Context vars{{"h", Type::arrow(Type::arrow(base(), base()), base())}};
+  // (A ⊸ B) ⊸ C, or (Bool ⊸ Bool) ⊸ Bool ⊸ D (its definable values are pairs of those).
+  Context vars{{"h", ch.coin() ? Type::arrow(Type::arrow(base(), base()), base())
+                               : Type::arrow(Type::arrow(Type::boolean(), Type::boolean()), Type::arrow(Type::boolean(), base()))}};
   if (ch.coin()) vars.emplace_back("x", base());
   TypePtr type = base();
   add_main(out, vars, Builder{ch, {}}.term(type, vars, std::max(2, size / 2)), type);

@@ -1,6 +1,7 @@
-// prove on random programs whose main takes a function of a function, h : (A ⊸ B) ⊸ C
-// (RapidCheck; the seed is printed). The claim for such an input is over its definable values
-// fun g => k (g a) (spec/equivalence.md §1, spec/denotation.md §8.4). On every program the
+// prove on random programs whose main takes a function of a function, h : (A ⊸ B) ⊸ C or
+// (Bool ⊸ Bool) ⊸ Bool ⊸ D (RapidCheck; the seed is printed). The claim for such an input is over
+// its definable values fun g => k (g a), or fun g => fun c => if c then k₀ (g a₀) else k₁ (g a₁)
+// (spec/equivalence.md §1, spec/denotation.md §8.4). On every program the
 // compiled network is proved; under each deliberately wrong compiler (mutant.hpp), prove refutes
 // exactly when the mutated network computes something else than the proved one on some definable
 // value of h and some x whose run stays within D: every (a, k) and every x is run through both
@@ -21,27 +22,35 @@ namespace {
 
 constexpr int kDepth = 3;
 
-// Every definable value of h (as its matrix) and every x (a basis vector), in turn.
+// Every definable value of h (as its matrix) and every x (a basis vector), in turn. For
+// h : (A ⊸ B) ⊸ C, fun g => k (g a): entry (r, b · dim A + a') is [k(b) = r] · [a' = a]; for
+// h : (A ⊸ B) ⊸ Bool ⊸ D, fun g => fun c => if c then k₀ (g a₀) else k₁ (g a₁): row r · 2 + c
+// holds k_c and a_c.
 std::vector<NetworkArgs> definable_inputs(const Network& net) {
   const Type& h = *net.inputs[0].type;
+  const std::size_t pairs = h.to->is_arrow() ? 2 : 1;
   const std::size_t dim_a = dimension(*h.from->from, kDepth), dim_b = dimension(*h.from->to, kDepth),
-                    dim_c = dimension(*h.to, kDepth);
-  std::size_t tables = 1;
-  for (std::size_t b = 0; b < dim_b; ++b) tables *= dim_c;
+                    dim_r = dimension(pairs == 2 ? *h.to->to : *h.to, kDepth);
+  std::size_t tables = 1;  // tables k : B ⊸ R
+  for (std::size_t b = 0; b < dim_b; ++b) tables *= dim_r;
+  std::size_t per_pair = dim_a * tables, values = 1;
+  for (std::size_t c = 0; c < pairs; ++c) values *= per_pair;
   std::vector<NetworkArgs> out;
-  for (std::size_t a = 0; a < dim_a; ++a)
-    for (std::size_t t = 0; t < tables; ++t) {
-      Eigen::VectorXd m = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(dim_c * dim_b * dim_a));
-      for (std::size_t b = 0, rest = t; b < dim_b; ++b, rest /= dim_c)  // k(b) = rest % dim_c
-        m(static_cast<Eigen::Index>((rest % dim_c) * dim_b * dim_a + b * dim_a + a)) = 1;
-      const std::size_t xs = net.inputs.size() > 1 ? dimension(*net.inputs[1].type, kDepth) : 1;
-      for (std::size_t x = 0; x < xs; ++x) {
-        NetworkArgs args;
-        args.inputs.push_back(m);
-        if (net.inputs.size() > 1) args.inputs.push_back(Eigen::VectorXd::Unit(static_cast<Eigen::Index>(xs), static_cast<Eigen::Index>(x)));
-        out.push_back(std::move(args));
-      }
+  for (std::size_t v = 0; v < values; ++v) {
+    Eigen::VectorXd m = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(dim_r * pairs * dim_b * dim_a));
+    for (std::size_t c = 0, rest = v; c < pairs; ++c, rest /= per_pair) {
+      const std::size_t a = (rest % per_pair) % dim_a;
+      for (std::size_t b = 0, k = (rest % per_pair) / dim_a; b < dim_b; ++b, k /= dim_r)  // k(b) = k % dim_r
+        m(static_cast<Eigen::Index>(((k % dim_r) * pairs + c) * dim_b * dim_a + b * dim_a + a)) = 1;
     }
+    const std::size_t xs = net.inputs.size() > 1 ? dimension(*net.inputs[1].type, kDepth) : 1;
+    for (std::size_t x = 0; x < xs; ++x) {
+      NetworkArgs args;
+      args.inputs.push_back(m);
+      if (net.inputs.size() > 1) args.inputs.push_back(Eigen::VectorXd::Unit(static_cast<Eigen::Index>(xs), static_cast<Eigen::Index>(x)));
+      out.push_back(std::move(args));
+    }
+  }
   return out;
 }
 

@@ -113,6 +113,20 @@ TEST(Prove, FunctionsOfFunctionsAsInputs) {
   EXPECT_EQ(prove(nat, Mutant::IterExtraStep).verdict, ProveResult::Verdict::Refuted);
 }
 
+// (A ⊸ B) ⊸ Bool ⊸ D: its definable values fun g => fun c => if c then k₀ (g a₀) else k₁ (g a₁)
+// (spec/equivalence.md §1), each pair (a_c, k_c) unknowns.
+TEST(Prove, FunctionsOfFunctionsWithABoolArgument) {
+  const char* identity = "def main = fun g : (Bool -o Bool) -o Bool -o Bool => fun b : Bool => g (fun x : Bool => x) b";
+  EXPECT_EQ(prove(identity).verdict, ProveResult::Verdict::Proved);
+  const char* succ = "def main = fun g : (Nat -o Nat) -o Bool -o Nat => fun b : Bool => "
+                     "g (fun x : Nat => succ x) (if b then false else true)";
+  EXPECT_EQ(prove(succ).verdict, ProveResult::Verdict::Proved);
+  ProveResult r = prove(succ, Mutant::SwapIfBranches);
+  ASSERT_EQ(r.verdict, ProveResult::Verdict::Refuted);
+  EXPECT_EQ(r.inputs[0].second.rfind("fun g : Nat -o Nat => fun c : Bool => if c then {", 0), 0u) << r.inputs[0].second;
+  EXPECT_NE(r.interpreter_value, r.network_value);
+}
+
 // A function of a function that an `iter` state or an `if` must merge has no table: it is merged
 // as a choice and applied by applying both sides (the case tests/property/prove_properties.cpp
 // found, as `unknown`, before).
@@ -151,7 +165,7 @@ TEST(Prove, SharedDefsAreTabulatedOnce) {
 }
 
 TEST(Prove, UnsupportedProgramsAreUnknownNeverProved) {
-  ProveResult f = prove("def main = fun g : (Bool -o Bool) -o Bool -o Bool => fun b : Bool => g (fun x : Bool => x) b");
+  ProveResult f = prove("def main = fun g : (Nat -o Nat) -o Nat -o Nat => fun n : Nat => g (fun x : Nat => x) n");
   EXPECT_EQ(f.verdict, ProveResult::Verdict::Unknown);
   EXPECT_NE(f.reason.find("not supported yet"), std::string::npos);
 }

@@ -88,8 +88,9 @@ GeneratedProgram make_program(Choices& ch, int size);
 // g : Bool -o Vec 2 (their values are vectors, chosen by the test), and
 // main : Bool -o Nat -o Vec 2 -o Vec 2 -o Vec 2 using every input once (no param values).
 GeneratedProgram make_vec_program(Choices& ch, int size);
-// A program whose main takes a function of a function, h : (A ⊸ B) ⊸ C (A, B, C Bool or Nat),
-// and maybe an x : Bool or Nat, with a Bool or Nat result; no params, no defs.
+// A program whose main takes a function of a function, h : (A ⊸ B) ⊸ C (A, B, C Bool or Nat)
+// or h : (Bool ⊸ Bool) ⊸ Bool ⊸ D (D Bool or Nat), and maybe an x : Bool or Nat, with a Bool or
+// Nat result; no params, no defs.
 GeneratedProgram make_higher_order_program(Choices& ch, int size);
 
 // The program as a `.cj` file, with its param values as a comment.
