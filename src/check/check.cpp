@@ -80,21 +80,16 @@ Result<EquivalenceResult> check_equivalence(const CheckSide& left, const CheckSi
   }
 
   // Observational: exhaustively when the inputs are few, else with Z3.
-  std::size_t total = 1;
-  bool listable = true;
-  for (const Slot& slot : s.slots) {
-    std::size_t n = count_values(*slot.type, options.depth, options.exhaustive_limit);
-    listable = listable && n > 0;
-    total = saturating_mul(total, n, options.exhaustive_limit);
-  }
   // Real inputs (Vec n, matrices, tables of vectors) have no list of values: the symbolic method
-  // takes them as unknowns (both sides are polynomials in them, spec/equivalence.md §6).
+  // takes them as unknowns (both sides are polynomials in them, spec/equivalence.md §5).
+  std::size_t total = 1;
   bool real = false, unlisted = false;
   for (const Slot& slot : s.slots) {
+    const std::size_t n = count_values(*slot.type, options.depth, options.exhaustive_limit);
+    total = saturating_mul(total, n, options.exhaustive_limit);
     const bool vec = !without_vec(*slot.type);
     real = real || vec;
-    unlisted = unlisted || (count_values(*slot.type, options.depth, options.exhaustive_limit) == 0 &&
-                            !(vec && symbolic::real_valued(*slot.type)));
+    unlisted = unlisted || (n == 0 && !(vec && symbolic::real_valued(*slot.type)));
   }
   if (unlisted) {
     out.verdict = Verdict::Unknown;

@@ -199,10 +199,7 @@ class SymbolicCheck {
 
   ValuePtr concrete(const SVal& v, const TypePtr& type, const z3::model& m, const std::vector<z3::expr>& point) {
     if (!without_vec(*type)) {  // its encoding at the point, read back as a vector or a matrix
-      symbolic::PVec encoding = symbolic::encode_poly(arith_, v, options_.depth);
-      Eigen::VectorXd x(static_cast<Eigen::Index>(encoding.size()));
-      for (std::size_t k = 0; k < encoding.size(); ++k)
-        x(static_cast<Eigen::Index>(k)) = std::stod(symbolic::at_point(encoding[k], m, point).get_decimal_string(20));
+      Eigen::VectorXd x = symbolic::values_at(symbolic::encode_poly(arith_, v, options_.depth), m, point);
       Result<ValuePtr> value = value_from_vector(x, type, options_.depth);
       if (!value) throw symbolic::Unsupported{"a real input as a value: " + value.diagnostics.front().message};
       return *value;

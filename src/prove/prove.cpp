@@ -209,13 +209,9 @@ SVal fixed_value(z3::context& ctx, SourceSemantics& src, const Type& type, const
     x.maxCoeff(&hot);
     return src.basis(type, static_cast<std::size_t>(hot));
   }
-  const std::size_t cols = dimension(*type.from, depth), rows = dimension(*type.to, depth);
   SVal t{SVal::Kind::Table, std::nullopt, ctx.bool_val(false), nullptr, nullptr, nullptr, {}, std::make_shared<const Type>(type)};
-  for (std::size_t j = 0; j < cols; ++j) {
-    Eigen::VectorXd column(static_cast<Eigen::Index>(rows));
-    for (std::size_t r = 0; r < rows; ++r) column(static_cast<Eigen::Index>(r)) = x(static_cast<Eigen::Index>(matrix_index(cols, r, j)));
-    t.entries.push_back(fixed_value(ctx, src, *type.to, column, depth));
-  }
+  for (std::size_t j = 0; j < dimension(*type.from, depth); ++j)
+    t.entries.push_back(fixed_value(ctx, src, *type.to, matrix_column(x, dimension(*type.from, depth), j), depth));
   return t;
 }
 
@@ -232,12 +228,9 @@ std::string fixed_param_problem(const Type& type, const Eigen::VectorXd& x, int 
     return one_hot ? "" : "its " + print_type(type) + " part " + vector_text(x) + " is not one-hot";
   }
   if (type.from->is_arrow()) return "a function of a function has no fixed value here";
-  const std::size_t cols = dimension(*type.from, depth), rows = dimension(*type.to, depth);
-  for (std::size_t j = 0; j < cols; ++j) {
-    Eigen::VectorXd column(static_cast<Eigen::Index>(rows));
-    for (std::size_t r = 0; r < rows; ++r) column(static_cast<Eigen::Index>(r)) = x(static_cast<Eigen::Index>(matrix_index(cols, r, j)));
-    if (std::string p = fixed_param_problem(*type.to, column, depth); !p.empty()) return p;
-  }
+  const std::size_t cols = dimension(*type.from, depth);
+  for (std::size_t j = 0; j < cols; ++j)
+    if (std::string p = fixed_param_problem(*type.to, matrix_column(x, cols, j), depth); !p.empty()) return p;
   return "";
 }
 
@@ -333,21 +326,12 @@ void counterexample(const z3::model& m, const std::vector<z3::expr>& point, Sour
   auto real = [&](const Poly& p) { return numeral_text(at_point(p, m, point)); };
   out.interpreter_value =
       value_text(source, *in.value, net.output_type, [&](const z3::expr& e) { return m.eval(e, true); }, real);
-  auto number = [](const z3::expr& e) {
-    int64_t entry = 0;  // encodings are 0/1; reals are rationals
-    if (e.is_numeral_i64(entry)) return static_cast<double>(entry);
-    return std::stod(e.get_decimal_string(20).c_str());
-  };
-  auto concrete = [&](const SVec& symbolic) {
+  auto concrete = [&](const SVec& symbolic) {  // (encodings are 0/1)
     Eigen::VectorXd x(static_cast<Eigen::Index>(symbolic.size()));
-    for (std::size_t k = 0; k < symbolic.size(); ++k) x(static_cast<Eigen::Index>(k)) = number(m.eval(symbolic[k], true));
+    for (std::size_t k = 0; k < symbolic.size(); ++k) x(static_cast<Eigen::Index>(k)) = numeral_value(m.eval(symbolic[k], true));
     return x;
   };
-  auto concrete_poly = [&](const PVec& symbolic) {
-    Eigen::VectorXd x(static_cast<Eigen::Index>(symbolic.size()));
-    for (std::size_t k = 0; k < symbolic.size(); ++k) x(static_cast<Eigen::Index>(k)) = number(at_point(symbolic[k], m, point));
-    return x;
-  };
+  auto concrete_poly = [&](const PVec& symbolic) { return values_at(symbolic, m, point); };
   NetworkArgs args;
   for (const SVec& v : in.input_vectors) args.inputs.push_back(concrete(v));
   for (const auto& [name, v] : in.param_vectors) args.params.emplace(name, concrete(v));

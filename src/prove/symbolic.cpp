@@ -74,6 +74,18 @@ std::string numeral_text(const z3::expr& e) {
   return s;
 }
 
+double numeral_value(const z3::expr& e) {
+  int64_t i = 0;
+  if (e.is_numeral_i64(i)) return static_cast<double>(i);
+  return std::stod(e.get_decimal_string(20));
+}
+
+Eigen::VectorXd values_at(const PVec& polys, const z3::model& m, const std::vector<z3::expr>& point) {
+  Eigen::VectorXd x(static_cast<Eigen::Index>(polys.size()));
+  for (std::size_t k = 0; k < polys.size(); ++k) x(static_cast<Eigen::Index>(k)) = numeral_value(at_point(polys[k], m, point));
+  return x;
+}
+
 z3::expr at_point(const Poly& p, const z3::model& m, const std::vector<z3::expr>& point) {
   z3::expr sum = m.ctx().real_val(0);
   for (const auto& [monomial, coefficient] : p.terms) {

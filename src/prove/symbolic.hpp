@@ -418,8 +418,13 @@ bool real_valued(const Type& t);
 // A rational numeral as a plain number: 3, -2, 1.5 (exact up to 20 decimals).
 std::string numeral_text(const z3::expr& e);
 
+// A rational numeral as the nearest double.
+double numeral_value(const z3::expr& e);
+
 // A polynomial's value under a model, at a point (one numeral per real unknown), exactly.
 z3::expr at_point(const Poly& p, const z3::model& m, const std::vector<z3::expr>& point);
+// The values of polynomials (an encoding) under a model at a point, as doubles.
+Eigen::VectorXd values_at(const PVec& polys, const z3::model& m, const std::vector<z3::expr>& point);
 
 // A point where, under the model, some pair of polynomials differs. Pairs that differ as
 // polynomials differ at almost every point (Schwartz–Zippel): small integers are tried first
