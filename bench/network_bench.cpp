@@ -7,6 +7,9 @@
 #include "cajal/network/engine.hpp"
 
 namespace cajal::bench {
+
+void native_gemm(const double* a, const double* b, double* c, long m, long k, long n);  // native_gemm.cpp
+
 namespace {
 
 using Eigen::MatrixXd;
@@ -14,8 +17,10 @@ using Eigen::MatrixXd;
 // A recurrent neuron with a learned step on a state of dimension D + 1:
 //   iter { s | y => step y } (n), run for `steps` iterations (n = e_steps) on a batch of states.
 // Each iteration is one (D+1)×(D+1) by (D+1)×B matrix product, so the ideal cost is `steps` GEMMs
-// of those shapes; the counter gemm_fraction is that ideal (Eigen's own GEMM on the same shapes,
-// timed in the same run) divided by the neuron's time: 1.0 means no overhead at all.
+// of those shapes. The reference is Eigen's GEMM compiled for this machine (native_gemm.cpp,
+// -march=native), timed in the same run: the counter native_gemm_fraction is its time over the
+// neuron's, 1.0 meaning the engine runs at the machine's limit. The label names the kernels the
+// engine chose (engine_kernels()).
 constexpr Eigen::Index kMaxSteps = 4;
 
 // Mean wall-clock seconds of one call of f, over at least 0.2 s (after one warm-up call).
@@ -33,44 +38,95 @@ double seconds_per_call(F f) {
   return elapsed / calls;
 }
 
-void BM_IterationNeuron(benchmark::State& state) {
-  const Eigen::Index dim = state.range(0), batch = state.range(1);
-  const int depth = static_cast<int>(dim) - 1;
-  const Eigen::Index steps = std::min<Eigen::Index>(kMaxSteps, depth);  // n = e_steps must fit in D
-  Program p = load("param step : Nat -o Nat\ndef main = fun s : Nat => fun n : Nat => iter { s | y => step y } (n)\n");
-  Network net = compile(p.loaded, depth);
+struct Iteration {
+  Network net;
   NetworkArgs args;
-  args.inputs.push_back(MatrixXd::Random(dim, batch));
+  Eigen::Index dim, batch, steps;
+};
+Iteration iteration(Eigen::Index dim, Eigen::Index batch) {
+  const int depth = static_cast<int>(dim) - 1;
+  Program p = load("param step : Nat -o Nat\ndef main = fun s : Nat => fun n : Nat => iter { s | y => step y } (n)\n");
+  Iteration it{compile(p.loaded, depth), {}, dim, batch, std::min<Eigen::Index>(kMaxSteps, depth)};  // n = e_steps fits in D
+  it.args.inputs.push_back(MatrixXd::Random(dim, batch));
   MatrixXd count = MatrixXd::Zero(dim, 1);
-  count(steps, 0) = 1.0;
-  args.inputs.push_back(count);
-  args.params["step"] = Eigen::VectorXd::Random(dim * dim) / static_cast<double>(dim);
-  for (auto _ : state) {
-    Result<NetworkRun> r = run_network(net, args);
-    benchmark::DoNotOptimize(r->output.data());
-  }
-  // Eigen's GEMM on the same shapes, the same number of times, timed the same way in the same run
-  // (from a fixed input each time, so values never decay to denormals).
-  Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> w(
-      args.params["step"].data(), dim, dim);
-  const MatrixXd& h = args.inputs[0];
-  MatrixXd next(dim, batch);
-  double gemm_seconds = seconds_per_call([&] {
-    for (Eigen::Index k = 0; k < steps; ++k) {
-      next.noalias() = w * h;
+  count(it.steps, 0) = 1.0;
+  it.args.inputs.push_back(count);
+  it.args.params["step"] = Eigen::VectorXd::Random(dim * dim) / static_cast<double>(dim);
+  return it;
+}
+double flops(const Iteration& it) {
+  return 2.0 * static_cast<double>(it.dim) * static_cast<double>(it.dim) * static_cast<double>(it.batch) * static_cast<double>(it.steps);
+}
+// The same products by the native GEMM (from a fixed input each time, so values never decay to
+// denormals).
+double native_seconds(Iteration& it) {
+  const Eigen::VectorXd& w = it.args.params["step"];
+  const MatrixXd& h = it.args.inputs[0];
+  MatrixXd next(it.dim, it.batch);
+  return seconds_per_call([&] {
+    for (Eigen::Index k = 0; k < it.steps; ++k) {
+      native_gemm(w.data(), h.data(), next.data(), it.dim, it.dim, it.batch);
       benchmark::DoNotOptimize(next.data());
     }
   });
-  double neuron_seconds = seconds_per_call([&] {
-    Result<NetworkRun> r = run_network(net, args);
+}
+
+// A kept plan on one thread: what `cajal train`, the oracle and `check --neural` pay per run.
+void BM_IterationNeuron(benchmark::State& state) {
+  Iteration it = iteration(state.range(0), state.range(1));
+  Plan plan(it.net, 1);
+  if (Result<NetworkRun> r = plan.run(it.args); !r) {
+    state.SkipWithError(r.diagnostics.front().message.c_str());
+    return;
+  }
+  for (auto _ : state) {
+    Result<NetworkRun> r = plan.run(it.args);
+    benchmark::DoNotOptimize(r->output.data());
+  }
+  const double native = native_seconds(it);
+  const double neuron = seconds_per_call([&] {
+    Result<NetworkRun> r = plan.run(it.args);
     benchmark::DoNotOptimize(r->output.data());
   });
-  double flops = 2.0 * static_cast<double>(dim) * static_cast<double>(dim) * static_cast<double>(batch) * static_cast<double>(steps);
-  state.counters["FLOP/s"] = benchmark::Counter(flops, benchmark::Counter::kIsIterationInvariantRate);
-  state.counters["gemm_fraction"] = gemm_seconds / neuron_seconds;
+  state.counters["FLOP/s"] = benchmark::Counter(flops(it), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["native_gemm_fraction"] = native / neuron;
+  state.SetLabel(engine_kernels());
 }
 BENCHMARK(BM_IterationNeuron)
     ->ArgsProduct({{2, 10, 100, 1000}, {1, 64, 4096}})
+    ->Unit(benchmark::kMicrosecond);
+
+// One run through run_network, which builds a plan for it: the cost of a one-off run.
+void BM_IterationNeuronOneShot(benchmark::State& state) {
+  Iteration it = iteration(state.range(0), 1);
+  if (Result<NetworkRun> r = run_network(it.net, it.args); !r) {
+    state.SkipWithError(r.diagnostics.front().message.c_str());
+    return;
+  }
+  for (auto _ : state) {
+    Result<NetworkRun> r = run_network(it.net, it.args);
+    benchmark::DoNotOptimize(r->output.data());
+  }
+}
+BENCHMARK(BM_IterationNeuronOneShot)->Arg(2)->Arg(10)->Unit(benchmark::kMicrosecond);
+
+// A large batch on 1 and 2 threads (wall clock): Plan cuts it into chunks of 256 columns.
+void BM_IterationNeuronThreads(benchmark::State& state) {
+  Iteration it = iteration(state.range(0), state.range(1));
+  Plan plan(it.net, static_cast<unsigned>(state.range(2)));
+  if (Result<NetworkRun> r = plan.run(it.args); !r) {
+    state.SkipWithError(r.diagnostics.front().message.c_str());
+    return;
+  }
+  for (auto _ : state) {
+    Result<NetworkRun> r = plan.run(it.args);
+    benchmark::DoNotOptimize(r->output.data());
+  }
+  state.counters["FLOP/s"] = benchmark::Counter(flops(it), benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_IterationNeuronThreads)
+    ->ArgsProduct({{100, 1000}, {4096}, {1, 2}})
+    ->UseRealTime()
     ->Unit(benchmark::kMicrosecond);
 
 // The case a lazy-closure compiler takes 2^D work for: the step uses its function-typed state in

@@ -64,7 +64,7 @@ void neural_numeric(const Setup& s, const Network& a, const Network& b, const Eq
     for (std::size_t k = 0; k < s.positions; ++k)
       args.inputs[k](static_cast<Eigen::Index>(digits[k]), static_cast<Eigen::Index>(t)) = 1;
   }
-  Result<NetworkRun> ra = run_network(a, args), rb = run_network(b, args);
+  Result<NetworkRun> ra = Plan(a, options.threads).run(args), rb = Plan(b, options.threads).run(args);
   if (!ra || !rb) {
     out.verdict = Verdict::Unknown;
     out.reason = "internal: " + render((ra ? rb : ra).diagnostics);

@@ -90,6 +90,10 @@ void define_timeout(Options& o);
 void define_max_memory(Options& o);
 void apply_max_memory(const Options& args);
 void define_seed(Options& o);
+// --threads N (commands that run networks on batches: train, check --neural): the engine's
+// threads for a batch (cajal::Plan); 0, the default, is one per core.
+void define_threads(Options& o);
+unsigned parse_threads(const Options& args);
 // --junit FILE, and the report written there when it is given (UsageError when it cannot be).
 void define_junit(Options& o);
 void write_junit(const Options& args, const junit::Suite& suite);

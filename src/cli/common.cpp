@@ -220,6 +220,14 @@ void apply_max_memory(const Options& args) {
   throw UsageError{"--max-memory takes a size such as 512M, 4G or 1073741824 (bytes), got `" + *text + "`"};
 }
 
+void define_threads(Options& o) {
+  o.valued("--threads", "N", "run the network's batch on N threads (default 0: one per core); results are the same for every N");
+}
+unsigned parse_threads(const Options& args) {
+  const std::uint64_t n = parse_count(args, "--threads", 0);
+  if (n > 1024) throw UsageError{"--threads takes a number of threads from 0 (one per core) to 1024"};
+  return static_cast<unsigned>(n);
+}
 void define_seed(Options& o) { o.valued("--seed", "N", "the random seed (printed; rerun with it to reproduce)"); }
 void define_junit(Options& o) { o.valued("--junit", "FILE", "also write the result as a JUnit XML report to FILE (for CI)"); }
 

@@ -215,23 +215,24 @@ Result<TrainResult> train(const LoadedProgram& program, const std::vector<Traini
     Eigen::MatrixXd diff = y.cols() == n ? Eigen::MatrixXd(y - targets) : Eigen::MatrixXd(y.replicate(1, n) - targets);
     return std::pair{diff.squaredNorm() / static_cast<double>(n), Eigen::MatrixXd(2.0 * diff / static_cast<double>(n))};
   };
+  Plan plan(*net, options.threads);  // one plan for every epoch: its buffers are reused
   for (int epoch = 1; epoch <= options.epochs; ++epoch) {
     args.params = out.params;
-    Result<NetworkRun> run = run_network(*net, args);
+    Result<NetworkRun> run = plan.run(args);
     if (!run) return R::failure(std::move(run.diagnostics));
     auto [loss, cotangent] = loss_of(run->output);
-    Result<NetworkGradients> g = gradient(*net, args, cotangent);
+    out.losses.push_back(loss);
+    if (options.progress) options.progress(epoch, loss);
+    if (!std::isfinite(loss)) return R::failure(diverged(epoch, loss, options.learning_rate));
+    Result<NetworkGradients> g = plan.gradient(args, cotangent);
     if (!g) return R::failure(std::move(g.diagnostics));
     for (auto& [name, w] : out.params) {
       auto it = g->params.find(name);
       if (it != g->params.end()) adam[name].step(w, it->second, options.learning_rate);
     }
-    out.losses.push_back(loss);
-    if (options.progress) options.progress(epoch, loss);
-    if (!std::isfinite(loss)) return R::failure(diverged(epoch, loss, options.learning_rate));
   }
   args.params = out.params;
-  Result<NetworkRun> last = run_network(*net, args);
+  Result<NetworkRun> last = plan.run(args);
   if (!last) return R::failure(std::move(last.diagnostics));
   out.final_loss = loss_of(last->output).first;
   if (!std::isfinite(out.final_loss)) return R::failure(diverged(options.epochs, out.final_loss, options.learning_rate));

@@ -1,14 +1,31 @@
-// Forward and reverse-mode evaluation of networks (spec/denotation.md, "The engine").
+// Forward and reverse-mode evaluation of networks (spec/denotation.md, "The engine"), through an
+// execution plan (cajal::Plan, engine.hpp).
 //
 // Every value is a dim × B matrix, or dim × 1 when it does not vary over the batch; operations
-// broadcast the latter. The forward pass records a tape (every neuron's value, and the tapes of
-// every step of every recurrent neuron and of every materialized abstraction) that the backward
-// pass walks in reverse.
+// broadcast the latter. A value is a view (a pointer and a shape): inputs, params and constants
+// are read where they lie, never copied, and every computed value lies in a buffer of the frame
+// that computed it. A frame is one evaluation of one graph, in node order (the graph is
+// topologically ordered): the top-level graph has one frame, a recurrent neuron's step two that
+// alternate (one per step when the run is recorded for gradients), a materialized abstraction's
+// body one. Frames belong to the plan and outlive a run: a second run on the same shapes
+// allocates nothing. The backward pass walks the recorded frames in reverse.
+//
+// Batches are cut into chunks of kChunkColumns columns, run one after another or on several
+// threads; every chunk is computed the same way whichever thread runs it, and what sums over the
+// batch (the params' gradients, the adjoints of inputs shared by the batch) is added in chunk
+// order, so results do not depend on the number of threads.
 #include "cajal/network/engine.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <condition_variable>
 #include <cstdio>
+#include <exception>
 #include <memory>
+#include <mutex>
+#include <thread>
+
+#include "kernels.hpp"
 
 namespace cajal {
 
@@ -18,27 +35,39 @@ using Eigen::Index;
 using Eigen::MatrixXd;
 using Eigen::VectorXd;
 using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using CMap = Eigen::Map<const MatrixXd>;
+using CVecMap = Eigen::Map<const VectorXd>;
 
 struct EngineError {
   std::string message;
 };
 
-Index cols_of(std::initializer_list<const MatrixXd*> ms) {
+// A value: rows × cols numbers, column-major and contiguous; cols == 1 when shared by the batch.
+struct Val {
+  const double* p = nullptr;
+  Index rows = 0, cols = 0;
+  CMap m() const { return CMap(p, rows, cols); }
+  // Column b, or the only column when the value is shared by the batch.
+  CVecMap col(Index b) const { return CVecMap(p + (cols == 1 ? 0 : b) * rows, rows); }
+  double at(Index r, Index b) const { return p[(cols == 1 ? 0 : b) * rows + r]; }
+};
+Val view(const MatrixXd& m) { return Val{m.data(), m.rows(), m.cols()}; }
+Val view(const VectorXd& v) { return Val{v.data(), v.size(), 1}; }
+
+Index cols_of(std::initializer_list<Val> vs) {
   Index b = 1;
-  for (const MatrixXd* m : ms)
-    if (m->cols() != 1) {
-      if (b != 1 && b != m->cols()) throw EngineError{"batch sizes do not agree"};
-      b = m->cols();
+  for (const Val& v : vs)
+    if (v.cols != 1) {
+      if (b != 1 && b != v.cols) throw EngineError{"batch sizes do not agree"};
+      b = v.cols;
     }
   return b;
 }
 
-// Column b of a value that may be shared by the batch.
-inline auto col(const MatrixXd& m, Index b) { return m.col(m.cols() == 1 ? 0 : b); }
-
 // Adds `delta` into the adjoint `into`, summing columns when `into` is shared by the batch (the
 // adjoint of a shared value is the sum of its adjoints over the batch).
-void accumulate(MatrixXd& into, const MatrixXd& delta) {
+template <class Delta>
+void accumulate(MatrixXd& into, const Eigen::MatrixBase<Delta>& delta) {
   if (into.cols() == delta.cols()) {
     into += delta;
   } else if (into.cols() == 1) {
@@ -48,213 +77,316 @@ void accumulate(MatrixXd& into, const MatrixXd& delta) {
   }
 }
 
-// A tape holds every neuron's value. Values are read through pointers: inputs, params, constants
-// and captures are not copied (a captured weight matrix may be large and is read at every step of
-// a recurrent neuron); computed values are owned by the tape that computed them.
-struct Tape;
-struct Aux {
-  std::vector<const MatrixXd*> states;         // Iterate (recorded): h_0 .. h_K
-  std::vector<std::unique_ptr<Tape>> steps;    // Iterate (recorded): the step's tape producing h_k (k ≥ 1)
-  std::unique_ptr<Tape> body;                  // Abstract (recorded): the body's tape over the basis batch
-  std::vector<MatrixXd> inputs;                // Abstract (recorded): the body's inputs it owns
-  Index outer_batch = 1;                       // Abstract: batch of the captures
+// y = F·x (or y += F·x) for the n columns of x: F is rows × cs, stored row-major; x is cs × n and
+// y rows × n, column-major. Small products are a loop here; larger ones go to the kernels chosen
+// for this CPU (kernels.hpp).
+void product(const double* f, Index rows, Index cs, const double* x, Index n, double* y, bool accumulate) {
+  if (rows * cs * n <= 256) {
+    for (Index b = 0; b < n; ++b) {
+      const double* xb = x + b * cs;
+      double* yb = y + b * rows;
+      Index i = 0;
+      for (; i + 4 <= rows; i += 4) {  // four rows at once: four independent sums
+        const double *f0 = f + i * cs, *f1 = f0 + cs, *f2 = f1 + cs, *f3 = f2 + cs;
+        double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+        for (Index j = 0; j < cs; ++j) {
+          const double xj = xb[j];
+          s0 += f0[j] * xj, s1 += f1[j] * xj, s2 += f2[j] * xj, s3 += f3[j] * xj;
+        }
+        if (accumulate) s0 += yb[i], s1 += yb[i + 1], s2 += yb[i + 2], s3 += yb[i + 3];
+        yb[i] = s0, yb[i + 1] = s1, yb[i + 2] = s2, yb[i + 3] = s3;
+      }
+      for (; i < rows; ++i) {
+        const double* fi = f + i * cs;
+        double s = 0.0;
+        for (Index j = 0; j < cs; ++j) s += fi[j] * xb[j];
+        yb[i] = accumulate ? yb[i] + s : s;
+      }
+    }
+    return;
+  }
+  kernels::Gemm g;
+  g.m = rows, g.n = n, g.k = cs;
+  g.a = f, g.lda = cs, g.a_row_major = true;
+  g.b = x, g.ldb = cs;
+  g.c = y, g.ldc = rows, g.accumulate = accumulate;
+  kernels::kernels().gemm(g);
+}
+
+// One evaluation of one graph: every node's value, the buffers of those it computes, and what a
+// recurrent neuron or an abstraction among them needs (their own frames).
+struct Frame;
+struct Nested {
+  std::vector<std::unique_ptr<Frame>> steps;  // Iterate: a frame per step when recorded, else two
+  std::vector<Val> states;                    // Iterate (recorded): h_0 .. h_K
+  std::vector<Val> inputs;                    // the step's or the body's inputs
+  std::unique_ptr<Frame> body;                // Abstract: the body over the basis batch
+  std::vector<MatrixXd> owned;                // Abstract: the basis batch and expanded captures
+  Index outer_batch = 1;                      // Abstract: batch of the captures
 };
-struct Tape {
-  std::vector<MatrixXd> owned;
-  std::vector<const MatrixXd*> values;
-  std::vector<Aux> aux;
-  const MatrixXd& at(int i) const { return *values[static_cast<std::size_t>(i)]; }
+struct Frame {
+  std::vector<Val> values;
+  std::vector<MatrixXd> buffers;
+  std::vector<Nested> nested;
+  std::vector<MatrixXd> adjoints;  // backward
+  std::vector<char> has_adjoint;
+  explicit Frame(std::size_t nodes) : values(nodes), buffers(nodes), nested(nodes) {}
 };
 
-class Engine {
+}  // namespace
+
+// What a plan knows of its network before any run: each Param node's index in the plan's list of
+// params, and the work estimate the memory budget is checked against.
+struct Plan::Impl {
+  const Network& net;
+  unsigned threads;
+  std::vector<std::vector<int>> param_of;  // per graph, per node: index into param_names, or -1
+  std::vector<std::string> param_names;
+  std::vector<Index> param_dims;
+  // Numbers the top-level frame holds (unrecorded, recorded): for a batch of one, and per column
+  // of a larger batch (where it grows linearly).
+  double single[2], per_column[2];
+  struct Worker {
+    std::unique_ptr<Frame> root;
+    std::vector<Val> inputs;               // the chunk's columns of each input
+    std::vector<VectorXd> param_adjoints;  // per param
+  };
+  std::vector<Val> params;  // the run's param values, in param_names order
+  std::vector<Index> input_dims;
+  bool conserves_mass;      // the output has no Vec: mass_lost applies
+  double expected_mass;
+  std::vector<Worker> workers;
+
+  Impl(const Network& n, unsigned t)
+      : net(n), threads(t), single{stored(0, 1.0, false), stored(0, 1.0, true)},
+        per_column{stored(0, 2.0, false) / 2, stored(0, 2.0, true) / 2},
+        conserves_mass(without_vec(*n.output_type)), expected_mass(encoded_mass(*n.output_type, n.depth)) {
+    for (const NetworkInput& in : net.inputs) input_dims.push_back(static_cast<Index>(dimension(*in.type, net.depth)));
+    for (const Graph& g : net.graphs) {
+      std::vector<int>& of = param_of.emplace_back(g.nodes.size(), -1);
+      for (std::size_t i = 0; i < g.nodes.size(); ++i) {
+        if (g.nodes[i].op != Op::Param) continue;
+        auto it = std::find(param_names.begin(), param_names.end(), g.nodes[i].name);
+        if (it == param_names.end()) {
+          param_names.push_back(g.nodes[i].name);
+          param_dims.push_back(static_cast<Index>(g.nodes[i].dim));
+          it = param_names.end() - 1;
+        }
+        of[i] = static_cast<int>(it - param_names.begin());
+      }
+    }
+  }
+  // The threads a batch of `batch` columns runs on (0 asked: one per core), each with its worker
+  // made before any thread starts.
+  unsigned prepare_count(Index batch) const {
+    static const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    const Index chunks = (batch + kChunkColumns - 1) / kChunkColumns;
+    return chunks <= 1 ? 1u : static_cast<unsigned>(std::min<Index>(threads == 0 ? cores : threads, chunks));
+  }
+  unsigned prepare(Index batch) {
+    const unsigned n = prepare_count(batch);
+    if (workers.size() < n) workers.resize(n);
+    for (Worker& w : workers)
+      if (!w.root) w.root = std::make_unique<Frame>(net.graphs[0].nodes.size());
+    return n;
+  }
+  Worker& worker(unsigned w) { return workers[w]; }
+
+  // The numbers the frames of graph gi hold for `cols` batch columns: every computed neuron's
+  // value, the frames of recurrent neurons' steps (two, or one per step when recorded) and of
+  // abstractions' bodies (over the basis batch, with the basis and the widened captures).
+  double stored(int gi, double cols, bool record) const {
+    double total = 0;
+    for (const Node& n : net.graphs[static_cast<std::size_t>(gi)].nodes) {
+      const double dim = static_cast<double>(n.dim);
+      switch (n.op) {
+        case Op::Input:
+        case Op::Param:
+        case Op::Const: break;
+        case Op::Iterate: total += dim * cols + (record ? net.depth + 1.0 : 2.0) * stored(n.sub, cols, record); break;
+        case Op::Abstract: {
+          const double a = static_cast<double>(n.cols), inner = cols * a;
+          total += dim * cols + a * inner + stored(n.sub, inner, record);
+          if (cols > 1)  // captures that vary over the batch are widened to the basis batch
+            for (int c : n.args) total += static_cast<double>(net.graphs[static_cast<std::size_t>(gi)].nodes[static_cast<std::size_t>(c)].dim) * inner;
+          break;
+        }
+        default: total += dim * cols;
+      }
+    }
+    return total;
+  }
+  // Bytes a run on `batch` columns holds: the workers' frames (twice, values and adjoints, when
+  // recorded for gradients) over a chunk each (the whole batch when not `chunked`), and the result.
+  double bytes(Index batch, unsigned workers, bool record, bool chunked) const {
+    const double cols = static_cast<double>(chunked ? std::min(batch, kChunkColumns) : batch);
+    const double held = cols == 1 ? single[record] : per_column[record] * cols;
+    const double frames = static_cast<double>(workers) * (record ? 2.0 : 1.0) * held;
+    double result = static_cast<double>(dimension(*net.output_type, net.depth));
+    if (record)
+      for (const NetworkInput& in : net.inputs) result += static_cast<double>(dimension(*in.type, net.depth));
+    return 8.0 * (frames + result * static_cast<double>(batch));
+  }
+};
+
+namespace {
+
+// Runs graphs on frames: the forward pass, and (for a recorded run) the backward pass.
+class Runner {
  public:
-  Engine(const Network& net, const std::map<std::string, VectorXd>& params, bool record)
-      : net_(net), params_(params), record_(record) {}
-
-  std::map<std::string, VectorXd> param_adjoints;
+  Runner(const Plan::Impl& plan, const std::vector<Val>& params, bool record, std::vector<VectorXd>* param_adjoints)
+      : plan_(plan), params_(params), record_(record), param_adjoints_(param_adjoints) {}
 
   // ---- forward ----
-  // `reuse` is a tape of the same graph from an earlier call, whose storage is recycled (an
-  // unrecorded recurrent neuron runs its step graph many times on values of the same shapes).
-  std::unique_ptr<Tape> forward(int gi, const std::vector<const MatrixXd*>& inputs, std::unique_ptr<Tape> reuse = nullptr) {
+  void forward(int gi, Frame& f, const Val* inputs) {
     const Graph& g = graph(gi);
-    std::unique_ptr<Tape> tape = std::move(reuse);
-    if (!tape) {
-      tape = std::make_unique<Tape>();
-      tape->owned.resize(g.nodes.size());
-      tape->values.resize(g.nodes.size(), nullptr);
-      tape->aux.resize(g.nodes.size());
-    }
-    for (std::size_t k = 0; k < g.inputs.size(); ++k) tape->values[static_cast<std::size_t>(g.inputs[k])] = inputs[k];
+    const std::vector<int>& param_of = plan_.param_of[static_cast<std::size_t>(gi)];
+    for (std::size_t k = 0; k < g.inputs.size(); ++k) f.values[static_cast<std::size_t>(g.inputs[k])] = inputs[k];
     for (std::size_t i = 0; i < g.nodes.size(); ++i) {
       const Node& n = g.nodes[i];
-      auto arg = [&](std::size_t k) -> const MatrixXd& { return tape->at(n.args[k]); };
-      MatrixXd& out = tape->owned[i];
+      auto arg = [&](std::size_t k) { return f.values[static_cast<std::size_t>(n.args[k])]; };
+      MatrixXd& out = f.buffers[i];
       switch (n.op) {
         case Op::Input: continue;  // bound above
-        case Op::Param: tape->values[i] = &param(n.name); continue;
-        case Op::Const: tape->values[i] = &constant(gi, i); continue;
+        case Op::Param: f.values[i] = params_[static_cast<std::size_t>(param_of[i])]; continue;
+        case Op::Const: f.values[i] = view(n.value); continue;
         case Op::Shift: {  // succ: row k moves to row k+1; row D falls off
-          const MatrixXd& x = arg(0);
-          out = MatrixXd::Zero(x.rows(), x.cols());
-          out.bottomRows(x.rows() - 1) = x.topRows(x.rows() - 1);
+          const Val x = arg(0);
+          out.resize(x.rows, x.cols);
+          out.row(0).setZero();
+          out.bottomRows(x.rows - 1) = x.m().topRows(x.rows - 1);
           break;
         }
         case Op::Mix: {  // if: c₀·t + c₁·u
-          const MatrixXd &c = arg(0), &t = arg(1), &u = arg(2);
-          Index b = cols_of({&c, &t, &u});
+          const Val c = arg(0), t = arg(1), u = arg(2);
+          const Index b = cols_of({c, t, u});
           out.resize(static_cast<Index>(n.dim), b);
-          for (Index j = 0; j < b; ++j) out.col(j) = col(c, j)(0) * col(t, j) + col(c, j)(1) * col(u, j);
+          for (Index j = 0; j < b; ++j) out.col(j) = c.at(0, j) * t.col(j) + c.at(1, j) * u.col(j);
           break;
         }
         case Op::Apply: {  // matrix–vector product, f stored row-major
-          const MatrixXd &f = arg(0), &a = arg(1);
-          Index rows = static_cast<Index>(n.rows), cs = static_cast<Index>(n.cols);
-          if (f.cols() == 1) {
-            out.noalias() = Eigen::Map<const RowMajor>(f.data(), rows, cs) * a;  // one GEMM for the batch
+          const Val fv = arg(0), a = arg(1);
+          const Index rows = static_cast<Index>(n.rows), cs = static_cast<Index>(n.cols);
+          if (fv.cols == 1) {
+            out.resize(rows, a.cols);
+            product(fv.p, rows, cs, a.p, a.cols, out.data(), false);  // one product for the batch
           } else {
-            Index b = cols_of({&f, &a});
+            const Index b = cols_of({fv, a});
             out.resize(rows, b);
-            for (Index j = 0; j < b; ++j)
-              out.col(j).noalias() = Eigen::Map<const RowMajor>(f.col(j).data(), rows, cs) * col(a, j);
+            for (Index j = 0; j < b; ++j) product(fv.col(j).data(), rows, cs, a.col(j).data(), 1, out.col(j).data(), false);
           }
           break;
         }
-        case Op::Iterate: iterate(n, *tape, i); break;
-        case Op::Abstract: abstract(n, *tape, i); break;
+        case Op::Iterate: iterate(n, f, i); break;
+        case Op::Abstract: abstract(n, f, i); break;
       }
-      tape->values[i] = &out;
+      f.values[i] = view(out);
     }
-    return tape;
-  }
-
-  const MatrixXd& param(const std::string& name) {
-    auto it = param_matrices_.find(name);
-    if (it == param_matrices_.end()) it = param_matrices_.emplace(name, MatrixXd(params_.at(name))).first;
-    return it->second;
-  }
-  const MatrixXd& constant(int gi, std::size_t i) {
-    auto key = std::make_pair(gi, i);
-    auto it = constants_.find(key);
-    if (it == constants_.end())
-      it = constants_.emplace(key, MatrixXd(graph(gi).nodes[i].value)).first;
-    return it->second;
   }
 
   // The recurrent neuron: h₀ = b, h_{k+1} = step(h_k), out = Σ_k n_k h_k, for k up to the last
   // index where some column of n is non-zero (never past D).
-  void iterate(const Node& n, Tape& tape, std::size_t i) {
-    const MatrixXd& count = tape.at(n.args[1]);
-    std::vector<const MatrixXd*> step_inputs(1 + n.args.size() - 2);
-    for (std::size_t k = 2; k < n.args.size(); ++k) step_inputs[k - 1] = &tape.at(n.args[k]);
+  void iterate(const Node& n, Frame& f, std::size_t i) {
+    const Val count = f.values[static_cast<std::size_t>(n.args[1])];
+    Nested& s = f.nested[i];
+    s.inputs.resize(n.args.size() - 1);
+    for (std::size_t k = 2; k < n.args.size(); ++k) s.inputs[k - 1] = f.values[static_cast<std::size_t>(n.args[k])];
     // Forward only: stop at the last count row that is non-zero anywhere in the batch. Recorded
     // for gradients: every row, since ∂out/∂n_k = h_k whatever n_k is.
-    Index last = record_ ? count.rows() - 1 : -1;
-    for (Index k = count.rows() - 1; k >= 0 && last < 0; --k)
-      if (!count.row(k).isZero(0.0)) last = k;
-    const MatrixXd* h = &tape.at(n.args[0]);
-    MatrixXd state;                      // unrecorded runs keep only the current state...
-    std::unique_ptr<Tape> step_storage;  // ...and one step tape, recycled at every step
-    MatrixXd& out = tape.owned[i];
-    out = MatrixXd::Zero(h->rows(), std::max(h->cols(), count.cols()));
-    Aux& aux = tape.aux[i];
-    if (record_) aux.states.reserve(static_cast<std::size_t>(last + 1));
+    Index last = record_ ? count.rows - 1 : -1;
+    for (Index k = count.rows - 1; k >= 0 && last < 0; --k)
+      if (!count.m().row(k).isZero(0.0)) last = k;
+    Val h = f.values[static_cast<std::size_t>(n.args[0])];
+    MatrixXd& out = f.buffers[i];
+    out.setZero(h.rows, std::max(h.cols, count.cols));
+    s.states.clear();
+    const Graph& step = graph(n.sub);
     for (Index k = 0; k <= last; ++k) {
       if (k > 0) {
-        step_inputs[0] = h;
-        if (record_) {
-          std::unique_ptr<Tape> step = forward(n.sub, step_inputs);
-          h = &step->at(graph(n.sub).output);
-          aux.steps.push_back(std::move(step));
-        } else {
-          step_storage = forward(n.sub, step_inputs, std::move(step_storage));
-          const MatrixXd& next = step_storage->at(graph(n.sub).output);
-          if (&next != &state) state = next;  // same shape from the second step on: no allocation
-          h = &state;
-        }
+        s.inputs[0] = h;
+        // Unrecorded: two frames alternate, so step k reads h_{k-1} from the other one.
+        Frame& frame = nested_frame(s.steps, record_ ? static_cast<std::size_t>(k - 1) : static_cast<std::size_t>(k & 1), n.sub);
+        forward(n.sub, frame, s.inputs.data());
+        h = frame.values[static_cast<std::size_t>(step.output)];
       }
-      add_weighted(out, count.row(k), *h);
-      if (record_) aux.states.push_back(h);
+      add_weighted(out, count, k, h);
+      if (record_) s.states.push_back(h);
     }
   }
 
-  // out(:, b) += w(b) · h(:, b), broadcasting either side.
-  static void add_weighted(MatrixXd& out, const Eigen::Ref<const Eigen::RowVectorXd>& w, const MatrixXd& h) {
-    if (out.cols() < std::max(w.cols(), h.cols())) {
-      MatrixXd wider = out.replicate(1, std::max(w.cols(), h.cols()));
-      out = std::move(wider);
+  // out(:, b) += n(k, b) · h(:, b), broadcasting either side.
+  static void add_weighted(MatrixXd& out, const Val& count, Index k, const Val& h) {
+    const Index width = std::max(count.cols, h.cols);
+    if (out.cols() < width) {
+      MatrixXd wider = out.replicate(1, width);
+      out.swap(wider);
     }
     for (Index j = 0; j < out.cols(); ++j) {
-      double wj = w(w.cols() == 1 ? 0 : j);
-      if (wj != 0.0) out.col(j) += wj * col(h, j);
+      const double w = count.at(k, j);
+      if (w != 0.0) out.col(j) += w * h.col(j);
     }
   }
 
   // The materialized abstraction: the body runs once on a batch of basis vectors (per column of
   // the captures), and column j of the result is the body at e_j.
-  void abstract(const Node& n, Tape& tape, std::size_t i) {
-    Index a = static_cast<Index>(n.cols), rows = static_cast<Index>(n.rows);
+  void abstract(const Node& n, Frame& f, std::size_t i) {
+    const Index a = static_cast<Index>(n.cols), rows = static_cast<Index>(n.rows);
     Index outer = 1;
-    for (int c : n.args) outer = std::max(outer, tape.at(c).cols());
-    Aux& aux = tape.aux[i];
-    std::vector<MatrixXd>& owned = aux.inputs;  // the basis batch and expanded captures
-    owned.assign(1 + n.args.size(), MatrixXd());
-    std::vector<const MatrixXd*> inputs(1 + n.args.size());
-    owned[0] = MatrixXd::Zero(a, a * outer);  // the basis e_0 .. e_{a-1}, once per capture column
-    for (Index b = 0; b < outer; ++b)
-      for (Index j = 0; j < a; ++j) owned[0](j, b * a + j) = 1.0;
-    inputs[0] = &owned[0];
+    for (int c : n.args) outer = std::max(outer, f.values[static_cast<std::size_t>(c)].cols);
+    Nested& s = f.nested[i];
+    s.owned.resize(1 + n.args.size());
+    s.inputs.resize(1 + n.args.size());
+    MatrixXd& basis = s.owned[0];  // e_0 .. e_{a-1}, once per capture column (kept between runs)
+    if (basis.rows() != a || basis.cols() != a * outer) {
+      basis.setZero(a, a * outer);
+      for (Index b = 0; b < outer; ++b)
+        for (Index j = 0; j < a; ++j) basis(j, b * a + j) = 1.0;
+    }
+    s.inputs[0] = view(basis);
     for (std::size_t k = 0; k < n.args.size(); ++k) {
-      const MatrixXd& c = tape.at(n.args[k]);
-      if (c.cols() == 1) {
-        inputs[k + 1] = &c;
+      const Val c = f.values[static_cast<std::size_t>(n.args[k])];
+      if (c.cols == 1) {
+        s.inputs[k + 1] = c;
       } else {
-        owned[k + 1].resize(c.rows(), outer * a);
-        for (Index b = 0; b < outer; ++b) owned[k + 1].middleCols(b * a, a) = c.col(b).replicate(1, a);
-        inputs[k + 1] = &owned[k + 1];
+        MatrixXd& wide = s.owned[k + 1];
+        wide.resize(c.rows, outer * a);
+        for (Index b = 0; b < outer; ++b) wide.middleCols(b * a, a) = c.col(b).replicate(1, a);
+        s.inputs[k + 1] = view(wide);
       }
     }
-    std::unique_ptr<Tape> body = forward(n.sub, inputs);
-    const MatrixXd& r = body->at(graph(n.sub).output);
-    MatrixXd& out = tape.owned[i];
+    if (!s.body) s.body = std::make_unique<Frame>(graph(n.sub).nodes.size());
+    forward(n.sub, *s.body, s.inputs.data());
+    const Val r = s.body->values[static_cast<std::size_t>(graph(n.sub).output)];
+    MatrixXd& out = f.buffers[i];
     out.resize(rows * a, outer);
     for (Index b = 0; b < outer; ++b) {  // column b of out is R_b (rows × a), stored row-major
       Eigen::Map<RowMajor> dest(out.col(b).data(), rows, a);
-      if (r.cols() == 1)
+      if (r.cols == 1)
         dest = r.col(0).replicate(1, a);
       else
-        dest = r.middleCols(b * a, a);
+        dest = r.m().middleCols(b * a, a);
     }
-    aux.outer_batch = outer;
-    if (record_) aux.body = std::move(body);
-    else owned.clear();
+    s.outer_batch = outer;
   }
 
   // ---- backward ----
-  // Given the adjoint of the graph's output, returns the adjoints of its inputs (and adds the
-  // params' adjoints into param_adjoints).
-  std::vector<MatrixXd> backward(int gi, const Tape& tape, const MatrixXd& output_adjoint) {
+  // Given the adjoint of the graph's output, leaves the adjoints of its inputs in
+  // input_adjoint(gi, f, k) (and adds the params' adjoints into *param_adjoints).
+  void backward(int gi, Frame& f, const Val& output_adjoint) {
     const Graph& g = graph(gi);
-    std::vector<MatrixXd> adj(g.nodes.size());
-    auto adjoint = [&](int id) -> MatrixXd& {
-      MatrixXd& a = adj[static_cast<std::size_t>(id)];
-      if (a.size() == 0) a = MatrixXd::Zero(tape.at(id).rows(), tape.at(id).cols());
-      return a;
-    };
-    accumulate(adjoint(g.output), output_adjoint);
+    f.adjoints.resize(g.nodes.size());
+    f.has_adjoint.assign(g.nodes.size(), 0);
+    auto adjoint = [&](int id) -> MatrixXd& { return adjoint_of(f, id); };
+    accumulate(adjoint(g.output), output_adjoint.m());
     for (std::size_t i = g.nodes.size(); i-- > 0;) {
-      if (adj[i].size() == 0) continue;  // does not reach the output
+      if (!f.has_adjoint[i]) continue;  // does not reach the output
       const Node& n = g.nodes[i];
-      const MatrixXd& dout = adj[i];
-      auto value = [&](std::size_t k) -> const MatrixXd& { return tape.at(n.args[k]); };
+      const MatrixXd& dout = f.adjoints[i];
+      auto value = [&](std::size_t k) { return f.values[static_cast<std::size_t>(n.args[k])]; };
       switch (n.op) {
         case Op::Input:
         case Op::Const: break;
-        case Op::Param: {
-          auto [it, fresh] = param_adjoints.try_emplace(n.name, VectorXd::Zero(static_cast<Index>(n.dim)));
-          it->second += dout.rowwise().sum();
-          break;
-        }
+        case Op::Param: (*param_adjoints_)[static_cast<std::size_t>(plan_.param_of[static_cast<std::size_t>(gi)][i])] += dout.rowwise().sum(); break;
         case Op::Shift: {
           MatrixXd d = MatrixXd::Zero(dout.rows(), dout.cols());
           d.topRows(dout.rows() - 1) = dout.bottomRows(dout.rows() - 1);
@@ -262,99 +394,132 @@ class Engine {
           break;
         }
         case Op::Mix: {
-          const MatrixXd &c = value(0), &t = value(1), &u = value(2);
-          Index b = dout.cols();
-          MatrixXd dc(2, b), dt(t.rows(), b), du(u.rows(), b);
+          const Val c = value(0), t = value(1), u = value(2);
+          const Index b = dout.cols();
+          MatrixXd dc(2, b), dt(t.rows, b), du(u.rows, b);
           for (Index j = 0; j < b; ++j) {
-            dc(0, j) = col(t, j).dot(dout.col(j));
-            dc(1, j) = col(u, j).dot(dout.col(j));
-            dt.col(j) = col(c, j)(0) * dout.col(j);
-            du.col(j) = col(c, j)(1) * dout.col(j);
+            dc(0, j) = t.col(j).dot(dout.col(j));
+            dc(1, j) = u.col(j).dot(dout.col(j));
+            dt.col(j) = c.at(0, j) * dout.col(j);
+            du.col(j) = c.at(1, j) * dout.col(j);
           }
           accumulate(adjoint(n.args[0]), dc);
           accumulate(adjoint(n.args[1]), dt);
           accumulate(adjoint(n.args[2]), du);
           break;
         }
-        case Op::Apply: {
-          const MatrixXd &f = value(0), &a = value(1);
-          Index rows = static_cast<Index>(n.rows), cs = static_cast<Index>(n.cols);
-          if (f.cols() == 1) {
-            Eigen::Map<const RowMajor> fm(f.data(), rows, cs);
-            accumulate(adjoint(n.args[1]), fm.transpose() * dout);
-            RowMajor df = dout * col_batch(a, dout.cols()).transpose();  // Σ_b dout_b a_bᵀ, one GEMM
-            accumulate(adjoint(n.args[0]), Eigen::Map<const VectorXd>(df.data(), df.size()));
-          } else {
-            Index b = dout.cols();
-            MatrixXd da(cs, b), df(rows * cs, b);
-            for (Index j = 0; j < b; ++j) {
-              Eigen::Map<const RowMajor> fm(f.col(j).data(), rows, cs);
-              da.col(j) = fm.transpose() * dout.col(j);
-              RowMajor outer = dout.col(j) * col(a, j).transpose();
-              df.col(j) = Eigen::Map<const VectorXd>(outer.data(), outer.size());
-            }
-            accumulate(adjoint(n.args[0]), df);
-            accumulate(adjoint(n.args[1]), da);
-          }
-          break;
-        }
-        case Op::Iterate: backward_iterate(n, tape, i, dout, adjoint); break;
-        case Op::Abstract: backward_abstract(n, tape, i, dout, adjoint); break;
+        case Op::Apply: backward_apply(n, f, dout, adjoint); break;
+        case Op::Iterate: backward_iterate(n, f, i, dout, adjoint); break;
+        case Op::Abstract: backward_abstract(n, f, i, dout, adjoint); break;
       }
     }
-    std::vector<MatrixXd> out;
-    for (int in : g.inputs) {
-      const MatrixXd& a = adj[static_cast<std::size_t>(in)];
-      out.push_back(a.size() ? a : MatrixXd::Zero(tape.at(in).rows(), tape.at(in).cols()));
-    }
-    return out;
   }
 
-  // a with `b` columns (a shared value repeated), for batched outer products.
-  static MatrixXd col_batch(const MatrixXd& a, Index b) { return a.cols() == b ? a : a.replicate(1, b); }
+  // The adjoint of input k of graph gi after backward (zero when it does not reach the output).
+  MatrixXd& input_adjoint(int gi, Frame& f, std::size_t k) { return adjoint_of(f, graph(gi).inputs[k]); }
+
+ private:
+  const Plan::Impl& plan_;
+  const std::vector<Val>& params_;
+  bool record_;
+  std::vector<VectorXd>* param_adjoints_;
+
+  const Graph& graph(int gi) const { return plan_.net.graphs[static_cast<std::size_t>(gi)]; }
+
+  Frame& nested_frame(std::vector<std::unique_ptr<Frame>>& frames, std::size_t k, int gi) {
+    if (frames.size() <= k) frames.resize(k + 1);
+    if (!frames[k]) frames[k] = std::make_unique<Frame>(graph(gi).nodes.size());
+    return *frames[k];
+  }
+
+  static MatrixXd& adjoint_of(Frame& f, int id) {
+    const std::size_t i = static_cast<std::size_t>(id);
+    if (!f.has_adjoint[i]) {
+      f.adjoints[i].setZero(f.values[i].rows, f.values[i].cols);
+      f.has_adjoint[i] = 1;
+    }
+    return f.adjoints[i];
+  }
+
+  template <class Adjoint>
+  void backward_apply(const Node& n, Frame& f, const MatrixXd& dout, Adjoint& adjoint) {
+    const Val fv = f.values[static_cast<std::size_t>(n.args[0])], a = f.values[static_cast<std::size_t>(n.args[1])];
+    const Index rows = static_cast<Index>(n.rows), cs = static_cast<Index>(n.cols);
+    if (fv.cols == 1) {  // f shared by the batch: out = F·a has a's columns
+      MatrixXd& da = adjoint(n.args[1]);
+      MatrixXd& df = adjoint(n.args[0]);
+      kernels::Gemm g;  // da += Fᵀ · dout  (Fᵀ: F's row-major storage read column-major)
+      g.m = cs, g.n = dout.cols(), g.k = rows;
+      g.a = fv.p, g.lda = cs;
+      g.b = dout.data(), g.ldb = rows;
+      g.c = da.data(), g.ldc = cs, g.accumulate = true;
+      kernels::kernels().gemm(g);
+      // dF += Σ_b dout_b a_bᵀ, one product: F's row-major storage is the column-major cs × rows
+      // matrix a · doutᵀ.
+      kernels::Gemm h;
+      h.m = cs, h.n = rows, h.k = dout.cols();
+      h.a = a.p, h.lda = cs;
+      h.b = dout.data(), h.ldb = rows, h.b_row_major = true;
+      h.c = df.data(), h.ldc = cs, h.accumulate = true;
+      kernels::kernels().gemm(h);
+    } else {
+      const Index b = dout.cols();
+      MatrixXd da(cs, b), df(rows * cs, b);
+      for (Index j = 0; j < b; ++j) {
+        Eigen::Map<const RowMajor> fm(fv.col(j).data(), rows, cs);
+        da.col(j) = fm.transpose() * dout.col(j);
+        Eigen::Map<RowMajor> outer(df.col(j).data(), rows, cs);
+        outer = dout.col(j) * a.col(j).transpose();
+      }
+      accumulate(adjoint(n.args[0]), df);
+      accumulate(adjoint(n.args[1]), da);
+    }
+  }
 
   // Back-propagation through time: g_K = n_K ⊙ dout; g_{k-1} = n_{k-1} ⊙ dout + stepᵀ(g_k);
   // the base receives g_0 and n_k receives h_k · dout.
   template <class Adjoint>
-  void backward_iterate(const Node& n, const Tape& tape, std::size_t i, const MatrixXd& dout, Adjoint& adjoint) {
-    const Aux& aux = tape.aux[i];
-    const MatrixXd& count = tape.at(n.args[1]);
-    Index last = static_cast<Index>(aux.states.size()) - 1;
-    MatrixXd dcount = MatrixXd::Zero(count.rows(), dout.cols());
+  void backward_iterate(const Node& n, Frame& f, std::size_t i, const MatrixXd& dout, Adjoint& adjoint) {
+    Nested& s = f.nested[i];
+    const Val count = f.values[static_cast<std::size_t>(n.args[1])];
+    const Index last = static_cast<Index>(s.states.size()) - 1;
+    MatrixXd dcount = MatrixXd::Zero(count.rows, dout.cols());
     for (Index k = 0; k <= last; ++k)
-      for (Index j = 0; j < dout.cols(); ++j) dcount(k, j) = col(*aux.states[static_cast<std::size_t>(k)], j).dot(dout.col(j));
+      for (Index j = 0; j < dout.cols(); ++j) dcount(k, j) = s.states[static_cast<std::size_t>(k)].col(j).dot(dout.col(j));
     accumulate(adjoint(n.args[1]), dcount);
     if (last < 0) return;
     auto weighted = [&](Index k) {
       MatrixXd w = dout;
-      for (Index j = 0; j < w.cols(); ++j) w.col(j) *= count(k, count.cols() == 1 ? 0 : j);
+      for (Index j = 0; j < w.cols(); ++j) w.col(j) *= count.at(k, j);
       return w;
     };
     MatrixXd g = weighted(last);
     for (Index k = last; k >= 1; --k) {
-      std::vector<MatrixXd> d = backward(n.sub, *aux.steps[static_cast<std::size_t>(k - 1)], g);
-      for (std::size_t c = 1; c < d.size(); ++c) accumulate(adjoint(n.args[c + 1]), d[c]);
-      // d[0] has the shape of h_{k-1}: summed over the batch when h_{k-1} is shared by it.
+      Frame& step = *s.steps[static_cast<std::size_t>(k - 1)];
+      backward(n.sub, step, view(g));
+      for (std::size_t c = 1; c < n.args.size() - 1; ++c) accumulate(adjoint(n.args[c + 1]), input_adjoint(n.sub, step, c));
+      // The state's adjoint has the shape of h_{k-1}: summed over the batch when h_{k-1} is shared.
+      const MatrixXd& d0 = input_adjoint(n.sub, step, 0);
       MatrixXd next = weighted(k - 1);
-      if (d[0].cols() == 1 && next.cols() != 1) next = next.rowwise().sum().eval();
-      accumulate(next, d[0]);
+      if (d0.cols() == 1 && next.cols() != 1) next = next.rowwise().sum().eval();
+      accumulate(next, d0);
       g = std::move(next);
     }
     accumulate(adjoint(n.args[0]), g);
   }
 
   template <class Adjoint>
-  void backward_abstract(const Node& n, const Tape& tape, std::size_t i, const MatrixXd& dout, Adjoint& adjoint) {
-    const Aux& aux = tape.aux[i];
-    Index a = static_cast<Index>(n.cols), rows = static_cast<Index>(n.rows), outer = aux.outer_batch;
+  void backward_abstract(const Node& n, Frame& f, std::size_t i, const MatrixXd& dout, Adjoint& adjoint) {
+    Nested& s = f.nested[i];
+    const Index a = static_cast<Index>(n.cols), rows = static_cast<Index>(n.rows), outer = s.outer_batch;
     MatrixXd dr(rows, outer * a);
     for (Index b = 0; b < outer; ++b)
       dr.middleCols(b * a, a) = Eigen::Map<const RowMajor>(dout.col(dout.cols() == 1 ? 0 : b).data(), rows, a);
-    std::vector<MatrixXd> d = backward(n.sub, *aux.body, dr);
+    backward(n.sub, *s.body, view(dr));
     for (std::size_t k = 0; k < n.args.size(); ++k) {
-      const MatrixXd& dc = d[k + 1];
-      const MatrixXd& c = tape.at(n.args[k]);
-      if (c.cols() == 1) {
+      const MatrixXd& dc = input_adjoint(n.sub, *s.body, k + 1);
+      const Val c = f.values[static_cast<std::size_t>(n.args[k])];
+      if (c.cols == 1) {
         accumulate(adjoint(n.args[k]), dc.rowwise().sum());
       } else {
         MatrixXd folded(dc.rows(), outer);
@@ -363,65 +528,272 @@ class Engine {
       }
     }
   }
-
- private:
-  const Network& net_;
-  const std::map<std::string, VectorXd>& params_;
-  bool record_;
-  std::map<std::string, MatrixXd> param_matrices_;
-  std::map<std::pair<int, std::size_t>, MatrixXd> constants_;
-
-  const Graph& graph(int gi) const { return net_.graphs[static_cast<std::size_t>(gi)]; }
 };
 
-// Checks the arguments against the network: count, dimensions, batch sizes, params.
-std::optional<std::string> check_args(const Network& net, const NetworkArgs& args) {
+// The checks of a run's arguments against the plan's network: count, dimensions, batch sizes,
+// values, params, and the memory the run needs. Returns the batch size.
+Index check_args(Plan::Impl& plan, const NetworkArgs& args, bool record, bool chunked = true) {
+  std::vector<Val>& params = plan.params;
+  const Network& net = plan.net;
   if (args.inputs.size() != net.inputs.size())
-    return "the network takes " + std::to_string(net.inputs.size()) + " input" + (net.inputs.size() == 1 ? "" : "s") +
-           ", got " + std::to_string(args.inputs.size());
+    throw EngineError{"the network takes " + std::to_string(net.inputs.size()) + " input" + (net.inputs.size() == 1 ? "" : "s") +
+                      ", got " + std::to_string(args.inputs.size())};
   Index batch = 1;
   for (std::size_t k = 0; k < args.inputs.size(); ++k) {
-    std::size_t want = dimension(*net.inputs[k].type, net.depth);
+    const Index want = plan.input_dims[k];
     const MatrixXd& m = args.inputs[k];
-    if (static_cast<std::size_t>(m.rows()) != want)
-      return "input " + net.inputs[k].name + " needs " + std::to_string(want) + " rows, got " + std::to_string(m.rows());
-    if (m.cols() == 0) return "input " + net.inputs[k].name + " has no columns";
+    if (m.rows() != want)
+      throw EngineError{"input " + net.inputs[k].name + " needs " + std::to_string(want) + " rows, got " + std::to_string(m.rows())};
+    if (m.cols() == 0) throw EngineError{"input " + net.inputs[k].name + " has no columns"};
     if (m.cols() != 1) {
-      if (batch != 1 && batch != m.cols()) return "inputs have different batch sizes";
+      if (batch != 1 && batch != m.cols()) throw EngineError{"inputs have different batch sizes"};
       batch = m.cols();
     }
-    if (!m.allFinite()) return "input " + net.inputs[k].name + " has a value that is not finite";
+    if (!m.allFinite()) throw EngineError{"input " + net.inputs[k].name + " has a value that is not finite"};
   }
-  // The estimate before the run: no run stores more numbers than it computes.
-  if (const double bytes = 8.0 * net.work() * static_cast<double>(batch); bytes > static_cast<double>(memory_budget()))
-    return over_budget("running this network on a batch of " + std::to_string(batch), bytes);
-  for (const Graph& g : net.graphs)
-    for (const Node& n : g.nodes)
-      if (n.op == Op::Param) {
-        auto it = args.params.find(n.name);
-        if (it == args.params.end()) return "param `" + n.name + "` has no value";
-        if (static_cast<std::size_t>(it->second.size()) != n.dim)
-          return "param `" + n.name + "` needs " + std::to_string(n.dim) + " values, got " + std::to_string(it->second.size());
-      }
-  return std::nullopt;
+  // The estimate before the run (of what its frames hold, on the threads it will use).
+  if (const double bytes = plan.bytes(batch, chunked ? plan.prepare_count(batch) : 1u, record, chunked); bytes > static_cast<double>(memory_budget()))
+    throw EngineError{over_budget("running this network on a batch of " + std::to_string(batch), bytes)};
+  params.clear();
+  for (std::size_t p = 0; p < plan.param_names.size(); ++p) {
+    auto it = args.params.find(plan.param_names[p]);
+    if (it == args.params.end()) throw EngineError{"param `" + plan.param_names[p] + "` has no value"};
+    if (it->second.size() != plan.param_dims[p])
+      throw EngineError{"param `" + plan.param_names[p] + "` needs " + std::to_string(plan.param_dims[p]) + " values, got " +
+                        std::to_string(it->second.size())};
+    params.push_back(view(it->second));
+  }
+  return batch;
 }
 
-std::vector<const MatrixXd*> pointers(const std::vector<MatrixXd>& ms) {
-  std::vector<const MatrixXd*> out;
-  for (const MatrixXd& m : ms) out.push_back(&m);
-  return out;
-}
-
-Eigen::VectorXd mass_lost(const Network& net, const MatrixXd& output) {
+Eigen::VectorXd mass_lost(const Plan::Impl& plan, const MatrixXd& output) {
   // A vector has no mass to conserve: for a Vec in the output the check does not apply.
-  if (!without_vec(*net.output_type)) return VectorXd::Zero(output.cols());
-  double expected = encoded_mass(*net.output_type, net.depth);
+  if (!plan.conserves_mass) return VectorXd::Zero(output.cols());
   VectorXd lost(output.cols());
-  for (Index b = 0; b < output.cols(); ++b) lost(b) = expected - output.col(b).sum();
+  for (Index b = 0; b < output.cols(); ++b) lost(b) = plan.expected_mass - output.col(b).sum();
   return lost;
 }
 
+// Columns [first, first + n) of a value, or the value itself when it is shared by the batch.
+Val columns(const Val& v, Index first, Index n) { return v.cols == 1 ? v : Val{v.p + first * v.rows, v.rows, n}; }
+
+// Runs every chunk of a batch: work(worker, chunk, first column, columns) computes the chunk,
+// then add(chunk) folds its result in, in chunk order (whichever thread computed it).
+template <class Work, class Add>
+void for_each_chunk(unsigned workers, Index batch, Work work, Add add) {
+  const Index chunks = (batch + Plan::kChunkColumns - 1) / Plan::kChunkColumns;
+  auto span = [&](Index c) { return std::pair{c * Plan::kChunkColumns, std::min(Plan::kChunkColumns, batch - c * Plan::kChunkColumns)}; };
+  if (workers <= 1) {
+    for (Index c = 0; c < chunks; ++c) {
+      auto [first, n] = span(c);
+      work(0u, c, first, n);
+      add(0u, c);
+    }
+    return;
+  }
+  std::atomic<Index> next{0};
+  std::mutex m;
+  std::condition_variable turn;
+  Index to_add = 0;
+  std::exception_ptr failure;
+  auto loop = [&](unsigned w) {
+    for (Index c = next++; c < chunks; c = next++) {
+      auto [first, n] = span(c);
+      std::exception_ptr mine;
+      try {
+        work(w, c, first, n);
+      } catch (...) {
+        mine = std::current_exception();
+      }
+      std::unique_lock lock(m);
+      turn.wait(lock, [&] { return to_add == c; });
+      if (mine && !failure) failure = mine;
+      if (!failure) {
+        try {
+          add(w, c);
+        } catch (...) {
+          failure = std::current_exception();
+        }
+      }
+      ++to_add;
+      turn.notify_all();
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned w = 1; w < workers; ++w) pool.emplace_back(loop, w);
+  loop(0);
+  for (std::thread& t : pool) t.join();
+  if (failure) std::rethrow_exception(failure);
+}
+
 }  // namespace
+
+Plan::Plan(const Network& net, unsigned threads) : impl_(std::make_unique<Impl>(net, threads)) {}
+Plan::Plan(Plan&&) noexcept = default;
+Plan& Plan::operator=(Plan&&) noexcept = default;
+Plan::~Plan() = default;
+
+const Network& Plan::network() const { return impl_->net; }
+
+Result<NetworkRun> Plan::run(const NetworkArgs& args) {
+  Impl& plan = *impl_;
+  try {
+    const Index batch = check_args(plan, args, false);
+    const std::vector<Val>& params = plan.params;
+    const Graph& top = plan.net.graphs[0];
+    const unsigned workers = plan.prepare(batch);
+    MatrixXd out;
+    for_each_chunk(
+        workers, batch,
+        [&](unsigned w, Index, Index first, Index n) {
+          Impl::Worker& worker = plan.worker(w);
+          worker.inputs.clear();
+          for (const MatrixXd& x : args.inputs) worker.inputs.push_back(columns(view(x), first, n));
+          Runner(plan, params, false, nullptr).forward(0, *worker.root, worker.inputs.data());
+        },
+        [&](unsigned w, Index c) {
+          const Val y = plan.worker(w).root->values[static_cast<std::size_t>(top.output)];
+          if (c == 0) out.resize(y.rows, y.cols == 1 ? 1 : batch);
+          if (y.cols != 1 || c == 0) out.middleCols(c * kChunkColumns, y.cols) = y.m();
+        });
+    VectorXd lost = mass_lost(plan, out);
+    return Result<NetworkRun>::success(NetworkRun{std::move(out), std::move(lost)});
+  } catch (const EngineError& e) {
+    return Result<NetworkRun>::failure(error_at(Span{}, e.message));
+  }
+}
+
+Result<NetworkGradients> Plan::gradient(const NetworkArgs& args, const MatrixXd& cotangent) {
+  using R = Result<NetworkGradients>;
+  Impl& plan = *impl_;
+  const Network& net = plan.net;
+  try {
+    const Index batch = check_args(plan, args, true);
+    const std::vector<Val>& params = plan.params;
+    const std::size_t out_dim = dimension(*net.output_type, net.depth);
+    if (static_cast<std::size_t>(cotangent.rows()) != out_dim)
+      throw EngineError{"the cotangent needs " + std::to_string(out_dim) + " rows"};
+    if (cotangent.cols() != 1 && cotangent.cols() != batch)
+      throw EngineError{"the cotangent's batch does not match the output's"};
+    if (!cotangent.allFinite()) throw EngineError{"the cotangent has a value that is not finite"};
+    const Graph& top = net.graphs[0];
+    NetworkGradients g;
+    MatrixXd out;
+    for (std::size_t k = 0; k < args.inputs.size(); ++k) g.inputs.push_back(MatrixXd::Zero(args.inputs[k].rows(), args.inputs[k].cols()));
+    std::vector<VectorXd> param_sums;
+    for (Index d : plan.param_dims) param_sums.push_back(VectorXd::Zero(d));
+    const unsigned workers = plan.prepare(batch);
+    for_each_chunk(
+        workers, batch,
+        [&](unsigned w, Index, Index first, Index n) {
+          Impl::Worker& worker = plan.worker(w);
+          worker.param_adjoints.clear();
+          for (Index d : plan.param_dims) worker.param_adjoints.push_back(VectorXd::Zero(d));
+          worker.inputs.clear();
+          for (const MatrixXd& x : args.inputs) worker.inputs.push_back(columns(view(x), first, n));
+          Runner runner(plan, params, true, &worker.param_adjoints);
+          runner.forward(0, *worker.root, worker.inputs.data());
+          const Val y = worker.root->values[static_cast<std::size_t>(top.output)];
+          // A single cotangent column stands for the same cotangent in every column of the output.
+          Val seed = columns(view(cotangent), first, n);
+          MatrixXd wide;
+          if (seed.cols == 1 && y.cols != 1) {
+            wide = seed.m().replicate(1, y.cols);
+            seed = view(wide);
+          }
+          runner.backward(0, *worker.root, seed);
+        },
+        [&](unsigned w, Index c) {
+          Impl::Worker& worker = plan.worker(w);
+          Frame& f = *worker.root;
+          const Val y = f.values[static_cast<std::size_t>(top.output)];
+          if (c == 0) out.resize(y.rows, y.cols == 1 ? 1 : batch);
+          if (y.cols != 1 || c == 0) out.middleCols(c * kChunkColumns, y.cols) = y.m();
+          for (std::size_t k = 0; k < top.inputs.size(); ++k) {
+            const std::size_t id = static_cast<std::size_t>(top.inputs[k]);
+            if (!f.has_adjoint[id]) continue;
+            const MatrixXd& d = f.adjoints[id];
+            if (g.inputs[k].cols() == 1)
+              g.inputs[k] += d;  // shared by the batch: the sum over the chunks, in chunk order
+            else
+              g.inputs[k].middleCols(c * kChunkColumns, d.cols()) = d;
+          }
+          for (std::size_t p = 0; p < param_sums.size(); ++p) param_sums[p] += worker.param_adjoints[p];
+        });
+    g.run = NetworkRun{out, mass_lost(plan, out)};
+    for (std::size_t p = 0; p < plan.param_names.size(); ++p) g.params.emplace(plan.param_names[p], std::move(param_sums[p]));
+    for (const NetworkInput& p : net.params)
+      if (args.params.count(p.name) && !g.params.count(p.name))
+        g.params.emplace(p.name, VectorXd::Zero(args.params.at(p.name).size()));
+    return R::success(std::move(g));
+  } catch (const EngineError& e) {
+    return R::failure(error_at(Span{}, e.message));
+  }
+}
+
+Result<std::vector<MatrixXd>> Plan::top_level_values(const NetworkArgs& args) {
+  using R = Result<std::vector<MatrixXd>>;
+  Impl& plan = *impl_;
+  try {
+    check_args(plan, args, false, false);
+    const std::vector<Val>& params = plan.params;
+    plan.prepare(1);
+    std::vector<Val>& inputs = plan.worker(0).inputs;
+    inputs.clear();
+    for (const MatrixXd& x : args.inputs) inputs.push_back(view(x));
+    Frame& f = *plan.worker(0).root;
+    Runner(plan, params, false, nullptr).forward(0, f, inputs.data());
+    std::vector<MatrixXd> out;
+    for (const Val& v : f.values) out.push_back(v.m());
+    return R::success(std::move(out));
+  } catch (const EngineError& e) {
+    return R::failure(error_at(Span{}, e.message));
+  }
+}
+
+Result<std::vector<NeuronTrace>> Plan::trace(const NetworkArgs& args) {
+  using R = Result<std::vector<NeuronTrace>>;
+  Impl& plan = *impl_;
+  try {
+    check_args(plan, args, true, false);
+    const std::vector<Val>& params = plan.params;
+    plan.prepare(1);
+    std::vector<Val>& inputs = plan.worker(0).inputs;
+    inputs.clear();
+    for (const MatrixXd& x : args.inputs) inputs.push_back(view(x));
+    Frame& f = *plan.worker(0).root;
+    Runner(plan, params, true, nullptr).forward(0, f, inputs.data());  // recorded: every state
+    const Graph& g = plan.net.graphs[0];
+    std::vector<NeuronTrace> out;
+    for (std::size_t i = 0; i < g.nodes.size(); ++i) {
+      NeuronTrace t;
+      t.node = static_cast<int>(i);
+      t.value = f.values[i].col(0);
+      if (g.nodes[i].op == Op::Iterate) {
+        for (const Val& h : f.nested[i].states) t.states.push_back(h.col(0));
+        t.weights = f.values[static_cast<std::size_t>(g.nodes[i].args[1])].col(0);
+      }
+      out.push_back(std::move(t));
+    }
+    return R::success(std::move(out));
+  } catch (const EngineError& e) {
+    return R::failure(error_at(Span{}, e.message));
+  }
+}
+
+const char* engine_kernels() { return kernels::kernels().name; }
+
+Result<NetworkRun> run_network(const Network& net, const NetworkArgs& args) { return Plan(net).run(args); }
+
+Result<std::vector<MatrixXd>> top_level_values(const Network& net, const NetworkArgs& args) {
+  return Plan(net).top_level_values(args);
+}
+
+Result<std::vector<NeuronTrace>> trace_network(const Network& net, const NetworkArgs& args) { return Plan(net).trace(args); }
+
+Result<NetworkGradients> gradient(const Network& net, const NetworkArgs& args, const MatrixXd& cotangent) {
+  return Plan(net).gradient(args, cotangent);
+}
 
 namespace {
 // How many encoded values the basis of t stands for, as seen by the mass of a function's table:
@@ -436,57 +808,6 @@ double basis_weight(const Type& t, int depth) {
 double encoded_mass(const Type& t, int depth) {
   if (!t.is_arrow()) return 1.0;
   return basis_weight(*t.from, depth) * encoded_mass(*t.to, depth);
-}
-
-Result<NetworkRun> run_network(const Network& net, const NetworkArgs& args) {
-  if (auto problem = check_args(net, args)) return Result<NetworkRun>::failure(error_at(Span{}, *problem));
-  try {
-    Engine engine(net, args.params, false);
-    std::unique_ptr<Tape> tape = engine.forward(0, pointers(args.inputs));
-    MatrixXd out = tape->at(net.graphs[0].output);
-    VectorXd lost = mass_lost(net, out);
-    return Result<NetworkRun>::success(NetworkRun{std::move(out), std::move(lost)});
-  } catch (const EngineError& e) {
-    return Result<NetworkRun>::failure(error_at(Span{}, e.message));
-  }
-}
-
-Result<std::vector<MatrixXd>> top_level_values(const Network& net, const NetworkArgs& args) {
-  using R = Result<std::vector<MatrixXd>>;
-  if (auto problem = check_args(net, args)) return R::failure(error_at(Span{}, *problem));
-  try {
-    Engine engine(net, args.params, false);
-    std::unique_ptr<Tape> tape = engine.forward(0, pointers(args.inputs));
-    std::vector<MatrixXd> out;
-    for (const MatrixXd* v : tape->values) out.push_back(*v);
-    return R::success(std::move(out));
-  } catch (const EngineError& e) {
-    return R::failure(error_at(Span{}, e.message));
-  }
-}
-
-Result<std::vector<NeuronTrace>> trace_network(const Network& net, const NetworkArgs& args) {
-  using R = Result<std::vector<NeuronTrace>>;
-  if (auto problem = check_args(net, args)) return R::failure(error_at(Span{}, *problem));
-  try {
-    Engine engine(net, args.params, true);  // recorded: every state of every recurrent neuron
-    std::unique_ptr<Tape> tape = engine.forward(0, pointers(args.inputs));
-    const Graph& g = net.graphs[0];
-    std::vector<NeuronTrace> out;
-    for (std::size_t i = 0; i < g.nodes.size(); ++i) {
-      NeuronTrace t;
-      t.node = static_cast<int>(i);
-      t.value = tape->values[i]->col(0);
-      if (g.nodes[i].op == Op::Iterate) {
-        for (const MatrixXd* h : tape->aux[i].states) t.states.push_back(h->col(0));
-        t.weights = tape->at(g.nodes[i].args[1]).col(0);
-      }
-      out.push_back(std::move(t));
-    }
-    return R::success(std::move(out));
-  } catch (const EngineError& e) {
-    return R::failure(error_at(Span{}, e.message));
-  }
 }
 
 namespace {
@@ -535,33 +856,6 @@ std::string show_trace(const Network& net, const std::vector<NeuronTrace>& trace
     }
   }
   return out;
-}
-
-Result<NetworkGradients> gradient(const Network& net, const NetworkArgs& args, const MatrixXd& cotangent) {
-  using R = Result<NetworkGradients>;
-  if (auto problem = check_args(net, args)) return R::failure(error_at(Span{}, *problem));
-  std::size_t out_dim = dimension(*net.output_type, net.depth);
-  if (static_cast<std::size_t>(cotangent.rows()) != out_dim)
-    return R::failure(error_at(Span{}, "the cotangent needs " + std::to_string(out_dim) + " rows"));
-  try {
-    Engine engine(net, args.params, true);
-    std::unique_ptr<Tape> tape = engine.forward(0, pointers(args.inputs));
-    const MatrixXd& out = tape->at(net.graphs[0].output);
-    if (cotangent.cols() != 1 && out.cols() != 1 && cotangent.cols() != out.cols())
-      return R::failure(error_at(Span{}, "the cotangent's batch does not match the output's"));
-    NetworkGradients g;
-    // A single cotangent column stands for the same cotangent in every column of the output.
-    MatrixXd seed = cotangent.cols() == 1 && out.cols() != 1 ? MatrixXd(cotangent.replicate(1, out.cols())) : cotangent;
-    g.inputs = engine.backward(0, *tape, seed);
-    g.params = std::move(engine.param_adjoints);
-    for (const NetworkInput& p : net.params)
-      if (args.params.count(p.name) && !g.params.count(p.name))
-        g.params.emplace(p.name, VectorXd::Zero(args.params.at(p.name).size()));
-    g.run = NetworkRun{out, mass_lost(net, out)};
-    return R::success(std::move(g));
-  } catch (const EngineError& e) {
-    return R::failure(error_at(Span{}, e.message));
-  }
 }
 
 }  // namespace cajal

@@ -522,5 +522,82 @@ TEST(CParam, ParamsMayBeRealVectorsForTheNetwork) {
             "param `p` is a vector: it must be a JSON list of 2 finite numbers (the encoding of Bool at depth 9)");
 }
 
+// ---- the execution plan (cajal::Plan) ------------------------------------------------------
+
+namespace {
+// A batch of `n` random columns for each input of c.net, and random params.
+NetworkArgs random_batch(const Network& net, Eigen::Index n, unsigned seed, const std::map<std::string, Eigen::Index>& params) {
+  std::srand(seed);
+  NetworkArgs args;
+  for (const NetworkInput& in : net.inputs) args.inputs.push_back(MatrixXd::Random(static_cast<Eigen::Index>(dimension(*in.type, net.depth)), n));
+  for (const auto& [name, dim] : params) args.params[name] = VectorXd::Random(dim);
+  return args;
+}
+constexpr const char* kPlanProgram =
+    "param f : Bool -o Bool\n"
+    "def main = fun a : Bool => fun n : Nat => (iter { fun x : Bool => x | g => fun x : Bool => f (g x) } (n)) a";
+}  // namespace
+
+TEST(Plan, ResultsDoNotDependOnTheNumberOfThreads) {
+  // 700 columns: three chunks of at most 256, run on 1, 2 and 3 threads. Outputs, input adjoints
+  // and param adjoints (summed over the batch, in chunk order) must be identical, not close.
+  Compiled c = compiled(kPlanProgram, 4);
+  NetworkArgs args = random_batch(c.net, 700, 1, {{"f", 4}});
+  MatrixXd cotangent = MatrixXd::Random(2, 700);
+  Plan one(c.net, 1);
+  Result<NetworkGradients> want = one.gradient(args, cotangent);
+  ASSERT_TRUE(want.ok()) << want.diagnostics.front().message;
+  for (unsigned threads : {2u, 3u}) {
+    Plan plan(c.net, threads);
+    Result<NetworkRun> run = plan.run(args);
+    Result<NetworkGradients> got = plan.gradient(args, cotangent);
+    ASSERT_TRUE(run.ok() && got.ok());
+    EXPECT_EQ(run->output, want->run.output) << threads << " threads";
+    EXPECT_EQ(got->run.output, want->run.output) << threads << " threads";
+    for (std::size_t k = 0; k < want->inputs.size(); ++k) EXPECT_EQ(got->inputs[k], want->inputs[k]) << "input " << k;
+    EXPECT_EQ(got->params.at("f"), want->params.at("f")) << threads << " threads";
+  }
+}
+
+TEST(Plan, AKeptPlanRunsAnyShapeAsAFreshOneDoes) {
+  // One plan, reused across batch sizes (its buffers grow and shrink) and between run and
+  // gradient (recorded frames, then unrecorded ones): every result equals a fresh plan's.
+  Compiled c = compiled(kPlanProgram, 4);
+  Plan kept(c.net, 2);
+  for (Eigen::Index n : {1, 300, 5, 600, 1}) {
+    NetworkArgs args = random_batch(c.net, n, static_cast<unsigned>(n), {{"f", 4}});
+    MatrixXd cotangent = MatrixXd::Random(2, n);
+    Result<NetworkGradients> g = kept.gradient(args, cotangent);
+    Result<NetworkRun> r = kept.run(args);
+    Result<NetworkGradients> fresh = gradient(c.net, args, cotangent);
+    ASSERT_TRUE(g.ok() && r.ok() && fresh.ok());
+    EXPECT_EQ(r->output, fresh->run.output) << n << " columns";
+    EXPECT_EQ(g->params.at("f"), fresh->params.at("f")) << n << " columns";
+    for (std::size_t k = 0; k < g->inputs.size(); ++k) EXPECT_EQ(g->inputs[k], fresh->inputs[k]) << n << " columns";
+  }
+}
+
+TEST(Plan, SharedInputsKeepOneColumnAcrossChunks) {
+  // A batched input beside a shared one: the shared input's adjoint is one column, the sum over
+  // all 600 columns (three chunks).
+  Compiled c = compiled("def main = fun a : Bool => fun b : Bool => if a then b else b", 9);
+  NetworkArgs args;
+  args.inputs.push_back(MatrixXd::Random(2, 600));
+  args.inputs.push_back(vec({1, 0}));
+  Result<NetworkGradients> g = Plan(c.net, 2).gradient(args, MatrixXd::Ones(2, 1));
+  ASSERT_TRUE(g.ok());
+  EXPECT_EQ(g->inputs[1].cols(), 1);
+  EXPECT_NEAR(g->inputs[1](0), args.inputs[0].sum(), 1e-9);  // Σ_j (a₀ⱼ + a₁ⱼ) · 1
+  EXPECT_NEAR(g->inputs[1](1), args.inputs[0].sum(), 1e-9);
+}
+
+TEST(Plan, ForcedKernelsAreTheOnesUsed) {
+  // CAJAL_KERNELS (the engine.kernels_* CTests run the engine's tests under each variant) must
+  // really select the variant, or those runs would test the default twice.
+  const char* forced = std::getenv("CAJAL_KERNELS");
+  if (!forced) GTEST_SKIP() << "CAJAL_KERNELS not set";
+  EXPECT_STREQ(engine_kernels(), forced);
+}
+
 }  // namespace
 }  // namespace cajal::test

@@ -36,6 +36,7 @@ struct TrainOptions {
   int epochs = 200;
   double learning_rate = 0.05;  // Adam's step size
   unsigned seed = 0;            // the params' initialization
+  unsigned threads = 0;         // threads for the batch of examples (0: one per core; cajal::Plan)
   // Called after each epoch with its number (from 1) and the loss before its update.
   std::function<void(int epoch, double loss)> progress;
 };

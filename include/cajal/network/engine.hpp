@@ -8,6 +8,7 @@
 
 #include <Eigen/Dense>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,7 @@ struct NetworkRun {
 };
 
 // Forward evaluation. Fails (diagnostics, no throw) when the arguments do not fit the network.
+// Each call builds a Plan (below) for one run; to run a network many times, keep a Plan.
 Result<NetworkRun> run_network(const Network& net, const NetworkArgs& args);
 
 // The values of every neuron of the top-level graph (graphs[0]), in node order: for locating the
@@ -59,6 +61,43 @@ struct NetworkGradients {
 // Reverse mode: the gradient of Σ_b output(:, b) · cotangent(:, b) with respect to every input
 // and param. `cotangent` is dim(output) × B, or dim(output) × 1 for the same one in every column.
 Result<NetworkGradients> gradient(const Network& net, const NetworkArgs& args, const Eigen::MatrixXd& cotangent);
+
+// ---- the execution plan ------------------------------------------------------------------
+// A network prepared for evaluation, once, and run many times: each Param neuron resolved to its
+// place in the argument list, and buffers for every neuron's value (and for the frames of the
+// recurrent neurons' steps and of materialized abstractions) that stay with the plan, so a run on
+// the shapes of the previous one allocates nothing. run_network, gradient, top_level_values and
+// trace_network are one-run plans; `cajal train`, `check --neural`, the oracle and `cajal fuzz`
+// keep theirs. The network must outlive the plan. A plan is used by one thread at a time; it runs
+// large batches on several (below).
+//
+// Batches: a batch is cut into chunks of kChunkColumns columns, computed on up to `threads`
+// threads (0: one per core). Every chunk is computed the same way whichever thread runs it, and
+// sums over the batch (params' gradients, adjoints of shared inputs) are added in chunk order:
+// results are identical for every number of threads.
+class Plan {
+ public:
+  static constexpr Eigen::Index kChunkColumns = 256;
+  struct Impl;
+
+  explicit Plan(const Network& net, unsigned threads = 0);
+  Plan(Plan&&) noexcept;
+  Plan& operator=(Plan&&) noexcept;
+  ~Plan();
+
+  const Network& network() const;
+  Result<NetworkRun> run(const NetworkArgs& args);
+  Result<NetworkGradients> gradient(const NetworkArgs& args, const Eigen::MatrixXd& cotangent);
+  Result<std::vector<Eigen::MatrixXd>> top_level_values(const NetworkArgs& args);
+  Result<std::vector<NeuronTrace>> trace(const NetworkArgs& args);
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+// The engine's numeric kernels in use: "native" (built for the building machine, CAJAL_NATIVE),
+// "x86-64-v3" (AVX2 and FMA) or "baseline" — the best this CPU supports (src/network/kernels.hpp).
+const char* engine_kernels();
 
 // The total mass of an encoded value of type t (1 for Bool and Nat; dim A · mass B for A ⊸ B).
 double encoded_mass(const Type& t, int depth);

@@ -18,6 +18,7 @@ void define_check(Options& o) {
   o.flag("--neural", "compare the compiled networks on all real inputs instead of the programs on values");
   o.flag("--defs", "compare two defs of one FILE: check FILE --defs F G");
   define_max_memory(o);
+  define_threads(o);
 }
 
 namespace {
@@ -80,6 +81,7 @@ int cmd_check(const Options& args) {
   EquivalenceOptions options;
   options.depth = parse_depth(args);
   options.neural = args.has("--neural");
+  options.threads = parse_threads(args);
   options.timeout_seconds = static_cast<double>(std::max<std::uint64_t>(parse_count(args, "--timeout", 60), 1));
   if (auto m = args.one("--method")) {
     if (*m == "auto") options.method = EquivalenceOptions::Method::Auto;

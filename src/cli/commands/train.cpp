@@ -15,6 +15,7 @@ void define_train(Options& o) {
   o.valued("--lr", "X", "Adam's learning rate (default 0.05)");
   define_seed(o);
   define_depth(o);
+  define_threads(o);
   o.valued("--out", "FILE", "write to FILE instead of stdout");
   o.flag("--extract", "write each learned function as the nearest table (a program check and prove can verify)");
   o.flag("--quiet", "no progress line per epoch");
@@ -32,6 +33,7 @@ int cmd_train(const Options& args) {
   options.epochs = static_cast<int>(std::min<std::uint64_t>(parse_count(args, "--epochs", 200), 10'000'000));
   options.learning_rate = parse_real(args, "--lr", 0.05);
   options.seed = static_cast<unsigned>(parse_count(args, "--seed", 0));
+  options.threads = parse_threads(args);
   const bool quiet = args.has("--quiet");
   options.progress = [&](int epoch, double loss) {
     if (!quiet) std::cerr << "epoch " << epoch << "/" << options.epochs << "  loss " << loss << "\n";
