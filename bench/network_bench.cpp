@@ -2,6 +2,7 @@
 //   build/bench/cajal_bench --benchmark_filter=IterationNeuron
 //   build/bench/cajal_bench --benchmark_filter=BlowUp
 #include <chrono>
+#include <string>
 
 #include "bench_support.hpp"
 #include "cajal/network/engine.hpp"
@@ -109,6 +110,50 @@ void BM_IterationNeuronOneShot(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_IterationNeuronOneShot)->Arg(2)->Arg(10)->Unit(benchmark::kMicrosecond);
+
+// What one more recurrent neuron costs, apart from what a run costs anyway (checking arguments,
+// the result): K = 8 neurons in a chain, iter { ... iter { s | y => step y } (n1) ... } (n8), each
+// run for min(4, D) steps on one state; the counter per_neuron is (t_8 − t_1) / 7, both timed
+// with kept plans on one thread in this run.
+Iteration chain(Eigen::Index dim, int k) {
+  const int depth = static_cast<int>(dim) - 1;
+  std::string text = "param step : Nat -o Nat\ndef main = fun s : Nat => ", body = "s";
+  for (int i = 1; i <= k; ++i) {
+    text += "fun n" + std::to_string(i) + " : Nat => ";
+    body = "iter { " + body + " | y => step y } (n" + std::to_string(i) + ")";
+  }
+  Program p = load(text + body + "\n");
+  Iteration it{compile(p.loaded, depth), {}, dim, 1, std::min<Eigen::Index>(kMaxSteps, depth)};
+  it.args.inputs.push_back(MatrixXd::Random(dim, 1));
+  MatrixXd count = MatrixXd::Zero(dim, 1);
+  count(it.steps, 0) = 1.0;
+  for (int i = 1; i <= k; ++i) it.args.inputs.push_back(count);
+  it.args.params["step"] = Eigen::VectorXd::Random(dim * dim) / static_cast<double>(dim);
+  return it;
+}
+void BM_IterationNeuronChain(benchmark::State& state) {
+  constexpr int kChain = 8;
+  Iteration one = chain(state.range(0), 1), eight = chain(state.range(0), kChain);
+  Plan p1(one.net, 1), p8(eight.net, 1);
+  if (Result<NetworkRun> r = p8.run(eight.args); !r) {
+    state.SkipWithError(r.diagnostics.front().message.c_str());
+    return;
+  }
+  for (auto _ : state) {
+    Result<NetworkRun> r = p8.run(eight.args);
+    benchmark::DoNotOptimize(r->output.data());
+  }
+  auto time = [](Plan& p, const NetworkArgs& a) {
+    return seconds_per_call([&] {
+      Result<NetworkRun> r = p.run(a);
+      benchmark::DoNotOptimize(r->output.data());
+    });
+  };
+  const double t1 = time(p1, one.args), t8 = time(p8, eight.args);
+  state.counters["per_neuron_us"] = (t8 - t1) / (kChain - 1) * 1e6;
+  state.counters["one_neuron_run_us"] = t1 * 1e6;
+}
+BENCHMARK(BM_IterationNeuronChain)->Arg(2)->Arg(10)->Unit(benchmark::kMicrosecond);
 
 // A large batch on 1 and 2 threads (wall clock): Plan cuts it into chunks of 256 columns.
 void BM_IterationNeuronThreads(benchmark::State& state) {

@@ -144,8 +144,8 @@ struct Plan::Impl {
   std::vector<std::string> param_names;
   std::vector<Index> param_dims;
   // Numbers the top-level frame holds (unrecorded, recorded): for a batch of one, and per column
-  // of a larger batch (where it grows linearly).
-  double single[2], per_column[2];
+  // of a larger batch (where it grows linearly). Computed when first needed (negative: not yet).
+  mutable double single[2] = {-1, -1}, per_column[2] = {-1, -1};
   struct Worker {
     std::unique_ptr<Frame> root;
     std::vector<Val> inputs;               // the chunk's columns of each input
@@ -158,9 +158,7 @@ struct Plan::Impl {
   std::vector<Worker> workers;
 
   Impl(const Network& n, unsigned t)
-      : net(n), threads(t), single{stored(0, 1.0, false), stored(0, 1.0, true)},
-        per_column{stored(0, 2.0, false) / 2, stored(0, 2.0, true) / 2},
-        conserves_mass(without_vec(*n.output_type)), expected_mass(encoded_mass(*n.output_type, n.depth)) {
+      : net(n), threads(t), conserves_mass(without_vec(*n.output_type)), expected_mass(encoded_mass(*n.output_type, n.depth)) {
     for (const NetworkInput& in : net.inputs) input_dims.push_back(static_cast<Index>(dimension(*in.type, net.depth)));
     for (const Graph& g : net.graphs) {
       std::vector<int>& of = param_of.emplace_back(g.nodes.size(), -1);
@@ -220,7 +218,9 @@ struct Plan::Impl {
   // recorded for gradients) over a chunk each (the whole batch when not `chunked`), and the result.
   double bytes(Index batch, unsigned workers, bool record, bool chunked) const {
     const double cols = static_cast<double>(chunked ? std::min(batch, kChunkColumns) : batch);
-    const double held = cols == 1 ? single[record] : per_column[record] * cols;
+    double& per = cols == 1 ? single[record] : per_column[record];
+    if (per < 0) per = cols == 1 ? stored(0, 1.0, record) : stored(0, 2.0, record) / 2;
+    const double held = cols == 1 ? per : per * cols;
     const double frames = static_cast<double>(workers) * (record ? 2.0 : 1.0) * held;
     double result = static_cast<double>(dimension(*net.output_type, net.depth));
     if (record)
@@ -261,7 +261,10 @@ class Runner {
           const Val c = arg(0), t = arg(1), u = arg(2);
           const Index b = cols_of({c, t, u});
           out.resize(static_cast<Index>(n.dim), b);
-          for (Index j = 0; j < b; ++j) out.col(j) = c.at(0, j) * t.col(j) + c.at(1, j) * u.col(j);
+          if (c.cols == 1 && t.cols == b && u.cols == b)  // one condition for the batch
+            out = c.p[0] * t.m() + c.p[1] * u.m();
+          else
+            for (Index j = 0; j < b; ++j) out.col(j) = c.at(0, j) * t.col(j) + c.at(1, j) * u.col(j);
           break;
         }
         case Op::Apply: {  // matrix–vector product, f stored row-major
@@ -320,6 +323,13 @@ class Runner {
     if (out.cols() < width) {
       MatrixXd wider = out.replicate(1, width);
       out.swap(wider);
+    }
+    if (count.cols == 1) {  // one weight for the batch: one operation on the whole matrix
+      const double w = count.p[k];
+      if (w == 0.0) return;
+      if (h.cols == out.cols()) out += w * h.m();
+      else out.colwise() += w * h.col(0);
+      return;
     }
     for (Index j = 0; j < out.cols(); ++j) {
       const double w = count.at(k, j);
