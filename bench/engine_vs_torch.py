@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """The engine beside its physical limit and beside PyTorch, in one run (README, "The engine").
 
-    /usr/bin/python3 bench/engine_vs_torch.py BUILD_DIR [--quick]
+    /usr/bin/python3 bench/engine_vs_torch.py BUILD_DIR [--quick | --smoke]
+
+--quick: dimensions 2, 10, 100 and batches 1, 64; --smoke (the CTest bench.engine_vs_torch):
+dimensions 2 and 10, batch 1, timed briefly — it checks the script, not the machine.
 
 For the iteration neuron `iter { s | y => step y } (n)` (state dimension D + 1, a batch of B
 states, 4 iterations; bench/network_bench.cpp), at D + 1 in {2, 10, 100, 1000} and B in
@@ -30,7 +33,11 @@ import torch
 PROGRAM = "param step : Nat -o Nat\ndef main = fun s : Nat => fun n : Nat => iter { s | y => step y } (n)\n"
 
 
-def seconds_per_call(f, least=0.2):
+LEAST = 0.2  # seconds each timing runs for at least
+
+
+def seconds_per_call(f, least=None):
+    least = LEAST if least is None else least
     f()
     calls, start = 0, time.perf_counter()
     while True:
@@ -66,17 +73,21 @@ def torch_seconds(cajal, dim, batch, dtype, workdir):
 
 def main():
     build = Path(sys.argv[1])
-    quick = "--quick" in sys.argv
+    global LEAST
+    quick, smoke = "--quick" in sys.argv, "--smoke" in sys.argv
+    if smoke:
+        LEAST = 0.01
     torch.set_num_threads(1)
-    out = subprocess.run([str(build / "bench" / "cajal_bench"), "--benchmark_filter=BM_IterationNeuron/",
-                          "--benchmark_min_time=0.2", "--benchmark_format=json"],
+    out = subprocess.run([str(build / "bench" / "cajal_bench"),
+                          "--benchmark_filter=BM_IterationNeuron/(2|10)/1$" if smoke else "--benchmark_filter=BM_IterationNeuron/",
+                          f"--benchmark_min_time={0.01 if smoke else 0.2}", "--benchmark_format=json"],
                          check=True, capture_output=True, text=True).stdout
     engine = {}
     for b in json.loads(out)["benchmarks"]:
         _, dim, batch = b["name"].split("/")
         engine[(int(dim), int(batch))] = b
-    dims = [2, 10, 100] if quick else [2, 10, 100, 1000]
-    batches = [1, 64] if quick else [1, 64, 4096]
+    dims = [2, 10] if smoke else [2, 10, 100] if quick else [2, 10, 100, 1000]
+    batches = [1] if smoke else [1, 64] if quick else [1, 64, 4096]
     print(f"torch {torch.__version__} (threads: 1); engine kernels: {next(iter(engine.values())).get('label', '?')}")
     print()
     print("| state dim | batch | engine | native GEMM (limit) | engine / limit | torch float64 | torch float32 |")

@@ -7,6 +7,7 @@
 #include <iostream>
 #include <new>
 
+#include "cajal/network/engine.hpp"
 #include "cajal/smt/context.hpp"
 #include "cli.hpp"
 
@@ -134,7 +135,7 @@ int dispatch(int argc, char** argv) {
       return kSuccess;
     }
     if (name == "--version") {
-      std::cout << "cajal 0.1.0\n";
+      std::cout << "cajal 0.1.0\nengine kernels: " << engine_kernels() << "\n";  // the variant this CPU runs
       return kSuccess;
     }
     const Command* command = find_command(name);

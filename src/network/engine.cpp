@@ -130,7 +130,7 @@ struct Frame {
   std::vector<Nested> nested;
   std::vector<MatrixXd> adjoints;  // backward
   std::vector<char> has_adjoint;
-  explicit Frame(std::size_t nodes) : values(nodes), buffers(nodes), nested(nodes) {}
+  Frame(std::size_t nodes, std::size_t nested_nodes) : values(nodes), buffers(nodes), nested(nested_nodes) {}
 };
 
 }  // namespace
@@ -140,8 +140,11 @@ struct Frame {
 struct Plan::Impl {
   const Network& net;
   unsigned threads;
-  std::vector<std::vector<int>> param_of;  // per graph, per node: index into param_names, or -1
-  std::vector<std::string> param_names;
+  // Per node of every graph (graph gi's nodes from offset[gi]): a Param node's index in
+  // param_names, an Iterate or Abstract node's index among its graph's nested frames, else -1.
+  std::vector<int> slots;
+  std::vector<std::size_t> offset, nested_count;  // per graph
+  std::vector<const std::string*> param_names;  // the Param neurons' names (the network outlives the plan)
   std::vector<Index> param_dims;
   // Numbers the top-level frame holds (unrecorded, recorded): for a batch of one, and per column
   // of a larger batch (where it grows linearly). Computed when first needed (negative: not yet).
@@ -159,14 +162,24 @@ struct Plan::Impl {
 
   Impl(const Network& n, unsigned t)
       : net(n), threads(t), conserves_mass(without_vec(*n.output_type)), expected_mass(encoded_mass(*n.output_type, n.depth)) {
+    input_dims.reserve(net.inputs.size());
     for (const NetworkInput& in : net.inputs) input_dims.push_back(static_cast<Index>(dimension(*in.type, net.depth)));
+    std::size_t nodes = 0;
+    for (const Graph& g : net.graphs) nodes += g.nodes.size();
+    slots.reserve(nodes);
+    offset.reserve(net.graphs.size());
+    nested_count.reserve(net.graphs.size());
     for (const Graph& g : net.graphs) {
-      std::vector<int>& of = param_of.emplace_back(g.nodes.size(), -1);
+      offset.push_back(slots.size());
+      slots.resize(slots.size() + g.nodes.size(), -1);
+      int* of = slots.data() + offset.back();
+      std::size_t& nested = nested_count.emplace_back(0);
       for (std::size_t i = 0; i < g.nodes.size(); ++i) {
+        if (g.nodes[i].op == Op::Iterate || g.nodes[i].op == Op::Abstract) of[i] = static_cast<int>(nested++);
         if (g.nodes[i].op != Op::Param) continue;
-        auto it = std::find(param_names.begin(), param_names.end(), g.nodes[i].name);
+        auto it = std::find_if(param_names.begin(), param_names.end(), [&](const std::string* name) { return *name == g.nodes[i].name; });
         if (it == param_names.end()) {
-          param_names.push_back(g.nodes[i].name);
+          param_names.push_back(&g.nodes[i].name);
           param_dims.push_back(static_cast<Index>(g.nodes[i].dim));
           it = param_names.end() - 1;
         }
@@ -174,6 +187,11 @@ struct Plan::Impl {
       }
     }
   }
+  std::size_t slot(int gi, std::size_t i) const { return static_cast<std::size_t>(slots[offset[static_cast<std::size_t>(gi)] + i]); }
+  std::unique_ptr<Frame> frame(int gi) const {
+    return std::make_unique<Frame>(net.graphs[static_cast<std::size_t>(gi)].nodes.size(), nested_count[static_cast<std::size_t>(gi)]);
+  }
+
   // The threads a batch of `batch` columns runs on (0 asked: one per core), each with its worker
   // made before any thread starts.
   unsigned prepare_count(Index batch) const {
@@ -185,7 +203,7 @@ struct Plan::Impl {
     const unsigned n = prepare_count(batch);
     if (workers.size() < n) workers.resize(n);
     for (Worker& w : workers)
-      if (!w.root) w.root = std::make_unique<Frame>(net.graphs[0].nodes.size());
+      if (!w.root) w.root = frame(0);
     return n;
   }
   Worker& worker(unsigned w) { return workers[w]; }
@@ -240,7 +258,7 @@ class Runner {
   // ---- forward ----
   void forward(int gi, Frame& f, const Val* inputs) {
     const Graph& g = graph(gi);
-    const std::vector<int>& param_of = plan_.param_of[static_cast<std::size_t>(gi)];
+    const int* slot = plan_.slots.data() + plan_.offset[static_cast<std::size_t>(gi)];
     for (std::size_t k = 0; k < g.inputs.size(); ++k) f.values[static_cast<std::size_t>(g.inputs[k])] = inputs[k];
     for (std::size_t i = 0; i < g.nodes.size(); ++i) {
       const Node& n = g.nodes[i];
@@ -248,7 +266,7 @@ class Runner {
       MatrixXd& out = f.buffers[i];
       switch (n.op) {
         case Op::Input: continue;  // bound above
-        case Op::Param: f.values[i] = params_[static_cast<std::size_t>(param_of[i])]; continue;
+        case Op::Param: f.values[i] = params_[static_cast<std::size_t>(slot[i])]; continue;
         case Op::Const: f.values[i] = view(n.value); continue;
         case Op::Shift: {  // succ: row k moves to row k+1; row D falls off
           const Val x = arg(0);
@@ -280,8 +298,8 @@ class Runner {
           }
           break;
         }
-        case Op::Iterate: iterate(n, f, i); break;
-        case Op::Abstract: abstract(n, f, i); break;
+        case Op::Iterate: iterate(n, f, i, f.nested[static_cast<std::size_t>(slot[i])]); break;
+        case Op::Abstract: abstract(n, f, i, f.nested[static_cast<std::size_t>(slot[i])]); break;
       }
       f.values[i] = view(out);
     }
@@ -289,9 +307,8 @@ class Runner {
 
   // The recurrent neuron: h₀ = b, h_{k+1} = step(h_k), out = Σ_k n_k h_k, for k up to the last
   // index where some column of n is non-zero (never past D).
-  void iterate(const Node& n, Frame& f, std::size_t i) {
+  void iterate(const Node& n, Frame& f, std::size_t i, Nested& s) {
     const Val count = f.values[static_cast<std::size_t>(n.args[1])];
-    Nested& s = f.nested[i];
     s.inputs.resize(n.args.size() - 1);
     for (std::size_t k = 2; k < n.args.size(); ++k) s.inputs[k - 1] = f.values[static_cast<std::size_t>(n.args[k])];
     // Forward only: stop at the last count row that is non-zero anywhere in the batch. Recorded
@@ -339,11 +356,10 @@ class Runner {
 
   // The materialized abstraction: the body runs once on a batch of basis vectors (per column of
   // the captures), and column j of the result is the body at e_j.
-  void abstract(const Node& n, Frame& f, std::size_t i) {
+  void abstract(const Node& n, Frame& f, std::size_t i, Nested& s) {
     const Index a = static_cast<Index>(n.cols), rows = static_cast<Index>(n.rows);
     Index outer = 1;
     for (int c : n.args) outer = std::max(outer, f.values[static_cast<std::size_t>(c)].cols);
-    Nested& s = f.nested[i];
     s.owned.resize(1 + n.args.size());
     s.inputs.resize(1 + n.args.size());
     MatrixXd& basis = s.owned[0];  // e_0 .. e_{a-1}, once per capture column (kept between runs)
@@ -364,7 +380,7 @@ class Runner {
         s.inputs[k + 1] = view(wide);
       }
     }
-    if (!s.body) s.body = std::make_unique<Frame>(graph(n.sub).nodes.size());
+    if (!s.body) s.body = plan_.frame(n.sub);
     forward(n.sub, *s.body, s.inputs.data());
     const Val r = s.body->values[static_cast<std::size_t>(graph(n.sub).output)];
     MatrixXd& out = f.buffers[i];
@@ -396,7 +412,7 @@ class Runner {
       switch (n.op) {
         case Op::Input:
         case Op::Const: break;
-        case Op::Param: (*param_adjoints_)[static_cast<std::size_t>(plan_.param_of[static_cast<std::size_t>(gi)][i])] += dout.rowwise().sum(); break;
+        case Op::Param: (*param_adjoints_)[plan_.slot(gi, i)] += dout.rowwise().sum(); break;
         case Op::Shift: {
           MatrixXd d = MatrixXd::Zero(dout.rows(), dout.cols());
           d.topRows(dout.rows() - 1) = dout.bottomRows(dout.rows() - 1);
@@ -419,8 +435,8 @@ class Runner {
           break;
         }
         case Op::Apply: backward_apply(n, f, dout, adjoint); break;
-        case Op::Iterate: backward_iterate(n, f, i, dout, adjoint); break;
-        case Op::Abstract: backward_abstract(n, f, i, dout, adjoint); break;
+        case Op::Iterate: backward_iterate(n, f, f.nested[plan_.slot(gi, i)], dout, adjoint); break;
+        case Op::Abstract: backward_abstract(n, f, f.nested[plan_.slot(gi, i)], dout, adjoint); break;
       }
     }
   }
@@ -438,7 +454,7 @@ class Runner {
 
   Frame& nested_frame(std::vector<std::unique_ptr<Frame>>& frames, std::size_t k, int gi) {
     if (frames.size() <= k) frames.resize(k + 1);
-    if (!frames[k]) frames[k] = std::make_unique<Frame>(graph(gi).nodes.size());
+    if (!frames[k]) frames[k] = plan_.frame(gi);
     return *frames[k];
   }
 
@@ -489,8 +505,7 @@ class Runner {
   // Back-propagation through time: g_K = n_K ⊙ dout; g_{k-1} = n_{k-1} ⊙ dout + stepᵀ(g_k);
   // the base receives g_0 and n_k receives h_k · dout.
   template <class Adjoint>
-  void backward_iterate(const Node& n, Frame& f, std::size_t i, const MatrixXd& dout, Adjoint& adjoint) {
-    Nested& s = f.nested[i];
+  void backward_iterate(const Node& n, Frame& f, Nested& s, const MatrixXd& dout, Adjoint& adjoint) {
     const Val count = f.values[static_cast<std::size_t>(n.args[1])];
     const Index last = static_cast<Index>(s.states.size()) - 1;
     MatrixXd dcount = MatrixXd::Zero(count.rows, dout.cols());
@@ -519,8 +534,7 @@ class Runner {
   }
 
   template <class Adjoint>
-  void backward_abstract(const Node& n, Frame& f, std::size_t i, const MatrixXd& dout, Adjoint& adjoint) {
-    Nested& s = f.nested[i];
+  void backward_abstract(const Node& n, Frame& f, Nested& s, const MatrixXd& dout, Adjoint& adjoint) {
     const Index a = static_cast<Index>(n.cols), rows = static_cast<Index>(n.rows), outer = s.outer_batch;
     MatrixXd dr(rows, outer * a);
     for (Index b = 0; b < outer; ++b)
@@ -566,10 +580,11 @@ Index check_args(Plan::Impl& plan, const NetworkArgs& args, bool record, bool ch
     throw EngineError{over_budget("running this network on a batch of " + std::to_string(batch), bytes)};
   params.clear();
   for (std::size_t p = 0; p < plan.param_names.size(); ++p) {
-    auto it = args.params.find(plan.param_names[p]);
-    if (it == args.params.end()) throw EngineError{"param `" + plan.param_names[p] + "` has no value"};
+    const std::string& name = *plan.param_names[p];
+    auto it = args.params.find(name);
+    if (it == args.params.end()) throw EngineError{"param `" + name + "` has no value"};
     if (it->second.size() != plan.param_dims[p])
-      throw EngineError{"param `" + plan.param_names[p] + "` needs " + std::to_string(plan.param_dims[p]) + " values, got " +
+      throw EngineError{"param `" + name + "` needs " + std::to_string(plan.param_dims[p]) + " values, got " +
                         std::to_string(it->second.size())};
     params.push_back(view(it->second));
   }
@@ -731,7 +746,7 @@ Result<NetworkGradients> Plan::gradient(const NetworkArgs& args, const MatrixXd&
           for (std::size_t p = 0; p < param_sums.size(); ++p) param_sums[p] += worker.param_adjoints[p];
         });
     g.run = NetworkRun{out, mass_lost(plan, out)};
-    for (std::size_t p = 0; p < plan.param_names.size(); ++p) g.params.emplace(plan.param_names[p], std::move(param_sums[p]));
+    for (std::size_t p = 0; p < plan.param_names.size(); ++p) g.params.emplace(*plan.param_names[p], std::move(param_sums[p]));
     for (const NetworkInput& p : net.params)
       if (args.params.count(p.name) && !g.params.count(p.name))
         g.params.emplace(p.name, VectorXd::Zero(args.params.at(p.name).size()));
@@ -780,7 +795,7 @@ Result<std::vector<NeuronTrace>> Plan::trace(const NetworkArgs& args) {
       t.node = static_cast<int>(i);
       t.value = f.values[i].col(0);
       if (g.nodes[i].op == Op::Iterate) {
-        for (const Val& h : f.nested[i].states) t.states.push_back(h.col(0));
+        for (const Val& h : f.nested[plan.slot(0, i)].states) t.states.push_back(h.col(0));
         t.weights = f.values[static_cast<std::size_t>(g.nodes[i].args[1])].col(0);
       }
       out.push_back(std::move(t));
