@@ -135,8 +135,10 @@ struct Frame {
 
 }  // namespace
 
-// What a plan knows of its network before any run: each Param node's index in the plan's list of
-// params, and the work estimate the memory budget is checked against.
+// What a plan knows of its network before any run (each node's slot: a Param's index among the
+// params, a recurrent or abstraction neuron's among its graph's nested frames; the inputs'
+// dimensions; the output's mass) and what it keeps between runs: one worker per thread, each
+// with its top-level frame and the frames below it.
 struct Plan::Impl {
   const Network& net;
   unsigned threads;
@@ -161,7 +163,8 @@ struct Plan::Impl {
   std::vector<Worker> workers;
 
   Impl(const Network& n, unsigned t)
-      : net(n), threads(t), conserves_mass(without_vec(*n.output_type)), expected_mass(encoded_mass(*n.output_type, n.depth)) {
+      : net(n), threads(t), conserves_mass(n.output_type && without_vec(*n.output_type)),
+        expected_mass(n.output_type ? encoded_mass(*n.output_type, n.depth) : 0.0) {
     input_dims.reserve(net.inputs.size());
     for (const NetworkInput& in : net.inputs) input_dims.push_back(static_cast<Index>(dimension(*in.type, net.depth)));
     std::size_t nodes = 0;
@@ -559,6 +562,7 @@ class Runner {
 Index check_args(Plan::Impl& plan, const NetworkArgs& args, bool record, bool chunked = true) {
   std::vector<Val>& params = plan.params;
   const Network& net = plan.net;
+  if (net.graphs.empty() || !net.output_type) throw EngineError{"the network is empty (it has no graph or no output type)"};
   if (args.inputs.size() != net.inputs.size())
     throw EngineError{"the network takes " + std::to_string(net.inputs.size()) + " input" + (net.inputs.size() == 1 ? "" : "s") +
                       ", got " + std::to_string(args.inputs.size())};

@@ -591,6 +591,12 @@ TEST(Plan, SharedInputsKeepOneColumnAcrossChunks) {
   EXPECT_NEAR(g->inputs[1](1), args.inputs[0].sum(), 1e-9);
 }
 
+TEST(Plan, AnEmptyNetworkIsRefusedNotRun) {
+  Network empty;
+  EXPECT_EQ(run_network(empty, NetworkArgs{}).diagnostics.front().message, "the network is empty (it has no graph or no output type)");
+  EXPECT_FALSE(gradient(empty, NetworkArgs{}, MatrixXd::Zero(1, 1)).ok());
+}
+
 TEST(Plan, ForcedKernelsAreTheOnesUsed) {
   // CAJAL_KERNELS (the engine.kernels_* CTests run the engine's tests under each variant) must
   // really select the variant, or those runs would test the default twice.
