@@ -72,23 +72,35 @@ double native_seconds(Iteration& it) {
   });
 }
 
+// Runs `run` once (the benchmark is skipped with the error if it fails), then once per
+// iteration of the benchmark; false when skipped.
+template <class Run>
+bool time_runs(benchmark::State& state, Run run) {
+  if (Result<NetworkRun> r = run(); !r) {
+    state.SkipWithError(r.diagnostics.front().message.c_str());
+    return false;
+  }
+  for (auto _ : state) {
+    Result<NetworkRun> r = run();
+    benchmark::DoNotOptimize(r->output.data());
+  }
+  return true;
+}
+// Seconds per run of a kept plan, timed outside the benchmark's loop (for ratios in one run).
+double seconds_per_run(Plan& plan, const NetworkArgs& args) {
+  return seconds_per_call([&] {
+    Result<NetworkRun> r = plan.run(args);
+    benchmark::DoNotOptimize(r->output.data());
+  });
+}
+
 // A kept plan on one thread: what `cajal train`, the oracle and `check --neural` pay per run.
 void BM_IterationNeuron(benchmark::State& state) {
   Iteration it = iteration(state.range(0), state.range(1));
   Plan plan(it.net, 1);
-  if (Result<NetworkRun> r = plan.run(it.args); !r) {
-    state.SkipWithError(r.diagnostics.front().message.c_str());
-    return;
-  }
-  for (auto _ : state) {
-    Result<NetworkRun> r = plan.run(it.args);
-    benchmark::DoNotOptimize(r->output.data());
-  }
+  if (!time_runs(state, [&] { return plan.run(it.args); })) return;
   const double native = native_seconds(it);
-  const double neuron = seconds_per_call([&] {
-    Result<NetworkRun> r = plan.run(it.args);
-    benchmark::DoNotOptimize(r->output.data());
-  });
+  const double neuron = seconds_per_run(plan, it.args);
   state.counters["FLOP/s"] = benchmark::Counter(flops(it), benchmark::Counter::kIsIterationInvariantRate);
   state.counters["native_gemm_fraction"] = native / neuron;
   state.SetLabel(engine_kernels());
@@ -100,14 +112,7 @@ BENCHMARK(BM_IterationNeuron)
 // One run through run_network, which builds a plan for it: the cost of a one-off run.
 void BM_IterationNeuronOneShot(benchmark::State& state) {
   Iteration it = iteration(state.range(0), 1);
-  if (Result<NetworkRun> r = run_network(it.net, it.args); !r) {
-    state.SkipWithError(r.diagnostics.front().message.c_str());
-    return;
-  }
-  for (auto _ : state) {
-    Result<NetworkRun> r = run_network(it.net, it.args);
-    benchmark::DoNotOptimize(r->output.data());
-  }
+  time_runs(state, [&] { return run_network(it.net, it.args); });
 }
 BENCHMARK(BM_IterationNeuronOneShot)->Arg(2)->Arg(10)->Unit(benchmark::kMicrosecond);
 
@@ -135,21 +140,8 @@ void BM_IterationNeuronChain(benchmark::State& state) {
   constexpr int kChain = 8;
   Iteration one = chain(state.range(0), 1), eight = chain(state.range(0), kChain);
   Plan p1(one.net, 1), p8(eight.net, 1);
-  if (Result<NetworkRun> r = p8.run(eight.args); !r) {
-    state.SkipWithError(r.diagnostics.front().message.c_str());
-    return;
-  }
-  for (auto _ : state) {
-    Result<NetworkRun> r = p8.run(eight.args);
-    benchmark::DoNotOptimize(r->output.data());
-  }
-  auto time = [](Plan& p, const NetworkArgs& a) {
-    return seconds_per_call([&] {
-      Result<NetworkRun> r = p.run(a);
-      benchmark::DoNotOptimize(r->output.data());
-    });
-  };
-  const double t1 = time(p1, one.args), t8 = time(p8, eight.args);
+  if (!time_runs(state, [&] { return p8.run(eight.args); })) return;
+  const double t1 = seconds_per_run(p1, one.args), t8 = seconds_per_run(p8, eight.args);
   state.counters["per_neuron_us"] = (t8 - t1) / (kChain - 1) * 1e6;
   state.counters["one_neuron_run_us"] = t1 * 1e6;
 }
@@ -159,14 +151,7 @@ BENCHMARK(BM_IterationNeuronChain)->Arg(2)->Arg(10)->Unit(benchmark::kMicrosecon
 void BM_IterationNeuronThreads(benchmark::State& state) {
   Iteration it = iteration(state.range(0), state.range(1));
   Plan plan(it.net, static_cast<unsigned>(state.range(2)));
-  if (Result<NetworkRun> r = plan.run(it.args); !r) {
-    state.SkipWithError(r.diagnostics.front().message.c_str());
-    return;
-  }
-  for (auto _ : state) {
-    Result<NetworkRun> r = plan.run(it.args);
-    benchmark::DoNotOptimize(r->output.data());
-  }
+  if (!time_runs(state, [&] { return plan.run(it.args); })) return;
   state.counters["FLOP/s"] = benchmark::Counter(flops(it), benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK(BM_IterationNeuronThreads)

@@ -760,18 +760,25 @@ Result<NetworkGradients> Plan::gradient(const NetworkArgs& args, const MatrixXd&
   }
 }
 
+namespace {
+// The whole batch in one frame, on this thread (for the per-neuron views of a run).
+Frame& forward_unchunked(Plan::Impl& plan, const NetworkArgs& args, bool record) {
+  check_args(plan, args, record, false);
+  plan.prepare(1);
+  std::vector<Val>& inputs = plan.worker(0).inputs;
+  inputs.clear();
+  for (const MatrixXd& x : args.inputs) inputs.push_back(view(x));
+  Frame& f = *plan.worker(0).root;
+  Runner(plan, plan.params, record, nullptr).forward(0, f, inputs.data());
+  return f;
+}
+}  // namespace
+
 Result<std::vector<MatrixXd>> Plan::top_level_values(const NetworkArgs& args) {
   using R = Result<std::vector<MatrixXd>>;
   Impl& plan = *impl_;
   try {
-    check_args(plan, args, false, false);
-    const std::vector<Val>& params = plan.params;
-    plan.prepare(1);
-    std::vector<Val>& inputs = plan.worker(0).inputs;
-    inputs.clear();
-    for (const MatrixXd& x : args.inputs) inputs.push_back(view(x));
-    Frame& f = *plan.worker(0).root;
-    Runner(plan, params, false, nullptr).forward(0, f, inputs.data());
+    Frame& f = forward_unchunked(plan, args, false);
     std::vector<MatrixXd> out;
     for (const Val& v : f.values) out.push_back(v.m());
     return R::success(std::move(out));
@@ -784,14 +791,7 @@ Result<std::vector<NeuronTrace>> Plan::trace(const NetworkArgs& args) {
   using R = Result<std::vector<NeuronTrace>>;
   Impl& plan = *impl_;
   try {
-    check_args(plan, args, true, false);
-    const std::vector<Val>& params = plan.params;
-    plan.prepare(1);
-    std::vector<Val>& inputs = plan.worker(0).inputs;
-    inputs.clear();
-    for (const MatrixXd& x : args.inputs) inputs.push_back(view(x));
-    Frame& f = *plan.worker(0).root;
-    Runner(plan, params, true, nullptr).forward(0, f, inputs.data());  // recorded: every state
+    Frame& f = forward_unchunked(plan, args, true);  // recorded: every state
     const Graph& g = plan.net.graphs[0];
     std::vector<NeuronTrace> out;
     for (std::size_t i = 0; i < g.nodes.size(); ++i) {
