@@ -96,10 +96,13 @@ void product(const double* f, Index rows, Index cs, const double* x, Index n, do
         if (accumulate) s0 += yb[i], s1 += yb[i + 1], s2 += yb[i + 2], s3 += yb[i + 3];
         yb[i] = s0, yb[i + 1] = s1, yb[i + 2] = s2, yb[i + 3] = s3;
       }
-      for (; i < rows; ++i) {
+      for (; i < rows; ++i) {  // the last rows: two partial sums each (halves the dependent chain)
         const double* fi = f + i * cs;
-        double s = 0.0;
-        for (Index j = 0; j < cs; ++j) s += fi[j] * xb[j];
+        double s0 = 0.0, s1 = 0.0;
+        Index j = 0;
+        for (; j + 2 <= cs; j += 2) s0 += fi[j] * xb[j], s1 += fi[j + 1] * xb[j + 1];
+        if (j < cs) s0 += fi[j] * xb[j];
+        const double s = s0 + s1;
         yb[i] = accumulate ? yb[i] + s : s;
       }
     }
