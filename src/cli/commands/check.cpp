@@ -82,6 +82,8 @@ int cmd_check(const Options& args) {
   options.depth = parse_depth(args);
   options.neural = args.has("--neural");
   options.threads = parse_threads(args);
+  if (args.one("--threads") && !options.neural)
+    throw UsageError{"--threads is for --neural (the networks' batch of inputs); observational check runs no network"};
   options.timeout_seconds = static_cast<double>(std::max<std::uint64_t>(parse_count(args, "--timeout", 60), 1));
   if (auto m = args.one("--method")) {
     if (*m == "auto") options.method = EquivalenceOptions::Method::Auto;
