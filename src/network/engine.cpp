@@ -163,11 +163,13 @@ struct Plan::Impl {
   std::vector<Index> input_dims;
   bool conserves_mass;      // the output has no Vec: mass_lost applies
   double expected_mass;
+  Index output_dim;
   std::vector<Worker> workers;
 
   Impl(const Network& n, unsigned t)
       : net(n), threads(t), conserves_mass(n.output_type && without_vec(*n.output_type)),
-        expected_mass(n.output_type ? encoded_mass(*n.output_type, n.depth) : 0.0) {
+        expected_mass(n.output_type ? encoded_mass(*n.output_type, n.depth) : 0.0),
+        output_dim(n.output_type ? static_cast<Index>(dimension(*n.output_type, n.depth)) : 0) {
     input_dims.reserve(net.inputs.size());
     for (const NetworkInput& in : net.inputs) input_dims.push_back(static_cast<Index>(dimension(*in.type, net.depth)));
     std::size_t nodes = 0;
@@ -246,9 +248,9 @@ struct Plan::Impl {
     if (per < 0) per = cols == 1 ? stored(0, 1.0, record) : stored(0, 2.0, record) / 2;
     const double held = cols == 1 ? per : per * cols;
     const double frames = static_cast<double>(workers) * (record ? 2.0 : 1.0) * held;
-    double result = static_cast<double>(dimension(*net.output_type, net.depth));
+    double result = static_cast<double>(output_dim);
     if (record)
-      for (const NetworkInput& in : net.inputs) result += static_cast<double>(dimension(*in.type, net.depth));
+      for (Index d : input_dims) result += static_cast<double>(d);
     return 8.0 * (frames + result * static_cast<double>(batch));
   }
 };
@@ -609,6 +611,19 @@ Eigen::VectorXd mass_lost(const Plan::Impl& plan, const MatrixXd& output) {
 // Columns [first, first + n) of a value, or the value itself when it is shared by the batch.
 Val columns(const Val& v, Index first, Index n) { return v.cols == 1 ? v : Val{v.p + first * v.rows, v.rows, n}; }
 
+// Binds a worker's top-level inputs to columns [first, first + n) of the arguments.
+void bind_chunk(Plan::Impl::Worker& worker, const NetworkArgs& args, Index first, Index n) {
+  worker.inputs.clear();
+  for (const MatrixXd& x : args.inputs) worker.inputs.push_back(columns(view(x), first, n));
+}
+
+// Copies chunk c's output y into the batch's output (sized by chunk 0: one column when the output
+// does not vary over the batch).
+void gather(MatrixXd& out, const Val& y, Index c, Index batch) {
+  if (c == 0) out.resize(y.rows, y.cols == 1 ? 1 : batch);
+  if (y.cols != 1 || c == 0) out.middleCols(c * Plan::kChunkColumns, y.cols) = y.m();
+}
+
 // Runs every chunk of a batch: work(worker, chunk, first column, columns) computes the chunk,
 // then add(chunk) folds its result in, in chunk order (whichever thread computed it).
 template <class Work, class Add>
@@ -679,15 +694,10 @@ Result<NetworkRun> Plan::run(const NetworkArgs& args) {
         workers, batch,
         [&](unsigned w, Index, Index first, Index n) {
           Impl::Worker& worker = plan.worker(w);
-          worker.inputs.clear();
-          for (const MatrixXd& x : args.inputs) worker.inputs.push_back(columns(view(x), first, n));
+          bind_chunk(worker, args, first, n);
           Runner(plan, params, false, nullptr).forward(0, *worker.root, worker.inputs.data());
         },
-        [&](unsigned w, Index c) {
-          const Val y = plan.worker(w).root->values[static_cast<std::size_t>(top.output)];
-          if (c == 0) out.resize(y.rows, y.cols == 1 ? 1 : batch);
-          if (y.cols != 1 || c == 0) out.middleCols(c * kChunkColumns, y.cols) = y.m();
-        });
+        [&](unsigned w, Index c) { gather(out, plan.worker(w).root->values[static_cast<std::size_t>(top.output)], c, batch); });
     VectorXd lost = mass_lost(plan, out);
     return Result<NetworkRun>::success(NetworkRun{std::move(out), std::move(lost)});
   } catch (const EngineError& e) {
@@ -702,9 +712,8 @@ Result<NetworkGradients> Plan::gradient(const NetworkArgs& args, const MatrixXd&
   try {
     const Index batch = check_args(plan, args, true);
     const std::vector<Val>& params = plan.params;
-    const std::size_t out_dim = dimension(*net.output_type, net.depth);
-    if (static_cast<std::size_t>(cotangent.rows()) != out_dim)
-      throw EngineError{"the cotangent needs " + std::to_string(out_dim) + " rows"};
+    if (cotangent.rows() != plan.output_dim)
+      throw EngineError{"the cotangent needs " + std::to_string(plan.output_dim) + " rows"};
     if (cotangent.cols() != 1 && cotangent.cols() != batch)
       throw EngineError{"the cotangent's batch does not match the output's"};
     if (!cotangent.allFinite()) throw EngineError{"the cotangent has a value that is not finite"};
@@ -721,8 +730,7 @@ Result<NetworkGradients> Plan::gradient(const NetworkArgs& args, const MatrixXd&
           Impl::Worker& worker = plan.worker(w);
           worker.param_adjoints.clear();
           for (Index d : plan.param_dims) worker.param_adjoints.push_back(VectorXd::Zero(d));
-          worker.inputs.clear();
-          for (const MatrixXd& x : args.inputs) worker.inputs.push_back(columns(view(x), first, n));
+          bind_chunk(worker, args, first, n);
           Runner runner(plan, params, true, &worker.param_adjoints);
           runner.forward(0, *worker.root, worker.inputs.data());
           const Val y = worker.root->values[static_cast<std::size_t>(top.output)];
@@ -738,9 +746,7 @@ Result<NetworkGradients> Plan::gradient(const NetworkArgs& args, const MatrixXd&
         [&](unsigned w, Index c) {
           Impl::Worker& worker = plan.worker(w);
           Frame& f = *worker.root;
-          const Val y = f.values[static_cast<std::size_t>(top.output)];
-          if (c == 0) out.resize(y.rows, y.cols == 1 ? 1 : batch);
-          if (y.cols != 1 || c == 0) out.middleCols(c * kChunkColumns, y.cols) = y.m();
+          gather(out, f.values[static_cast<std::size_t>(top.output)], c, batch);
           for (std::size_t k = 0; k < top.inputs.size(); ++k) {
             const std::size_t id = static_cast<std::size_t>(top.inputs[k]);
             if (!f.has_adjoint[id]) continue;
@@ -752,7 +758,8 @@ Result<NetworkGradients> Plan::gradient(const NetworkArgs& args, const MatrixXd&
           }
           for (std::size_t p = 0; p < param_sums.size(); ++p) param_sums[p] += worker.param_adjoints[p];
         });
-    g.run = NetworkRun{out, mass_lost(plan, out)};
+    VectorXd lost = mass_lost(plan, out);
+    g.run = NetworkRun{std::move(out), std::move(lost)};
     for (std::size_t p = 0; p < plan.param_names.size(); ++p) g.params.emplace(*plan.param_names[p], std::move(param_sums[p]));
     for (const NetworkInput& p : net.params)
       if (args.params.count(p.name) && !g.params.count(p.name))

@@ -8,9 +8,8 @@
 
 namespace cajal::kernels {
 
-namespace baseline {
+namespace baseline {  // compiled with the flags of the rest of Cajal: runs wherever Cajal does
 extern const Table table;
-extern const unsigned long long features;
 }  // namespace baseline
 #ifdef CAJAL_KERNELS_V3
 namespace v3 {
@@ -57,35 +56,23 @@ bool cpu_has(unsigned long long features) {
 #endif
 }
 
-struct Variants {
-  Variant list[3];
+// The variants built into this binary that this CPU runs, best first.
+const Table& choose() {
+  const Table* runnable[3];
   std::size_t count = 0;
-  Variants() {
 #ifdef CAJAL_KERNELS_NATIVE
-    list[count++] = {&native::table, cpu_has(native::features)};
+  if (cpu_has(native::features)) runnable[count++] = &native::table;
 #endif
 #ifdef CAJAL_KERNELS_V3
-    list[count++] = {&v3::table, cpu_has(v3::features)};
+  if (cpu_has(v3::features)) runnable[count++] = &v3::table;
 #endif
-    list[count++] = {&baseline::table, cpu_has(baseline::features)};
-  }
-};
-
-const Variants& all() {
-  static const Variants v;
-  return v;
-}
-
-const Table& choose() {
-  const Variants& v = all();
+  runnable[count++] = &baseline::table;
   // CAJAL_KERNELS forces a variant (when it is built and this CPU runs it): for tests and
   // benchmarks that compare them.
   if (const char* forced = std::getenv("CAJAL_KERNELS"); forced && *forced)
-    for (std::size_t i = 0; i < v.count; ++i)
-      if (v.list[i].supported && std::strcmp(v.list[i].table->name, forced) == 0) return *v.list[i].table;
-  for (std::size_t i = 0; i < v.count; ++i)
-    if (v.list[i].supported) return *v.list[i].table;
-  return baseline::table;
+    for (std::size_t i = 0; i < count; ++i)
+      if (std::strcmp(runnable[i]->name, forced) == 0) return *runnable[i];
+  return *runnable[0];
 }
 
 }  // namespace
@@ -93,11 +80,6 @@ const Table& choose() {
 const Table& kernels() {
   static const Table& chosen = choose();
   return chosen;
-}
-
-const Variant* variants(std::size_t& count) {
-  count = all().count;
-  return all().list;
 }
 
 }  // namespace cajal::kernels

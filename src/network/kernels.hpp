@@ -39,11 +39,4 @@ struct Table {
 // The variant in use (chosen on first call; thread-safe).
 const Table& kernels();
 
-// Every variant built into this binary, best first, and whether this CPU can run it.
-struct Variant {
-  const Table* table;
-  bool supported;
-};
-const Variant* variants(std::size_t& count);
-
 }  // namespace cajal::kernels

@@ -210,8 +210,8 @@ SVal fixed_value(z3::context& ctx, SourceSemantics& src, const Type& type, const
     return src.basis(type, static_cast<std::size_t>(hot));
   }
   SVal t{SVal::Kind::Table, std::nullopt, ctx.bool_val(false), nullptr, nullptr, nullptr, {}, std::make_shared<const Type>(type)};
-  for (std::size_t j = 0; j < dimension(*type.from, depth); ++j)
-    t.entries.push_back(fixed_value(ctx, src, *type.to, matrix_column(x, dimension(*type.from, depth), j), depth));
+  const std::size_t cols = dimension(*type.from, depth);
+  for (std::size_t j = 0; j < cols; ++j) t.entries.push_back(fixed_value(ctx, src, *type.to, matrix_column(x, cols, j), depth));
   return t;
 }
 
