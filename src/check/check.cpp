@@ -35,7 +35,7 @@ void decide(EquivalenceResult& out, Decide f) {
     f();
   } catch (const symbolic::Unsupported& u) {
     out.verdict = Verdict::Unknown;
-    out.reason = (u.timeout ? "timeout: " : "not supported yet: ") + u.why;
+    out.reason = (u.timeout ? "timeout: " : u.cap ? "size cap: " : "") + u.why;
   } catch (const z3::exception& e) {
     out.verdict = Verdict::Unknown;
     out.reason = smt::z3_failure(e.msg());
@@ -80,47 +80,44 @@ Result<EquivalenceResult> check_equivalence(const CheckSide& left, const CheckSi
   }
 
   // Observational: exhaustively when the inputs are few, else with Z3.
-  // Real inputs (Vec n, matrices, tables of vectors) have no list of values: the symbolic method
-  // takes them as unknowns (both sides are polynomials in them, spec/equivalence.md §5).
+  // Inputs with no list of values (Vec n, matrices, functions of functions other than the listed
+  // shape) are real unknowns for the symbolic method: both sides are polynomials in them
+  // (spec/equivalence.md §5).
   std::size_t total = 1;
-  bool real = false, unlisted = false;
+  bool real = false;
   for (const Slot& slot : s.slots) {
     const std::size_t n = count_values(*slot.type, options.depth, options.exhaustive_limit);
     total = saturating_mul(total, n, options.exhaustive_limit);
-    const bool vec = !without_vec(*slot.type);
-    real = real || vec;
-    unlisted = unlisted || (n == 0 && !(vec && symbolic::real_valued(*slot.type)));
-  }
-  if (unlisted) {
-    out.verdict = Verdict::Unknown;
-    out.reason = "not supported yet: an input is a function of a function other than (A ⊸ B) ⊸ C with B and C Bool or "
-                 "Nat, or a Bool or Nat computed from real numbers; try --neural (for programs without params whose "
-                 "runs stay within D the two notions coincide, spec/equivalence.md §4)";
-    return finish();
+    real = real || n == 0;
   }
   if (real) {
     if (options.method == EquivalenceOptions::Method::Exhaustive) {
       out.verdict = Verdict::Unknown;
-      out.reason = "an input is real (a Vec or a matrix): there is no list of its values (use --method symbolic or auto)";
+      out.reason = "an input has no list of values (a Vec, a matrix, or a function of a function other than (A ⊸ B) ⊸ C "
+                   "with B and C Bool or Nat): use --method symbolic or auto";
       return finish();
     }
     decide(out, [&] { check_impl::symbolic(left, right, s, options, out); });
     return finish();
   }
   bool small = total <= options.exhaustive_limit;
-  // A function of a function is compared by listing its definable values (the symbolic rules
-  // have no unknowns for it), whatever the method asked: past the list's cap, the answer is
-  // unknown, with the cap.
+  // A function of a function with a list of definable values is compared by listing them when
+  // they are few (counterexamples are then definable values, printed as terms), whatever the
+  // method asked; past the list's cap, the symbolic method takes it as a matrix of real unknowns.
   for (const Slot& slot : s.slots) {
     if (!listed_higher_order(*slot.type)) continue;
     if (small) {
       check_impl::exhaustive(left, right, s, options, total, out);
       return finish();
     }
+    if (options.method != EquivalenceOptions::Method::Exhaustive) {
+      decide(out, [&] { check_impl::symbolic(left, right, s, options, out); });
+      return finish();
+    }
     out.verdict = Verdict::Unknown;
     out.reason = "`" + slot.name + "` is a function of a function (" + print_type(slot.type) +
-                 "), compared by listing the definable values of the inputs, and there are more than " +
-                 std::to_string(options.exhaustive_limit) + " input tuples to list";
+                 "), and there are more than " + std::to_string(options.exhaustive_limit) +
+                 " input tuples to list (--method symbolic takes it as a matrix)";
     return finish();
   }
   if (options.method == EquivalenceOptions::Method::Exhaustive && !small) {

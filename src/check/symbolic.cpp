@@ -27,24 +27,31 @@ class SymbolicCheck {
         solver_(ctx_, smt::Budget{options.timeout_seconds, 0, 0}) {}
 
   void run() {
+    deadline_ = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                   std::chrono::duration<double>(std::min(solver_.seconds_left(), 1e6)));
     out_.method = "symbolic: Z3 over the big-step rules, inputs within D";
-    for (const Slot& slot : s_.slots) real_ = real_ || !without_vec(*slot.type);
-    if (real_) out_.method += "; real inputs as unknowns, both sides polynomials in them, compared coefficient by coefficient";
+    for (const Slot& slot : s_.slots) {
+      real_ = real_ || symbolic::taken_as_reals(*slot.type, false);
+      units_ = units_ || (symbolic::taken_as_reals(*slot.type, false) && !vector_valued(*slot.type));
+    }
+    if (real_)
+      out_.method += std::string("; real inputs") + (units_ ? " and matrices" : "") +
+                     " as unknowns, both sides polynomials in them, compared coefficient by coefficient";
     for (const Slot& slot : s_.slots)
-      slot_values_.push_back(
-          symbolic::unknown_input(ctx_, solver_, slot.name, slot.type, options_.depth, leaves_, real_ ? &reals_ : nullptr));
-    SVal a = side_value(left_), b = side_value(right_);
-    z3::expr over = *a.over || *b.over;
+      slot_values_.push_back(symbolic::unknown_input(ctx_, solver_, slot.name, slot.type, options_.depth, leaves_,
+                                                     real_ ? &reals_ : nullptr, false));
+    Side a = side_value(left_), b = side_value(right_);
+    z3::expr over = *a.value.over || *b.value.over;
     z3::expr differ = ctx_.bool_val(false);
-    if (s_.result->is_vec()) {  // some coefficient of some entry (spec/denotation.md §8.5)
+    if (real_) {  // some coefficient of some entry of the encodings (spec/denotation.md §8.5)
       z3::expr_vector any(ctx_);
-      for (std::size_t k = 0; k < a.reals.size(); ++k) {
-        any.push_back(arith_.differ(a.reals[k], b.reals[k]));
-        compared_.emplace_back(a.reals[k], b.reals[k]);
+      for (std::size_t k = 0; k < a.encoding.size(); ++k) {
+        any.push_back(arith_.differ(a.encoding[k], b.encoding[k]));
+        compared_.emplace_back(a.encoding[k], b.encoding[k]);
       }
       differ = z3::mk_or(any);
     } else {
-      differ = *a.value != *b.value;
+      differ = *a.value.value != *b.value.value;
     }
 
     // 1. The question: an input within D on which the two values differ; the least one.
@@ -138,6 +145,8 @@ class SymbolicCheck {
   std::vector<z3::expr> leaves_;  // every boolean and integer unknown, in the order of counterexamples
   std::size_t outside_examined_ = 0;
   bool real_ = false;                                       // some input is real (a Vec, a matrix)
+  Clock::time_point deadline_;  // the symbolic runs stop here (--timeout)
+  bool units_ = false;  // ...with a Bool or Nat part: its points are matrix units (the interpreter runs those)
   std::vector<std::string> reals_;                          // the real unknowns, by index
   symbolic::PolyArith arith_{ctx_};
   std::vector<std::pair<symbolic::Poly, symbolic::Poly>> compared_;  // a Vec result's entries, both sides
@@ -187,18 +196,34 @@ class SymbolicCheck {
     return true;
   }
 
-  SVal side_value(const CheckSide& side) {
+  // A side's value on the unknowns and, with real unknowns, its encoding as polynomials.
+  struct Side {
+    SVal value;
+    std::vector<symbolic::Poly> encoding;
+  };
+  Side side_value(const CheckSide& side) {
     std::map<std::string, SVal> params;
     for (std::size_t k = s_.positions; k < s_.slots.size(); ++k)
       if (side.program->program.find_param(s_.slots[k].name)) params.emplace(s_.slots[k].name, slot_values_[k]);
     SourceSemantics src(ctx_, *side.program, options_.depth, params);
+    src.deadline = deadline_;
+    src.track_loss = true;
+    src.reals().deadline() = deadline_;
     SVal v = src.eval(*side.program->program.find_def(side.def)->body, nullptr);
     for (std::size_t k = 0; k < s_.positions; ++k) v = src.apply(v, slot_values_[k]);
-    return v;
+    z3::expr lost = ctx_.bool_val(false);
+    std::vector<symbolic::Poly> encoding;
+    if (real_) encoding = src.soft_encoding(v, s_.result, lost);
+    return Side{v, std::move(encoding)};
+  }
+  // Vec n, or a function from Bool, Nat or a Vec into such a type: no Bool or Nat part.
+  static bool vector_valued(const Type& t) {
+    if (t.is_vec()) return true;
+    return t.is_arrow() && (t.from->is_finite_base() || t.from->is_vec()) && vector_valued(*t.to);
   }
 
   ValuePtr concrete(const SVal& v, const TypePtr& type, const z3::model& m, const std::vector<z3::expr>& point) {
-    if (!without_vec(*type)) {  // its encoding at the point, read back as a vector or a matrix
+    if (symbolic::taken_as_reals(*type, false)) {  // its encoding at the point, read back as a vector or a matrix
       Eigen::VectorXd x = symbolic::values_at(symbolic::encode_poly(arith_, v, options_.depth), m, point);
       Result<ValuePtr> value = value_from_vector(x, type, options_.depth);
       if (!value) throw symbolic::Unsupported{"a real input as a value: " + value.diagnostics.front().message};
@@ -213,7 +238,9 @@ class SymbolicCheck {
   // The input of model m; real inputs at a point where the two sides differ under m, if they do
   // (small integers first: the interpreter computes with them exactly).
   Tuple concrete(const z3::model& m) {
-    const std::vector<z3::expr> point = real_ ? symbolic::witness_point(compared_, m, reals_.size(), ctx_) : std::vector<z3::expr>{};
+    const std::vector<z3::expr> point = !real_  ? std::vector<z3::expr>{}
+                                        : units_ ? symbolic::unit_point(compared_, m, reals_.size(), ctx_)
+                                                 : symbolic::witness_point(compared_, m, reals_.size(), ctx_);
     Tuple tuple;
     for (std::size_t k = 0; k < s_.slots.size(); ++k) tuple.push_back(concrete(slot_values_[k], s_.slots[k].type, m, point));
     return tuple;

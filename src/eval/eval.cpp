@@ -177,7 +177,7 @@ struct EvalRules {
   ValuePtr apply_matrix(const MatrixValue& m, const ValuePtr& arg, Span site) {
     if (!m.map) fail(site, "internal error: a matrix value without its linear map");
     Result<ValuePtr> r = m.map->apply(m, arg, ev);
-    if (!r) fail(site, r.diagnostics.front().message);
+    if (!r) fail(site, r.diagnostics.front().message, r.diagnostics.front().code);  // (a zero image: eval.table-miss)
     return *r;
   }
 

@@ -88,10 +88,22 @@ Eigen::VectorXd encode(const ValuePtr& v, const Type& type, int depth, Evaluator
         return Eigen::Map<const Eigen::VectorXd>(m->data.data(), static_cast<Eigen::Index>(m->data.size()));
       }
       if (!is_function(*v)) break;
-      if (type.from->is_arrow())
-        throw failure("a value of type " + print_type(type) +
-                      " cannot be encoded from the interpreter: its argument is a function");
       const std::size_t cols = dimension(*type.from, depth);
+      if (type.from->is_arrow()) {
+        // A function of a function: its column j is its value at the matrix unit e_j of its
+        // argument's type (a matrix value, applied by E-AppMatrix). Where that has no value (the
+        // unit's column is 0 there, as for a table past its keys) the column is 0: the matrix is
+        // linear in its argument, and the network computes this column the same way (C-Abs).
+        for (std::size_t j = 0; j < cols; ++j) {
+          Result<ValuePtr> unit = value_from_vector(basis_vector(cols, j), type.from, depth);
+          if (!unit) throw EncodeFailure{unit.diagnostics.front()};
+          Result<ValuePtr> image = ev.apply(v, *unit);
+          if (!image && image.diagnostics.front().code == "eval.table-miss") continue;
+          if (!image) throw EncodeFailure{image.diagnostics.front()};
+          set_matrix_column(out, cols, j, encode(*image, *type.to, depth, ev, columns));
+        }
+        return out;
+      }
       const TableValue* table = v->as<TableValue>();
       for (std::size_t j = 0; j < cols; ++j) {
         // C-Table: a table on Nat has zero columns past its largest key (no value there).
@@ -121,6 +133,11 @@ struct MatrixMap final : LinearMap {
     for (std::size_t r = 0; r < rows; ++r)
       for (std::size_t c = 0; c < cols; ++c)
         y(static_cast<Eigen::Index>(r)) += m.data[matrix_index(cols, r, c)] * (*x)(static_cast<Eigen::Index>(c));
+    if (m.type->to->is_finite_base() && y.isZero(0.0)) {  // a zero column: no value, as a table past its keys
+      Diagnostic none = error_at(Span{}, "the matrix has no value at this argument (its image is 0, as for a table past its keys)");
+      none.code = "eval.table-miss";
+      return Result<ValuePtr>::failure(std::move(none));
+    }
     return value_from_vector(y, m.type->to, m.depth);
   }
 };

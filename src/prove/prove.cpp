@@ -58,10 +58,12 @@ struct Sides {
       Vector want = encoding(v);
       z3::expr_vector any(ctx);
       for (std::size_t k = 0; k < want.size(); ++k) any.push_back(differ(net[k], want[k]));
-      leaves.push_back(Leaf{*v.over, net, want});
-      return !*v.over && z3::mk_or(any);
+      // A soft value is compared whole: what it dropped past D, the network drops too (the
+      // claim of spec/denotation.md §8.6); a value that left D is outside the claim.
+      z3::expr outside = v.kind == SVal::Kind::Soft ? ctx.bool_val(false) : *v.over;
+      leaves.push_back(Leaf{outside, net, want});
+      return !outside && z3::mk_or(any);
     }
-    if (t.from->is_arrow()) throw Unsupported{"a result that is a function of a function"};
     const std::size_t cols = dimension(*t.from, depth), rows = dimension(*t.to, depth);
     z3::expr_vector any(ctx);
     for (std::size_t j = 0; j < cols; ++j) {
@@ -196,11 +198,29 @@ z3::expr exact(z3::context& ctx, double x) {
   return ctx.real_val((std::to_string(mantissa) + "/" + power).c_str());
 }
 
-// A param fixed to `x` (its encoding): the value x encodes, as a constant. Bool and Nat parts must
-// be exactly one-hot (checked by fixed_param_problem first).
-SVal fixed_value(z3::context& ctx, SourceSemantics& src, const Type& type, const Eigen::VectorXd& x, int depth) {
-  if (type.is_vec()) {
-    SVal v = src.vector(ctx.bool_val(false));
+// Whether x's Bool and Nat parts are one-hot: values of the type, not soft ones.
+bool one_hot_parts(const Type& type, const Eigen::VectorXd& x, int depth) {
+  if (type.is_vec()) return true;
+  if (type.is_finite_base()) return ((x.array() == 0.0) || (x.array() == 1.0)).all() && x.sum() == 1.0;
+  const std::size_t cols = dimension(*type.from, depth);
+  for (std::size_t j = 0; j < cols; ++j)
+    if (!one_hot_parts(*type.to, matrix_column(x, cols, j), depth)) return false;
+  return true;
+}
+
+// A param fixed to `x` is taken as its numbers (a matrix, soft Bool and Nat parts) when its type
+// is taken as reals, takes a function, or x has a part that is not one-hot (a trained `Bool ⊸
+// Bool` step before --extract): the claim is then the denotation at those numbers
+// (spec/denotation.md §8.6). Otherwise it is the value x encodes.
+bool fixed_as_reals(const Type& type, const Eigen::VectorXd& x, int depth) {
+  return taken_as_reals(type) || of_functions(type) || !one_hot_parts(type, x, depth);
+}
+
+// A param fixed to `x` (its encoding), as a constant: numbers, each double the exact rational it
+// is, or (not `reals`) the value of one-hot parts.
+SVal fixed_value(z3::context& ctx, SourceSemantics& src, const Type& type, const Eigen::VectorXd& x, int depth, bool reals) {
+  if (type.is_vec() || (reals && type.is_finite_base())) {
+    SVal v = type.is_vec() ? src.vector(ctx.bool_val(false)) : src.soft({}, ctx.bool_val(false));
     for (Eigen::Index k = 0; k < x.size(); ++k) v.reals.push_back(src.reals().constant(exact(ctx, x(k))));
     return v;
   }
@@ -211,26 +231,17 @@ SVal fixed_value(z3::context& ctx, SourceSemantics& src, const Type& type, const
   }
   SVal t{SVal::Kind::Table, std::nullopt, ctx.bool_val(false), nullptr, nullptr, nullptr, {}, std::make_shared<const Type>(type)};
   const std::size_t cols = dimension(*type.from, depth);
-  for (std::size_t j = 0; j < cols; ++j) t.entries.push_back(fixed_value(ctx, src, *type.to, matrix_column(x, cols, j), depth));
+  for (std::size_t j = 0; j < cols; ++j) t.entries.push_back(fixed_value(ctx, src, *type.to, matrix_column(x, cols, j), depth, reals));
   return t;
 }
 
-// Why `x` cannot be the value of a param of `type` ("" when it can): its size, a number that is
-// not finite, a Bool or Nat part that is not one-hot, a function of a function.
+// Why `x` cannot be the value of a param of `type` ("" when it can): its size, or a number that is
+// not finite.
 std::string fixed_param_problem(const Type& type, const Eigen::VectorXd& x, int depth) {
   if (static_cast<std::size_t>(x.size()) != dimension(type, depth))
     return "it has " + std::to_string(x.size()) + " numbers; " + print_type(type) + " at depth " + std::to_string(depth) +
            " has " + std::to_string(dimension(type, depth));
   if (!x.allFinite()) return "a number in it is not finite";
-  if (type.is_vec()) return "";
-  if (type.is_finite_base()) {
-    const bool one_hot = ((x.array() == 0.0) || (x.array() == 1.0)).all() && x.sum() == 1.0;
-    return one_hot ? "" : "its " + print_type(type) + " part " + vector_text(x) + " is not one-hot";
-  }
-  if (type.from->is_arrow()) return "a function of a function has no fixed value here";
-  const std::size_t cols = dimension(*type.from, depth);
-  for (std::size_t j = 0; j < cols; ++j)
-    if (std::string p = fixed_param_problem(*type.to, matrix_column(x, cols, j), depth); !p.empty()) return p;
   return "";
 }
 
@@ -238,8 +249,14 @@ void symbolic_inputs(ProofInputs& in, smt::Solver& solver, const LoadedProgram& 
                      const ProveOptions& options) {
   z3::context& ctx = solver.context();
   const int depth = options.depth;
-  for (const NetworkInput& p : net.params) in.real = in.real || !without_vec(*p.type);
-  for (const NetworkInput& x : net.inputs) in.real = in.real || !without_vec(*x.type);
+  // Real unknowns (polynomials) when a value is taken as reals, or a function's basis holds soft
+  // values (the matrix units of a function type, for a result or a fixed param that takes one).
+  for (const NetworkInput& p : net.params) {
+    auto fixed = options.params.find(p.name);
+    in.real = in.real || (fixed == options.params.end() ? taken_as_reals(*p.type) : fixed_as_reals(*p.type, fixed->second, depth));
+  }
+  for (const NetworkInput& x : net.inputs) in.real = in.real || taken_as_reals(*x.type);
+  in.real = in.real || of_functions(*net.output_type);
   auto symbol = [&](const std::string& name, const TypePtr& type) {
     return unknown_input(ctx, solver, name, type, depth, in.leaves, in.real ? &in.reals : nullptr);
   };
@@ -249,7 +266,8 @@ void symbolic_inputs(ProofInputs& in, smt::Solver& solver, const LoadedProgram& 
   in.source.emplace(ctx, program, depth, params);
   SourceSemantics& source = *in.source;
   for (const NetworkInput& p : net.params)  // (fixed values need the source's arithmetic)
-    if (options.params.count(p.name)) source.bind_param(p.name, fixed_value(ctx, source, *p.type, options.params.at(p.name), depth));
+    if (auto fixed = options.params.find(p.name); fixed != options.params.end())
+      source.bind_param(p.name, fixed_value(ctx, source, *p.type, fixed->second, depth, fixed_as_reals(*p.type, fixed->second, depth)));
   for (const NetworkInput& p : net.params) {
     const SVal& v = source.param(p.name);
     if (in.real) in.param_polys.emplace(p.name, encode_poly(source.reals(), v, depth));
@@ -302,6 +320,8 @@ void dump(const ProveOptions& options, smt::Solver& solver, const std::string& n
 std::string outside_warning(smt::Solver& solver, SourceSemantics& source, const ProofInputs& in, const Network& net,
                             const ProveOptions& options) {
   constexpr std::size_t kCap = 1000;
+  // (A soft result is compared whole, dropped mass included: no input is outside its claim.)
+  if (in.value->kind == SVal::Kind::Soft) return "";
   auto scope = solver.scope();
   solver.add(*in.value->over);
   dump(options, solver, "outside.smt2", "is there an input whose run needs a natural above D?");
@@ -369,8 +389,7 @@ Result<ProveResult> prove_network(const LoadedProgram& program, const Network& n
     if (!declared) return R::failure(error_at(Span{}, "the value given for param `" + name + "`: main uses no param `" + name + "`"));
     if (std::string why = fixed_param_problem(*declared->type, x, options.depth); !why.empty())
       return R::failure(error_at(Span{}, "the value given for param `" + name + "` : " + print_type(declared->type) +
-                                             " is not a value of its type: " + why +
-                                             (without_vec(*declared->type) ? " (`cajal train --extract` rounds a learned one to the nearest value)" : "")));
+                                             " is not a value of its type: " + why));
   }
   // The symbolic run makes a Z3 term for every number the network computes on one column: sized
   // before anything is built (kSymbolicBytes, a Z3 application node and our reference to it).
@@ -450,7 +469,7 @@ Result<ProveResult> prove_network(const LoadedProgram& program, const Network& n
       limit << options.timeout_seconds;
       return finish(ProveResult::Verdict::Unknown, (u.cap ? "size cap: " : "timeout (" + limit.str() + " s): ") + u.why);
     }
-    return finish(ProveResult::Verdict::Unknown, "not supported yet: " + u.why);
+    return finish(ProveResult::Verdict::Unknown, u.why);
   } catch (const z3::exception& e) {
     context.abandon();  // (a Z3 error, e.g. out of memory: freeing the context may be slow)
     return finish(ProveResult::Verdict::Unknown, smt::z3_failure(e.msg()));
@@ -486,7 +505,7 @@ Result<SymbolicRun> symbolic_run(const LoadedProgram& program, const std::vector
     std::string text = value_text(source, value, type, [](const z3::expr& e) { return e.simplify(); });
     return R::success(SymbolicRun{text, exceeded(source, value, type)});
   } catch (const Unsupported& u) {
-    return R::failure(error_at(Span{}, "not supported: " + u.why));
+    return R::failure(error_at(Span{}, u.why));
   } catch (const z3::exception& e) {
     context.abandon();
     return R::failure(error_at(Span{}, smt::z3_failure(e.msg())));

@@ -36,6 +36,7 @@ SVec encode(z3::context& ctx, const SVal& v, int depth) {
     }
     return out;
   }
+  if (v.kind == SVal::Kind::Soft) throw Unsupported{"internal: a soft value outside the polynomial encoding"};
   if (v.kind != SVal::Kind::Table) throw Unsupported{"encoding a closure"};
   const std::size_t cols = v.entries.size();
   std::vector<SVec> columns;
@@ -47,7 +48,7 @@ SVec encode(z3::context& ctx, const SVal& v, int depth) {
 }
 
 PVec encode_poly(PolyArith& arith, const SVal& v, int depth) {
-  if (v.kind == SVal::Kind::Vec) return v.reals;
+  if (v.kind == SVal::Kind::Vec || v.kind == SVal::Kind::Soft) return v.reals;
   if (v.kind == SVal::Kind::Table) {
     std::vector<PVec> columns;
     for (const SVal& e : v.entries) columns.push_back(encode_poly(arith, e, depth));
@@ -61,10 +62,48 @@ PVec encode_poly(PolyArith& arith, const SVal& v, int depth) {
   return out;
 }
 
-bool real_valued(const Type& t) {
-  if (t.is_vec()) return true;
-  return t.is_arrow() && (t.from->is_finite_base() || t.from->is_vec()) && real_valued(*t.to);
+namespace {
+// (A ⊸ B) ⊸ C and (A ⊸ B) ⊸ Bool ⊸ D, A to D Bool or Nat: definable values with a normal form.
+bool use_shape(const Type& t) {
+  if (!t.is_arrow() || !t.from->is_arrow() || !t.from->from->is_finite_base() || !t.from->to->is_finite_base()) return false;
+  if (t.to->is_finite_base()) return true;
+  return t.to->is_arrow() && t.to->from->kind == Type::Kind::Bool && t.to->to->is_finite_base();
 }
+bool discrete_type(const Type& t, bool shapes) {
+  if (t.is_finite_base()) return true;
+  if (shapes && use_shape(t)) return true;
+  return t.is_arrow() && t.from->is_finite_base() && discrete_type(*t.to, shapes);
+}
+}  // namespace
+
+bool taken_as_reals(const Type& t, bool shapes) { return !discrete_type(t, shapes); }
+
+bool of_functions(const Type& t) {
+  return t.is_arrow() && (t.from->is_arrow() || of_functions(*t.from) || of_functions(*t.to));
+}
+
+namespace {
+// An input taken as reals: every number of its encoding a new real unknown (a Bool or Nat part
+// soft, a function a table over its domain's basis: its matrix's columns).
+SVal real_unknown(z3::context& ctx, const std::string& name, const TypePtr& type, int depth, std::vector<std::string>& reals) {
+  SVal v;
+  v.over = ctx.bool_val(false);
+  v.type = type;
+  if (!type->is_arrow()) {
+    v.kind = type->is_vec() ? SVal::Kind::Vec : SVal::Kind::Soft;
+    const std::size_t n = type->is_vec() ? type->size : dimension(*type, depth);
+    for (std::size_t k = 0; k < n; ++k) {
+      v.reals.push_back(Poly{{{Monomial{static_cast<std::uint32_t>(reals.size())}, ctx.real_val(1)}}});
+      reals.push_back(name + "[" + std::to_string(k) + "]");
+    }
+    return v;
+  }
+  v.kind = SVal::Kind::Table;
+  for (std::size_t j = 0; j < dimension(*type->from, depth); ++j)
+    v.entries.push_back(real_unknown(ctx, name + "[" + std::to_string(j) + "]", type->to, depth, reals));
+  return v;
+}
+}  // namespace
 
 std::string numeral_text(const z3::expr& e) {
   int64_t i = 0;
@@ -132,12 +171,46 @@ std::vector<z3::expr> witness_point(const std::vector<std::pair<Poly, Poly>>& pa
   return point;
 }
 
+namespace {
+bool soft_inside(const SVal& v) {
+  if (v.kind == SVal::Kind::Soft || (v.kind == SVal::Kind::Choice && !v.value)) return true;
+  if (v.kind != SVal::Kind::Table) return false;
+  for (const SVal& e : v.entries)
+    if (soft_inside(e)) return true;
+  return false;
+}
+}  // namespace
+
+std::vector<z3::expr> unit_point(const std::vector<std::pair<Poly, Poly>>& pairs, const z3::model& m,
+                                 std::size_t unknowns, z3::context& ctx) {
+  std::vector<z3::expr> point(unknowns, ctx.real_val(0));
+  const Monomial* best = nullptr;
+  for (const auto& [a, b] : pairs) {
+    std::size_t i = 0, j = 0;
+    while (i < a.terms.size() || j < b.terms.size()) {
+      const bool left = j == b.terms.size() || (i < a.terms.size() && a.terms[i].first < b.terms[j].first);
+      const bool right = !left && (i == a.terms.size() || b.terms[j].first < a.terms[i].first);
+      const Monomial& monomial = left || !right ? a.terms[i].first : b.terms[j].first;
+      z3::expr x = left || !right ? m.eval(a.terms[i].second, true).simplify() : ctx.real_val(0);
+      z3::expr y = right || !left ? m.eval(b.terms[j].second, true).simplify() : ctx.real_val(0);
+      if (!z3::eq(x, y) && (!best || monomial.size() < best->size())) best = &monomial;
+      i += right ? 0 : 1;
+      j += left ? 0 : 1;
+    }
+  }
+  if (best)
+    for (std::uint32_t u : *best) point[u] = ctx.real_val(1);
+  return point;
+}
+
 std::string value_text(SourceSemantics& src, const SVal& v, const TypePtr& type,
                        const std::function<z3::expr(const z3::expr&)>& concrete,
                        const std::function<std::string(const Poly&)>& real) {
-  if (!without_vec(*type)) {  // its encoding, as --arg and --param take it
+  if (v.kind != SVal::Kind::Use && (!without_vec(*type) || of_functions(*type) || soft_inside(v))) {
+    // its encoding, as --arg and --param take it (a value taken as reals: a matrix)
+    z3::expr lost = src.reals().coefficients().context().bool_val(false);
     std::string out = "[";
-    for (const Poly& p : encode_poly(src.reals(), type->is_arrow() ? src.table(v, type) : v, 0))
+    for (const Poly& p : src.soft_encoding(v, type, lost))
       out += (out.size() > 1 ? ", " : "") + (real ? real(p) : std::string("?"));
     return out + "]";
   }
@@ -160,23 +233,11 @@ std::string value_text(SourceSemantics& src, const SVal& v, const TypePtr& type,
 }
 
 SVal unknown_input(z3::context& ctx, smt::Solver& solver, const std::string& name, const TypePtr& type, int depth,
-                   std::vector<z3::expr>& leaves, std::vector<std::string>* reals) {
+                   std::vector<z3::expr>& leaves, std::vector<std::string>* reals, bool shapes) {
+  if (reals && taken_as_reals(*type, shapes)) return real_unknown(ctx, name, type, depth, *reals);
   SVal v;
   v.over = ctx.bool_val(false);
-  if (reals && real_valued(*type)) {
-    v.type = type;
-    if (type->is_vec()) {
-      v.kind = SVal::Kind::Vec;
-      for (std::size_t k = 0; k < type->size; ++k) {
-        v.reals.push_back(Poly{{{Monomial{static_cast<std::uint32_t>(reals->size())}, ctx.real_val(1)}}});
-        reals->push_back(name + "[" + std::to_string(k) + "]");
-      }
-    } else {  // a table over the domain's basis (for Vec, the unit vectors: the matrix's columns)
-      v.kind = SVal::Kind::Table;
-      for (std::size_t j = 0; j < dimension(*type->from, depth); ++j)
-        v.entries.push_back(unknown_input(ctx, solver, name + "[" + std::to_string(j) + "]", type->to, depth, leaves, reals));
-    }
-  } else if (type->kind == Type::Kind::Bool) {
+  if (type->kind == Type::Kind::Bool) {
     v.kind = SVal::Kind::Bool;
     v.value = ctx.bool_const(name.c_str());
     leaves.push_back(*v.value);
@@ -209,11 +270,7 @@ SVal unknown_input(z3::context& ctx, smt::Solver& solver, const std::string& nam
       v.entries.push_back(unknown_input(ctx, solver, name + "." + c + ".k", Type::arrow(type->from->to, type->to->to), depth, leaves));
     }
   } else {
-    throw Unsupported{"`" + name + "` has type " + print_type(type) +
-                      (without_vec(*type) ? " (a function of a function as an input)"
-                       : reals            ? " (a Bool or Nat computed from real numbers, or a function of one: prove takes real "
-                                            "inputs whose results are vectors)"
-                                          : " (a Vec: real vectors)")};
+    throw Unsupported{"internal: `" + name + "` : " + print_type(type) + " is taken as real unknowns, but this run has none"};
   }
   return v;
 }

@@ -42,21 +42,36 @@ namespace cajal::symbolic {
 // polynomial per entry in the real unknowns (arith.hpp). A function on Vec n, where it must be a
 // value (merged, or an input), is a table over the unit vectors e_0 … e_{n-1}: its matrix's
 // columns (exact: a linear function is determined by them, spec/denotation.md §2). A function of
-// a function that an `if` or an `iter` state must merge has no table over its arguments' values:
-// it is a choice, `if value then entries[0] else entries[1]`, applied by applying both.
+// a function that an `if` or an `iter` state must merge is kept as a choice, `if value then
+// entries[0] else entries[1]`, applied by applying both.
+//
+// Soft values (spec/denotation.md §8.6): a Bool or Nat computed from real numbers (a `Vec n ⊸
+// Bool` param applied, or an input taken as a matrix of real unknowns) is its encoding, one
+// polynomial per basis value. The rules that consume a Bool or Nat take a soft one by linearity,
+// as the denotation does: `if` weighs its branches by the condition's two entries, `iter` its
+// states by the count's entries, a table its entries by the key's, `succ` shifts (what passes D
+// is dropped, and `over` says that some real point drops something). A weighted choice is the
+// same for a function of a function: Σ weight · (entry applied). Every input whose type the
+// discrete unknowns cannot range over (a function of a function other than the two shapes
+// above, a function from or into real vectors, a Bool or Nat from reals) is a matrix of real
+// unknowns: a table over its domain's basis, where the basis of a function type is its matrix
+// units (spec/denotation.md §8.6 says why this quantifies over every definable value).
 struct SEnv;
 using SEnvPtr = std::shared_ptr<const SEnv>;
 struct SVal {
-  enum class Kind { Bool, Nat, Fun, Table, Use, Vec, Choice } kind = Kind::Bool;
-  std::optional<z3::expr> value;  // Bool: a boolean; Nat: an integer; Choice: the condition
+  enum class Kind { Bool, Nat, Fun, Table, Use, Vec, Choice, Soft } kind = Kind::Bool;
+  std::optional<z3::expr> value;  // Bool: a boolean; Nat: an integer; Choice: the condition (none: weighted)
   std::optional<z3::expr> over;   // the value depends on a natural above D on this path
   const Lam* lam = nullptr;       // Fun: a closure...
   const Term* term = nullptr;     // ...its `fun` term (for its type)
   SEnvPtr env;
-  std::vector<SVal> entries;      // Table: the value at each basis argument; Use: a, then k; Choice: then, else
-  TypePtr type;                   // Table, Use: its function type
-  std::vector<Poly> reals = {};   // Vec: its entries
+  std::vector<SVal> entries;      // Table: the value at each basis argument; Use: a, then k; Choice: then, else (or the weighted ones)
+  TypePtr type;                   // Table, Use, Choice: its function type
+  std::vector<Poly> reals = {};   // Vec: its entries; Soft: its encoding; a weighted Choice: the weights
 };
+// (symbolic.cpp) A value's encoding as polynomials (constants for what is not real).
+std::vector<Poly> encode_poly(PolyArith& arith, const SVal& v, int depth);
+
 struct SEnv {
   std::string name;
   SVal value;
@@ -79,6 +94,9 @@ class SourceSemantics {
   // the constant needs reals()).
   void bind_param(const std::string& name, SVal v) { params_.insert_or_assign(name, std::move(v)); }
   const SVal& param(const std::string& name) const { return params_.at(name); }
+
+  // Whether mass dropped past D marks a run as leaving D (with_lost).
+  bool track_loss = false;
 
   // When the symbolic run must stop (the caller's --timeout): a program whose run grows
   // exponentially (defs that double, nested iters at a large depth) is stopped here, as unknown.
@@ -104,11 +122,14 @@ class SourceSemantics {
       return natural(ctx_.int_val(static_cast<std::uint64_t>(n->value)), ctx_.bool_val(n->value > static_cast<std::uint64_t>(depth_)));
     if (const Succ* s = t.as<Succ>()) {  // E-Succ: past D the network has no room
       SVal x = eval(*s->arg, env);
+      if (x.kind == SVal::Kind::Soft) return shifted(x);
       z3::expr next = *x.value + 1;
       return natural(next, *x.over || next > ctx_.int_val(depth_));
     }
     if (const If* i = t.as<If>()) {  // E-IfTrue / E-IfFalse, as one ite
       SVal c = eval(*i->cond, env);
+      if (c.kind == SVal::Kind::Soft)  // weighted by the condition's entries (true first)
+        return with_lost(mix(c.reals, {eval(*i->then_branch, env), eval(*i->else_branch, env)}, type_of(t)), *c.over);
       return merge(*c.value, *c.over, eval(*i->then_branch, env), eval(*i->else_branch, env), type_of(t));
     }
     if (const Let* l = t.as<Let>()) return eval(*l->body, extend(env, l->name, eval(*l->bound, env)));
@@ -118,6 +139,7 @@ class SourceSemantics {
       std::vector<SVal> states{settle(eval(*it->base, env), state)};
       for (int k = 1; k <= depth_; ++k)
         states.push_back(settle(eval(*it->step, extend(env, it->state, states.back())), state));
+      if (n.kind == SVal::Kind::Soft) return with_lost(mix(n.reals, states, state), *n.over);
       SVal result = states[static_cast<std::size_t>(depth_)];
       for (int k = depth_ - 1; k >= 0; --k)
         result = merge(*n.value == ctx_.int_val(k), ctx_.bool_val(false), states[static_cast<std::size_t>(k)], result, state);
@@ -155,6 +177,11 @@ class SourceSemantics {
       SVal r = eval(*f.lam->body, extend(f.env, f.lam->param, x));
       return with_over(r, *f.over);
     }
+    if (f.kind == SVal::Kind::Choice && !f.value) {  // (Σ wₖ fₖ) x = Σ wₖ (fₖ x)
+      std::vector<SVal> applied;
+      for (const SVal& e : f.entries) applied.push_back(apply(e, x));
+      return with_over(mix(f.reals, applied, f.type->to), *f.over);  // (weights are never lost mass)
+    }
     if (f.kind == SVal::Kind::Choice)  // (if c then f₁ else f₂) x = if c then f₁ x else f₂ x
       return with_over(merge(*f.value, ctx_.bool_val(false), apply(f.entries[0], x), apply(f.entries[1], x), f.type->to), *f.over);
     if (f.kind == SVal::Kind::Use) {  // (fun g => k (g a)) x: k applied to x's table at a
@@ -172,6 +199,12 @@ class SourceSemantics {
       for (std::size_t j = 1; j < f.entries.size(); ++j) sum = plus(sum, scaled(x.reals[j], f.entries[j], f.type->to), f.type->to);
       return with_over(sum, *f.over || *x.over);
     }
+    if (f.type->from->is_arrow()) {  // a matrix applied to a function: Σ_j ⟦x⟧_j · (column j)
+      z3::expr lost = ctx_.bool_val(false);
+      std::vector<Poly> e = soft_encoding(table(x, f.type->from), f.type->from, lost);
+      return with_lost(with_over(mix(e, f.entries, f.type->to), *f.over), lost);
+    }
+    if (x.kind == SVal::Kind::Soft) return with_lost(with_over(mix(x.reals, f.entries, f.type->to), *f.over), *x.over);
     if (x.kind != SVal::Kind::Bool && x.kind != SVal::Kind::Nat) throw Unsupported{"a table applied to a function"};
     // The entry selected by x: an ite over the basis values.
     SVal result = f.entries.back();
@@ -186,8 +219,7 @@ class SourceSemantics {
   // A function value as a table over its domain's basis (Bool, Nat, or the unit vectors of Vec n).
   SVal table(const SVal& f, const TypePtr& type) {
     if (f.kind == SVal::Kind::Table) return f;
-    if (!type->is_arrow() || type->from->is_arrow())
-      throw Unsupported{"a function of a function where its table is needed"};
+    if (!type->is_arrow()) throw Unsupported{"a table of a value that is not a function"};
     SVal t{SVal::Kind::Table, std::nullopt, ctx_.bool_val(false), nullptr, nullptr, nullptr, {}, type};
     for (std::size_t j = 0; j < dimension(*type->from, depth_); ++j)
       t.entries.push_back(settle(apply(f, basis(*type->from, j)), type->to));
@@ -200,13 +232,53 @@ class SourceSemantics {
       for (std::size_t k = 0; k < t.size; ++k) e.reals.push_back(reals_.integer(k == j ? 1 : 0));
       return e;
     }
-    if (!t.is_finite_base()) throw Unsupported{"a basis value of " + print_type(t)};
+    if (t.is_arrow()) {  // the matrix unit j = r · cols + c: column c is the basis value r, the others 0
+      const std::size_t cols = dimension(*t.from, depth_);
+      SVal unit = zero(t);
+      unit.entries[j % cols] = basis(*t.to, j / cols);
+      return unit;
+    }
     return t.kind == Type::Kind::Bool ? boolean(ctx_.bool_val(j == 0), ctx_.bool_val(false))
                                       : natural(ctx_.int_val(static_cast<int>(j)), ctx_.bool_val(false));
   }
   SVal boolean(z3::expr v, z3::expr over) { return SVal{SVal::Kind::Bool, v, over, nullptr, nullptr, nullptr, {}, nullptr}; }
   SVal natural(z3::expr v, z3::expr over) { return SVal{SVal::Kind::Nat, v, over, nullptr, nullptr, nullptr, {}, nullptr}; }
   SVal vector(z3::expr over) { return SVal{SVal::Kind::Vec, std::nullopt, over, nullptr, nullptr, nullptr, {}, nullptr}; }
+  SVal soft(std::vector<Poly> encoding, z3::expr over) {
+    return SVal{SVal::Kind::Soft, std::nullopt, over, nullptr, nullptr, nullptr, {}, nullptr, std::move(encoding)};
+  }
+  // The value whose encoding is 0 (of a Bool or Nat: a soft value with no mass).
+  SVal zero(const Type& t) {
+    if (t.is_vec() || t.is_finite_base()) {
+      SVal z = t.is_vec() ? vector(ctx_.bool_val(false)) : soft({}, ctx_.bool_val(false));
+      z.reals.assign(t.is_vec() ? t.size : dimension(t, depth_), Poly{});
+      return z;
+    }
+    SVal z{SVal::Kind::Table, std::nullopt, ctx_.bool_val(false), nullptr, nullptr, nullptr, {}, std::make_shared<const Type>(t)};
+    z.entries.assign(dimension(*t.from, depth_), zero(*t.to));
+    return z;
+  }
+
+  // A value's encoding as polynomials, where a part that needed a natural above D (or a missing
+  // table entry) is 0, as in the network: that mass is lost (its `over` joins `lost`).
+  std::vector<Poly> soft_encoding(const SVal& v, const TypePtr& type, z3::expr& lost) {
+    if (type->is_arrow()) {
+      SVal t = table(v, type);
+      lost = lost || *t.over;
+      std::vector<std::vector<Poly>> columns;
+      for (const SVal& e : t.entries) columns.push_back(soft_encoding(e, type->to, lost));
+      std::vector<Poly> out;
+      for (std::size_t r = 0; r < columns[0].size(); ++r)
+        for (const auto& column : columns) out.push_back(column[r]);
+      return out;
+    }
+    lost = lost || *v.over;
+    std::vector<Poly> out = v.kind == SVal::Kind::Vec || v.kind == SVal::Kind::Soft ? v.reals : encode_poly(reals_, v, depth_);
+    // (A soft value's `over` is mass already dropped, not a reason to drop the rest.)
+    if (v.kind == SVal::Kind::Soft || v.over->simplify().is_false()) return out;
+    for (Poly& p : out) p = reals_.ite(*v.over, Poly{}, p);
+    return out;
+  }
 
  private:
   std::uint64_t steps_ = 0;
@@ -244,10 +316,19 @@ class SourceSemantics {
     if (!type) throw Unsupported{"a term without a type"};
     return type;
   }
+  // `more`: the whole value needed a natural above D (the network has 0 there; a soft value's
+  // encoding becomes 0 too). `with_lost`: some of a soft value's mass was dropped.
   SVal with_over(SVal v, const z3::expr& more) {
+    if (v.kind == SVal::Kind::Soft && !more.simplify().is_false())
+      for (Poly& p : v.reals) p = reals_.ite(more, Poly{}, p);
     v.over = *v.over || more;
     return v;
   }
+  // Mass that passed D is dropped (the truncation of spec/denotation.md §8.6): for `prove`, whose
+  // claim is the truncated denotation, nothing more; with track_loss (`check`, whose claim is the
+  // big-step semantics) the value is marked as having left D, as a whole, for every discrete
+  // input where some real point loses mass: those inputs are not decided by the polynomials.
+  SVal with_lost(SVal v, const z3::expr& more) { return track_loss ? with_over(std::move(v), more) : v; }
   // Functions become tables where values must be merged (if branches, iter states); functions of
   // functions stay as they are (merged as a choice).
   static bool of_function(const TypePtr& type) { return type->is_arrow() && type->from->is_arrow(); }
@@ -256,6 +337,13 @@ class SourceSemantics {
   }
 
   SVal merge(const z3::expr& c, const z3::expr& c_over, const SVal& t, const SVal& u, const TypePtr& type) {
+    if (type->is_finite_base() && (t.kind == SVal::Kind::Soft || u.kind == SVal::Kind::Soft)) {
+      z3::expr lost_t = ctx_.bool_val(false), lost_u = ctx_.bool_val(false);
+      std::vector<Poly> a = soft_encoding(t, type, lost_t), b = soft_encoding(u, type, lost_u);
+      SVal m = soft({}, z3::ite(c, lost_t, lost_u));
+      for (std::size_t k = 0; k < a.size(); ++k) m.reals.push_back(reals_.ite(c, a[k], b[k]));
+      return with_over(m, c_over);
+    }
     if (type->is_vec()) {
       SVal m = vector(c_over || z3::ite(c, *t.over, *u.over));
       for (std::size_t k = 0; k < t.reals.size(); ++k) m.reals.push_back(reals_.ite(c, t.reals[k], u.reals[k]));
@@ -273,20 +361,59 @@ class SourceSemantics {
     return SVal{t.kind, z3::ite(c, *t.value, *u.value), c_over || z3::ite(c, *t.over, *u.over), nullptr, nullptr, nullptr, {}, nullptr};
   }
 
-  // c · v and v + w for a value of a vector type (Vec n, or a function into one): the linear
-  // structure of E-AppMatrix. A Bool or Nat is never scaled: it would be a soft value.
+  // Σₖ weights[k] · values[k], for values of one type: the linear structure of E-AppMatrix and of
+  // the soft rules. A function of a function stays a weighted choice (applied by applying each).
+  SVal mix(const std::vector<Poly>& weights, const std::vector<SVal>& values, const TypePtr& type) {
+    if (of_function(type)) {
+      SVal choice{SVal::Kind::Choice, std::nullopt, ctx_.bool_val(false), nullptr, nullptr, nullptr, {}, type};
+      for (std::size_t k = 0; k < values.size(); ++k)
+        if (!weights[k].terms.empty()) {
+          choice.entries.push_back(values[k]);
+          choice.reals.push_back(weights[k]);
+        }
+      return choice;
+    }
+    SVal sum = zero(*type);
+    for (std::size_t k = 0; k < values.size(); ++k)
+      if (!weights[k].terms.empty()) sum = plus(sum, scaled(weights[k], values[k], type), type);
+    return sum;
+  }
+
+  // succ on a soft natural: its entries move up one; the entry at D is lost (`over` where it is
+  // not 0 as a polynomial).
+  SVal shifted(const SVal& x) {
+    SVal out = soft({Poly{}}, *x.over);
+    out = with_lost(std::move(out), reals_.differ(x.reals.back(), Poly{}));
+    out.reals.insert(out.reals.end(), x.reals.begin(), x.reals.end() - 1);
+    return out;
+  }
+
+  // c · v and v + w (the linear structure of the encodings). A Bool or Nat scaled is soft.
   SVal scaled(const Poly& c, const SVal& v, const TypePtr& type) {
     if (type->is_vec()) {
       SVal out = v;
       for (Poly& r : out.reals) r = reals_.mul(c, r);
       return out;
     }
-    if (!type->is_arrow()) throw Unsupported{"a Bool or Nat computed from real numbers"};
+    if (type->is_finite_base()) {
+      z3::expr lost = ctx_.bool_val(false);
+      SVal out = soft(soft_encoding(v, type, lost), ctx_.bool_val(false));
+      for (Poly& r : out.reals) r = reals_.mul(c, r);
+      if (!lost.simplify().is_false()) out = with_lost(std::move(out), lost && reals_.differ(c, Poly{}));
+      return out;
+    }
     SVal out = table(v, type);
     for (SVal& e : out.entries) e = scaled(c, e, type->to);
     return out;
   }
   SVal plus(const SVal& a, const SVal& b, const TypePtr& type) {
+    if (type->is_finite_base()) {
+      z3::expr lost = *a.over || *b.over;
+      std::vector<Poly> x = soft_encoding(a, type, lost), y = soft_encoding(b, type, lost);
+      SVal out = soft({}, lost);
+      for (std::size_t k = 0; k < x.size(); ++k) out.reals.push_back(reals_.add(x[k], y[k]));
+      return out;
+    }
     if (type->is_vec()) {
       SVal out = vector(*a.over || *b.over);
       for (std::size_t k = 0; k < a.reals.size(); ++k) out.reals.push_back(reals_.add(a.reals[k], b.reals[k]));
@@ -411,9 +538,14 @@ SVec encode(z3::context& ctx, const SVal& v, int depth);
 // The same as polynomials in the real unknowns: a vector is itself, the rest as `encode` gives it.
 PVec encode_poly(PolyArith& arith, const SVal& v, int depth);
 
-// The types whose values `prove` takes as polynomials in real unknowns: Vec n, and functions
-// into such a type from Bool, Nat or a Vec (tables of vectors, matrices, bilinear maps).
-bool real_valued(const Type& t);
+// The types whose inputs are taken as real unknowns (their encodings' numbers): every type that the
+// discrete unknowns cannot range over, i.e. other than Bool, Nat, tables of those, and the two
+// shapes of functions of functions with a normal form (spec/denotation.md §8.4, §8.6), unless
+// `shapes` is false (then those are taken as reals too).
+bool taken_as_reals(const Type& t, bool shapes = true);
+// Whether some function in t takes a function (its matrix's columns are indexed by matrix units,
+// whose Bool and Nat parts may be 0: soft values).
+bool of_functions(const Type& t);
 
 // A rational numeral as a plain number: 3, -2, 1.5 (exact up to 20 decimals).
 std::string numeral_text(const z3::expr& e);
@@ -431,6 +563,12 @@ Eigen::VectorXd values_at(const PVec& polys, const z3::model& m, const std::vect
 // (readable), then wider ranges; when no pair differs under m, a point of small positive integers.
 std::vector<z3::expr> witness_point(const std::vector<std::pair<Poly, Poly>>& pairs, const z3::model& m,
                                     std::size_t unknowns, z3::context& ctx);
+// A point of 0s and 1s where, under the model, some pair differs: the unknowns of a monomial of
+// fewest unknowns whose coefficients differ are 1, the rest 0 (every other monomial is then 0 or
+// has coefficients that agree). For multilinear polynomials in matrices, their matrix units: the
+// interpreter runs them (a Bool or Nat part is one-hot or 0). All 0 when no pair differs under m.
+std::vector<z3::expr> unit_point(const std::vector<std::pair<Poly, Poly>>& pairs, const z3::model& m,
+                                 std::size_t unknowns, z3::context& ctx);
 
 // A symbolic value in source syntax, its booleans and integers read by `concrete` (a model's
 // evaluation, or simplification when the value is already constant); functions as tables.
@@ -441,13 +579,14 @@ std::string value_text(SourceSemantics& src, const SVal& v, const TypePtr& type,
                        const std::function<std::string(const Poly&)>& real = {});
 
 // A symbolic input (or param) of `type` named `name`: a boolean, an integer constrained to 0..D (on
-// `solver`), or, for a function on Bool or Nat, a table of those. Every boolean and integer unknown
-// is appended to `leaves`, in the order of counterexamples (tables entry by entry in key order).
-// With `reals`, a value of a real_valued type is a polynomial per entry of its encoding, each a
-// new real unknown whose name is appended to `reals` (its index is its position there).
-// Throws Unsupported for other types.
+// `solver`), for a function on Bool or Nat a table of those, for the two shapes of functions of
+// functions their normal form (a use). Every boolean and integer unknown is appended to `leaves`,
+// in the order of counterexamples (tables entry by entry in key order). With `reals`, a value of
+// a type taken_as_reals(type, shapes) is its encoding, each number a new real unknown whose name
+// is appended to `reals` (its index is its position there); without, such a type is an internal
+// error (Unsupported).
 SVal unknown_input(z3::context& ctx, smt::Solver& solver, const std::string& name, const TypePtr& type, int depth,
-                   std::vector<z3::expr>& leaves, std::vector<std::string>* reals = nullptr);
+                   std::vector<z3::expr>& leaves, std::vector<std::string>* reals = nullptr, bool shapes = true);
 
 
 // A concrete interpreter value as a symbolic constant (a function, as the table of its values up to D).

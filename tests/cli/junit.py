@@ -73,7 +73,7 @@ def main():
             expect("prove_refuted", f is not None and "counterexample:" in f.text and "n = " in f.text,
                    "the failure's body has no counterexample")
 
-        s = run(cajal, w, "prove_unknown", ["prove", "-e", "fun g : (Nat -o Nat) -o Nat -o Nat => fun n : Nat => g (fun x : Nat => x) n"], 3)
+        s = run(cajal, w, "prove_unknown", ["prove", os.path.join(data, "size_cap.cj")], 3)
         if s is not None:
             e = s.find("testcase/error")
             expect("prove_unknown", e is not None and e.get("type") == "unknown", "no <error type=unknown>")

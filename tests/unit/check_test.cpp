@@ -198,12 +198,15 @@ TEST(CheckFunctionsOfFunctions, TheDefinableValuesAreListed) {
 }
 
 // Past the list's cap, a function of a function gives unknown with the cap, not "not supported".
-TEST(CheckFunctionsOfFunctions, PastTheCapTheReasonIsTheCap) {
+TEST(CheckFunctionsOfFunctions, PastTheCapTheyAreMatricesOrTheReasonIsTheCap) {
   EquivalenceOptions options;
   options.exhaustive_limit = 5;
-  EquivalenceResult r = check("def left = fun g : (Bool -o Bool) -o Bool => g (fun x : Bool => x)\n"
-                              "def right = fun g : (Bool -o Bool) -o Bool => g (fun x : Bool => x)\n",
-                              options);
+  const char* pair = "def left = fun g : (Bool -o Bool) -o Bool => g (fun x : Bool => x)\n"
+                     "def right = fun g : (Bool -o Bool) -o Bool => g (fun x : Bool => x)\n";
+  EquivalenceResult r = check(pair, options);
+  EXPECT_EQ(r.verdict, Verdict::Equivalent) << describe(r);
+  options.method = EquivalenceOptions::Method::Exhaustive;  // (asked to list only)
+  r = check(pair, options);
   EXPECT_EQ(r.verdict, Verdict::Unknown);
   EXPECT_NE(r.reason.find("more than 5 input tuples to list"), std::string::npos) << r.reason;
   EXPECT_EQ(r.reason.find("not supported"), std::string::npos) << r.reason;
@@ -285,18 +288,44 @@ TEST(CheckInput, MissingDefsAndClashingParamsAreInvalid) {
   EXPECT_EQ(clash.diagnostics.front().message, "param `p` has type Nat here but Bool on the other side");
 }
 
-// A function of a function whose argument's argument may be a later input, (Bool ⊸ Bool) ⊸ Bool
-// ⊸ Bool, has no list of values yet (spec/equivalence.md §1): unknown, never a guess.
-TEST(CheckUnknown, FunctionsOfFunctionsAsInputsAreNotGuessed) {
+// A function of a function without a list of values, (Bool ⊸ Bool) ⊸ Bool ⊸ Bool, is a matrix of
+// real unknowns (spec/equivalence.md §1, §5); a counterexample is a matrix unit, which the
+// interpreter runs (E-AppMatrix; a zero image has no value, as a table past its keys).
+TEST(CheckFunctionsOfFunctions, WithoutAListTheyAreMatrices) {
   const char* pair = "def left = fun h : (Bool -o Bool) -o Bool -o Bool => fun b : Bool => h (fun x : Bool => x) b\n"
                      "def right = fun h : (Bool -o Bool) -o Bool -o Bool => fun b : Bool => h (fun y : Bool => y) b";
   EquivalenceResult r = check(pair);
-  EXPECT_EQ(r.verdict, Verdict::Unknown);
-  EXPECT_NE(r.reason.find("a function of a function"), std::string::npos) << r.reason;
-  // The networks, though, can be compared exactly.
+  EXPECT_EQ(r.verdict, Verdict::Equivalent) << describe(r);
+  EXPECT_NE(r.method.find("matrices as unknowns"), std::string::npos) << r.method;
   EquivalenceOptions neural;
   neural.neural = true;
   EXPECT_EQ(check(pair, neural).verdict, Verdict::Equivalent);
+  const char* negated = "def left = fun h : (Bool -o Bool) -o Bool -o Bool => fun b : Bool => h (fun x : Bool => x) b\n"
+                        "def right = fun h : (Bool -o Bool) -o Bool -o Bool => fun b : Bool => h (fun y : Bool => if y then false else true) b";
+  r = check(negated);
+  ASSERT_EQ(r.verdict, Verdict::NotEquivalent) << describe(r);
+  ASSERT_TRUE(r.counterexample);
+  EXPECT_EQ(r.counterexample->inputs[0].value, "[0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]");
+  EXPECT_EQ(r.counterexample->left, "true");
+  EXPECT_EQ(r.counterexample->right.rfind("no value: ", 0), 0u) << r.counterexample->right;
+  EXPECT_EQ(check(negated, neural).verdict, Verdict::NotEquivalent);
+}
+
+// A listed shape past the list's cap is a matrix too: decided, not unknown.
+TEST(CheckFunctionsOfFunctions, PastTheListsCapTheyAreMatrices) {
+  const char* pair = "def left = fun h : (Nat -o Nat) -o Nat => h (fun x : Nat => x)\n"
+                     "def right = fun h : (Nat -o Nat) -o Nat => h (fun y : Nat => iter { 0 | z => succ z } (y))";
+  EquivalenceResult r = check(pair);
+  EXPECT_EQ(r.verdict, Verdict::Equivalent) << describe(r);
+  const char* wrong = "def left = fun h : (Nat -o Nat) -o Nat => h (fun x : Nat => x)\n"
+                      "def right = fun h : (Nat -o Nat) -o Nat => h (fun y : Nat => iter { 1 | z => succ z } (y))";
+  r = check(wrong);
+  EXPECT_EQ(r.verdict, Verdict::NotEquivalent) << describe(r);
+  EquivalenceOptions exhaustive;
+  exhaustive.method = EquivalenceOptions::Method::Exhaustive;
+  r = check(wrong, exhaustive);
+  EXPECT_EQ(r.verdict, Verdict::Unknown);
+  EXPECT_NE(r.reason.find("input tuples to list"), std::string::npos) << r.reason;
 }
 
 // Real inputs: both sides polynomials in them, compared coefficient by coefficient.
@@ -331,10 +360,19 @@ TEST(CheckVectors, InputsLeavingTheDepthAreUnknownNotGuessed) {
                               "def right = fun n : Nat => fun x : Vec 2 => W (iter { x | h => W h } (n))");
   EXPECT_EQ(r.verdict, Verdict::Unknown);
   EXPECT_NE(r.reason.find("with real inputs the interpreter compares them at one point each"), std::string::npos) << r.reason;
-  // A Bool computed from reals has no value to compare: unknown, with the reason.
-  EquivalenceResult soft = check("param c : Vec 2 -o Bool\ndef left = fun x : Vec 2 => c x\ndef right = fun y : Vec 2 => c y");
-  EXPECT_EQ(soft.verdict, Verdict::Unknown);
-  EXPECT_NE(soft.reason.find("a Bool or Nat computed from real numbers"), std::string::npos) << soft.reason;
+}
+
+// A Bool computed from reals is soft (spec/denotation.md §8.6); the counterexample's param is
+// a matrix unit, whose Bool images are values.
+TEST(CheckVectors, ABoolComputedFromRealsIsSoft) {
+  EXPECT_EQ(check("param c : Vec 2 -o Bool\ndef left = fun x : Vec 2 => c x\n"
+                  "def right = fun y : Vec 2 => if c y then true else false").verdict,
+            Verdict::Equivalent);
+  EquivalenceResult r = check("param c : Vec 2 -o Bool\ndef left = fun x : Vec 2 => c x\n"
+                              "def right = fun y : Vec 2 => if c y then false else true");
+  ASSERT_EQ(r.verdict, Verdict::NotEquivalent) << describe(r);
+  EXPECT_EQ(r.counterexample->left, "true");
+  EXPECT_EQ(r.counterexample->right, "false");
 }
 
 TEST(CheckMethods, ExhaustiveRefusesTooManyInputs) {
