@@ -14,13 +14,17 @@ eq=$ex/equivalence
 cases=(
   "Bool, Nat|prove $ex/mul.cj"
   "functions on Bool, Nat (tables)|prove $ex/iterate_fn.cj"
-  "(A -o B) -o C (definable values)|prove -e fun~h~:~(Bool~-o~Bool)~-o~Bool~=>~fun~c~:~Bool~=>~h~(fun~x~:~Bool~=>~if~c~then~x~else~x)"
+  "(A -o B) -o C (a matrix)|prove -e fun~h~:~(Bool~-o~Bool)~-o~Bool~=>~fun~c~:~Bool~=>~h~(fun~x~:~Bool~=>~if~c~then~x~else~x)"
+  "(Nat -o Nat) -o Nat -o Nat (a matrix)|prove -e fun~h~:~(Nat~-o~Nat)~-o~Nat~-o~Nat~=>~fun~n~:~Nat~=>~h~(fun~x~:~Nat~=>~succ~x)~n"
+  "a Bool computed from reals (soft)|prove $ex/vectors/classify.cj"
+  "a learned soft Bool -o Bool step, fixed|prove $ex/learning/parity.cj --param step=[0.25,0.5,0.75,0.5]"
   "Vec n, Vec n -o Vec m (polynomials)|prove $ex/vectors/rnn.cj"
   "Vec, at fixed learned values|prove $ex/vectors/rnn.cj --param W=[0.5,-1,1,0.25]"
   "Vec, certificate written|compile $ex/vectors/rnn.cj --certify CERT"
   "Vec, certificate re-checked|verify CERT"
   "check: Bool, Nat (symbolic)|check $eq/add_comm.cj --defs left right --method symbolic"
   "check: (A -o B) -o C (listed)|check $eq/fun_of_fun_wrong.cj --defs left right"
+  "check: (A -o B) -o Bool -o D (a matrix)|check $eq/fun_of_fun_matrix.cj --defs left right"
   "check: Vec (polynomials)|check $eq/vec_matrix_power.cj --defs left right"
 )
 cert=$(mktemp -d)

@@ -150,7 +150,11 @@ std::vector<std::string> reproduce_commands(const CheckSide& left, const CheckSi
   if (!r.counterexample) return out;
   for (const CheckSide* side : {&left, &right}) {
     std::string cmd = "cajal run";
+    // (the interpreter takes a depth for inputs given as numbers: a matrix's encoding at r.depth)
+    bool numbers = false;
+    for (const auto& in : r.counterexample->inputs) numbers = numbers || (!in.value.empty() && in.value.front() == '[');
     if (neural) cmd += " --engine network --depth " + std::to_string(r.depth);
+    else if (numbers && r.depth != 9) cmd += " --depth " + std::to_string(r.depth);
     cmd += " " + shell_word(side->label);
     if (side->def != "main") cmd += " --def " + shell_word(side->def);
     for (const auto& in : r.counterexample->inputs) {

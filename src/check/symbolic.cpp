@@ -31,15 +31,15 @@ class SymbolicCheck {
                                    std::chrono::duration<double>(std::min(solver_.seconds_left(), 1e6)));
     out_.method = "symbolic: Z3 over the big-step rules, inputs within D";
     for (const Slot& slot : s_.slots) {
-      real_ = real_ || symbolic::taken_as_reals(*slot.type, false);
-      units_ = units_ || (symbolic::taken_as_reals(*slot.type, false) && !vector_valued(*slot.type));
+      real_ = real_ || symbolic::taken_as_reals(*slot.type);
+      units_ = units_ || symbolic::soft_parts(*slot.type);
     }
     if (real_)
       out_.method += std::string("; real inputs") + (units_ ? " and matrices" : "") +
                      " as unknowns, both sides polynomials in them, compared coefficient by coefficient";
     for (const Slot& slot : s_.slots)
       slot_values_.push_back(symbolic::unknown_input(ctx_, solver_, slot.name, slot.type, options_.depth, leaves_,
-                                                     real_ ? &reals_ : nullptr, false));
+                                                     real_ ? &reals_ : nullptr));
     Side a = side_value(left_), b = side_value(right_);
     z3::expr over = *a.value.over || *b.value.over;
     z3::expr differ = ctx_.bool_val(false);
@@ -216,14 +216,10 @@ class SymbolicCheck {
     if (real_) encoding = src.soft_encoding(v, s_.result, lost);
     return Side{v, std::move(encoding)};
   }
-  // Vec n, or a function from Bool, Nat or a Vec into such a type: no Bool or Nat part.
-  static bool vector_valued(const Type& t) {
-    if (t.is_vec()) return true;
-    return t.is_arrow() && (t.from->is_finite_base() || t.from->is_vec()) && vector_valued(*t.to);
-  }
+
 
   ValuePtr concrete(const SVal& v, const TypePtr& type, const z3::model& m, const std::vector<z3::expr>& point) {
-    if (symbolic::taken_as_reals(*type, false)) {  // its encoding at the point, read back as a vector or a matrix
+    if (symbolic::taken_as_reals(*type)) {  // its encoding at the point, read back as a vector or a matrix
       Eigen::VectorXd x = symbolic::values_at(symbolic::encode_poly(arith_, v, options_.depth), m, point);
       Result<ValuePtr> value = value_from_vector(x, type, options_.depth);
       if (!value) throw symbolic::Unsupported{"a real input as a value: " + value.diagnostics.front().message};

@@ -19,20 +19,22 @@ std::size_t saturating_mul(std::size_t a, std::size_t b, std::size_t cap) {
 
 bool listed_higher_order(const Type& t) {
   return t.is_arrow() && t.from->is_arrow() && t.to->is_finite_base() && t.from->to->is_finite_base() &&
-         count_values(*t.from->from, 0, 1) > 0;
+         t.from->from->is_finite_base();
 }
 
 namespace {
-// For (A ⊸ B) ⊸ C (listed_higher_order): |V(A)|, |V(C)|, |V(B ⊸ C)| and the number of its tables
-// that are not constant, each capped at cap + 1.
+// For (A ⊸ B) ⊸ C (listed_higher_order): |V(A)|; the choices for each entry of k : B ⇀ C, a value
+// of C or, at D ≥ 1, none (`c`); the functions k, c^|V(B)|, and those that are not constant, each
+// capped at cap + 1.
 struct HigherOrderCounts {
   std::size_t a = 0, c = 0, tables = 0, nonconstant = 0;
 };
 HigherOrderCounts higher_order_counts(const Type& t, int depth, std::size_t cap) {
   HigherOrderCounts n;
   n.a = count_values(*t.from->from, depth, cap);
-  n.c = count_values(*t.to, depth, cap);
-  n.tables = count_values(*Type::arrow(t.from->to, t.to), depth, cap);
+  n.c = count_values(*t.to, depth, cap) + (depth >= 1 ? 1 : 0);
+  n.tables = 1;
+  for (std::size_t j = 0; j < dimension(*t.from->to, depth); ++j) n.tables = saturating_mul(n.tables, n.c, cap);
   n.nonconstant = n.tables > cap ? cap + 1 : n.tables - n.c;
   return n;
 }
@@ -69,9 +71,9 @@ TermPtr value_term(const ValuePtr& v) {
   return make_term(std::move(table));
 }
 
-// The index, among all tables of B ⊸ C in order, of the j-th one that is not constant. The
-// constant ones are c · R for c < |V(C)|, R = (|V(C)|^|V(B)| - 1) / (|V(C)| - 1): a table's
-// entries are its index's digits in base |V(C)|, the first entry the most significant.
+// The index, among all functions k : B ⇀ C in order, of the j-th one that is not constant. The
+// constant ones are c · R for c < n, R = (n^|V(B)| - 1) / (n - 1), n the choices per entry: k's
+// entries are its index's digits in base n, the first entry the most significant.
 std::size_t nonconstant_table(std::size_t j, std::size_t tables, std::size_t c) {
   const std::size_t r = (tables - 1) / (c - 1);
   std::size_t index = j;
@@ -80,6 +82,33 @@ std::size_t nonconstant_table(std::size_t j, std::size_t tables, std::size_t c) 
     if (next == index) return index;
     index = next;
   }
+}
+
+// fun g : A ⊸ B => k (g a) as a term, k : B ⇀ C given by its entries (none: no value there). A
+// total k is a table; one with m < |V(B)| values is two, T₂ (T₁ (g a)): T₁ : B ⊸ Nat sends the
+// keys with a value to 0 … m-1 in order and the others to m, and T₂ = {0 ↦ k(b₀), …} has no entry
+// for m (a table on Nat has no value past its keys; m ≤ D, and 1 when m = 0, which needs D ≥ 1).
+ValuePtr use_value(const TypePtr& t, const ValuePtr& a, const std::vector<std::optional<ValuePtr>>& k) {
+  TermPtr use = make_term(App{make_term(Var{"g"}), value_term(a)});
+  const Type& b = *t->from->to;
+  auto key = [&](std::size_t j) { return b.kind == Type::Kind::Bool ? make_term(BoolLit{j == 0}) : make_term(NatLit{j}); };
+  std::size_t m = 0;
+  Table t1, t2;
+  for (std::size_t j = 0; j < k.size(); ++j)
+    if (k[j]) t2.entries.push_back(TableEntry{make_term(NatLit{m++}), value_term(*k[j])});
+  TermPtr body;
+  if (m == k.size()) {
+    Table table;
+    for (std::size_t j = 0; j < k.size(); ++j) table.entries.push_back(TableEntry{key(j), value_term(*k[j])});
+    body = make_term(App{make_term(std::move(table)), std::move(use)});
+  } else {
+    const std::uint64_t hole = m == 0 ? 1 : m;
+    if (m == 0) t2.entries.push_back(TableEntry{make_term(NatLit{0}), value_term(value_at(t->to, 0, 0))});
+    for (std::size_t j = 0, next = 0; j < k.size(); ++j)
+      t1.entries.push_back(TableEntry{key(j), make_term(NatLit{k[j] ? next++ : hole})});
+    body = make_term(App{make_term(std::move(t2)), make_term(App{make_term(std::move(t1)), std::move(use)})});
+  }
+  return make_closure(Closure{"g", t->from, std::move(body), Env{}});
 }
 }  // namespace
 
@@ -90,17 +119,18 @@ ValuePtr value_at(const TypePtr& t, std::size_t index, int depth) {
     // fun g : A ⊸ B => k (g a): first the constant ones (k constant, a the least value), then
     // for each a in order, each k that is not constant, in order (spec/equivalence.md §1).
     HigherOrderCounts n = higher_order_counts(*t, depth, std::numeric_limits<std::size_t>::max() - 1);
-    TypePtr k_type = Type::arrow(t->from->to, t->to);
     std::size_t a = 0, k = 0;
     if (index < n.c) {
-      k = n.c > 1 ? index * ((n.tables - 1) / (n.c - 1)) : 0;  // the constant table whose entries are all `index`
+      k = n.c > 1 ? index * ((n.tables - 1) / (n.c - 1)) : 0;  // the constant k whose entries are all `index`
     } else {
       a = (index - n.c) / n.nonconstant;
       k = nonconstant_table((index - n.c) % n.nonconstant, n.tables, n.c);
     }
-    TermPtr use = make_term(App{make_term(Var{"g"}), value_term(value_at(t->from->from, a, depth))});
-    TermPtr body = make_term(App{value_term(value_at(k_type, k, depth)), std::move(use)});
-    return make_closure(Closure{"g", t->from, std::move(body), Env{}});
+    const std::size_t values = count_values(*t->to, depth, std::numeric_limits<std::size_t>::max() - 1);
+    std::vector<std::optional<ValuePtr>> entries(dimension(*t->from->to, depth));
+    for (std::size_t j = entries.size(); j-- > 0; k /= n.c)  // the first entry is the most significant digit
+      if (k % n.c < values) entries[j] = value_at(t->to, k % n.c, depth);
+    return use_value(t, value_at(t->from->from, a, depth), entries);
   }
   const std::size_t base = count_values(*t->to, depth, std::numeric_limits<std::size_t>::max() - 1);
   TableValue table{t, std::vector<ValuePtr>(dimension(*t->from, depth))};

@@ -459,7 +459,9 @@ Result<ProveResult> prove_network(const LoadedProgram& program, const Network& n
       for (const auto& leaf : real_sides->leaves)
         if (!model.eval(leaf.over, true).is_true())
           for (std::size_t k = 0; k < leaf.net.size(); ++k) compared.emplace_back(leaf.net[k], leaf.want[k]);
-      point = witness_point(compared, model, in.reals.size(), ctx);
+      bool units = false;  // (inputs with soft parts: at matrix units, whose Bool and Nat parts are values or 0)
+      for (const auto& [name, v] : in.unknowns) units = units || (v.type && soft_parts(*v.type));
+      point = units ? unit_point(compared, model, in.reals.size(), ctx) : witness_point(compared, model, in.reals.size(), ctx);
     }
     counterexample(model, point, source, in, program, network, options.depth, out);
   } catch (const Unsupported& u) {

@@ -16,26 +16,6 @@ SVec encode(z3::context& ctx, const SVal& v, int depth) {
     for (int k = 0; k <= depth; ++k) out.push_back(z3::ite(*v.value == ctx.int_val(k), ctx.real_val(1), ctx.real_val(0)));
     return out;
   }
-  if (v.kind == SVal::Kind::Use) {
-    // fun g => k (g a) is linear in g: on the matrix unit E(b, a') it gives column b of ⟦k⟧ when
-    // a' = a, else 0. So entry (r, b · dim A + a') of its matrix is ⟦k⟧(r, b) · ⟦a⟧(a'). With a
-    // Bool argument c after g (pairs a_c, k_c), row r · 2 + c of the result's table is
-    // ⟦k_c⟧(r, b) · ⟦a_c⟧(a') (a table over c is a dim D × 2 matrix, row-major).
-    const std::size_t pairs = v.entries.size() / 2, dim_b = dimension(*v.type->from->to, depth);
-    std::vector<SVec> a, k;
-    for (std::size_t c = 0; c < pairs; ++c) {
-      a.push_back(encode(ctx, v.entries[2 * c], depth));
-      k.push_back(encode(ctx, v.entries[2 * c + 1], depth));
-    }
-    const std::size_t dim_a = a[0].size(), rows = dimension(*v.type->to, depth);
-    SVec out;
-    for (std::size_t row = 0; row < rows; ++row) {
-      const std::size_t r = row / pairs, c = row % pairs;
-      for (std::size_t b = 0; b < dim_b; ++b)
-        for (std::size_t j = 0; j < dim_a; ++j) out.push_back(z3::ite(a[c][j] == ctx.real_val(1), k[c][r * dim_b + b], ctx.real_val(0)));
-    }
-    return out;
-  }
   if (v.kind == SVal::Kind::Soft) throw Unsupported{"internal: a soft value outside the polynomial encoding"};
   if (v.kind != SVal::Kind::Table) throw Unsupported{"encoding a closure"};
   const std::size_t cols = v.entries.size();
@@ -63,20 +43,22 @@ PVec encode_poly(PolyArith& arith, const SVal& v, int depth) {
 }
 
 namespace {
-// (A ⊸ B) ⊸ C and (A ⊸ B) ⊸ Bool ⊸ D, A to D Bool or Nat: definable values with a normal form.
-bool use_shape(const Type& t) {
-  if (!t.is_arrow() || !t.from->is_arrow() || !t.from->from->is_finite_base() || !t.from->to->is_finite_base()) return false;
-  if (t.to->is_finite_base()) return true;
-  return t.to->is_arrow() && t.to->from->kind == Type::Kind::Bool && t.to->to->is_finite_base();
-}
-bool discrete_type(const Type& t, bool shapes) {
+bool discrete_type(const Type& t) {
   if (t.is_finite_base()) return true;
-  if (shapes && use_shape(t)) return true;
-  return t.is_arrow() && t.from->is_finite_base() && discrete_type(*t.to, shapes);
+  return t.is_arrow() && t.from->is_finite_base() && discrete_type(*t.to);
 }
 }  // namespace
 
-bool taken_as_reals(const Type& t, bool shapes) { return !discrete_type(t, shapes); }
+bool taken_as_reals(const Type& t) { return !discrete_type(t); }
+
+namespace {
+bool vector_valued(const Type& t) {
+  if (t.is_vec()) return true;
+  return t.is_arrow() && (t.from->is_finite_base() || t.from->is_vec()) && vector_valued(*t.to);
+}
+}  // namespace
+
+bool soft_parts(const Type& t) { return taken_as_reals(t) && !vector_valued(t); }
 
 bool of_functions(const Type& t) {
   return t.is_arrow() && (t.from->is_arrow() || of_functions(*t.from) || of_functions(*t.to));
@@ -206,7 +188,7 @@ std::vector<z3::expr> unit_point(const std::vector<std::pair<Poly, Poly>>& pairs
 std::string value_text(SourceSemantics& src, const SVal& v, const TypePtr& type,
                        const std::function<z3::expr(const z3::expr&)>& concrete,
                        const std::function<std::string(const Poly&)>& real) {
-  if (v.kind != SVal::Kind::Use && (!without_vec(*type) || of_functions(*type) || soft_inside(v))) {
+  if (!without_vec(*type) || of_functions(*type) || soft_inside(v)) {
     // its encoding, as --arg and --param take it (a value taken as reals: a matrix)
     z3::expr lost = src.reals().coefficients().context().bool_val(false);
     std::string out = "[";
@@ -216,15 +198,6 @@ std::string value_text(SourceSemantics& src, const SVal& v, const TypePtr& type,
   }
   if (v.kind == SVal::Kind::Bool) return concrete(*v.value).is_true() ? "true" : "false";
   if (v.kind == SVal::Kind::Nat) return concrete(*v.value).to_string();
-  if (v.kind == SVal::Kind::Use) {
-    auto use = [&](std::size_t c, const TypePtr& result) {
-      return value_text(src, v.entries[2 * c + 1], Type::arrow(type->from->to, result), concrete) + " (g " +
-             value_text(src, v.entries[2 * c], type->from->from, concrete) + ")";
-    };
-    if (v.entries.size() == 2) return "fun g : " + print_type(type->from) + " => " + use(0, type->to);
-    return "fun g : " + print_type(type->from) + " => fun c : Bool => if c then " + use(0, type->to->to) + " else " +
-           use(1, type->to->to);
-  }
   SVal t = src.table(v, type);
   std::string out = "{";
   for (std::size_t j = 0; j < t.entries.size(); ++j)
@@ -233,8 +206,8 @@ std::string value_text(SourceSemantics& src, const SVal& v, const TypePtr& type,
 }
 
 SVal unknown_input(z3::context& ctx, smt::Solver& solver, const std::string& name, const TypePtr& type, int depth,
-                   std::vector<z3::expr>& leaves, std::vector<std::string>* reals, bool shapes) {
-  if (reals && taken_as_reals(*type, shapes)) return real_unknown(ctx, name, type, depth, *reals);
+                   std::vector<z3::expr>& leaves, std::vector<std::string>* reals) {
+  if (reals && taken_as_reals(*type)) return real_unknown(ctx, name, type, depth, *reals);
   SVal v;
   v.over = ctx.bool_val(false);
   if (type->kind == Type::Kind::Bool) {
@@ -251,24 +224,6 @@ SVal unknown_input(z3::context& ctx, smt::Solver& solver, const std::string& nam
     v.type = type;
     for (std::size_t j = 0; j < dimension(*type->from, depth); ++j)
       v.entries.push_back(unknown_input(ctx, solver, name + "[" + std::to_string(j) + "]", type->to, depth, leaves));
-  } else if (type->is_arrow() && type->from->is_arrow() && type->from->from->is_finite_base() &&
-             type->from->to->is_finite_base() && type->to->is_finite_base()) {
-    // (A ⊸ B) ⊸ C: its definable values fun g => k (g a), for every a and every table k.
-    v.kind = SVal::Kind::Use;
-    v.type = type;
-    v.entries.push_back(unknown_input(ctx, solver, name + ".a", type->from->from, depth, leaves));
-    v.entries.push_back(unknown_input(ctx, solver, name + ".k", Type::arrow(type->from->to, type->to), depth, leaves));
-  } else if (type->is_arrow() && type->from->is_arrow() && type->from->from->is_finite_base() &&
-             type->from->to->is_finite_base() && type->to->is_arrow() && type->to->from->kind == Type::Kind::Bool &&
-             type->to->to->is_finite_base()) {
-    // (A ⊸ B) ⊸ Bool ⊸ D: its definable values fun g => fun c => if c then k₀ (g a₀) else k₁ (g a₁)
-    // (spec/equivalence.md §1), for every a₀, a₁ and every pair of tables k₀, k₁.
-    v.kind = SVal::Kind::Use;
-    v.type = type;
-    for (const char* c : {"true", "false"}) {
-      v.entries.push_back(unknown_input(ctx, solver, name + "." + c + ".a", type->from->from, depth, leaves));
-      v.entries.push_back(unknown_input(ctx, solver, name + "." + c + ".k", Type::arrow(type->from->to, type->to->to), depth, leaves));
-    }
   } else {
     throw Unsupported{"internal: `" + name + "` : " + print_type(type) + " is taken as real unknowns, but this run has none"};
   }

@@ -35,11 +35,7 @@ namespace cajal::symbolic {
 // A value is a boolean, a natural (an integer with a flag "a natural above D was involved"), a
 // closure (applied by substitution, E-App), a table: a function on Bool or Nat given by its
 // value at every argument up to D (function inputs and params, and functions that an `if` or an
-// `iter` state must merge), or a use: an input of type (A ⊸ B) ⊸ C, one of its definable values
-// fun g => k (g a) (spec/equivalence.md §1) with a and the table k unknowns (entries a, k), or
-// of type (A ⊸ B) ⊸ Bool ⊸ D, fun g => fun c => if c then k₀ (g a₀) else k₁ (g a₁) (entries
-// a₀, k₀, a₁, k₁), or a vector: a
-// polynomial per entry in the real unknowns (arith.hpp). A function on Vec n, where it must be a
+// `iter` state must merge), or a vector: a polynomial per entry in the real unknowns (arith.hpp). A function on Vec n, where it must be a
 // value (merged, or an input), is a table over the unit vectors e_0 … e_{n-1}: its matrix's
 // columns (exact: a linear function is determined by them, spec/denotation.md §2). A function of
 // a function that an `if` or an `iter` state must merge is kept as a choice, `if value then
@@ -52,21 +48,21 @@ namespace cajal::symbolic {
 // states by the count's entries, a table its entries by the key's, `succ` shifts (what passes D
 // is dropped, and `over` says that some real point drops something). A weighted choice is the
 // same for a function of a function: Σ weight · (entry applied). Every input whose type the
-// discrete unknowns cannot range over (a function of a function other than the two shapes
-// above, a function from or into real vectors, a Bool or Nat from reals) is a matrix of real
-// unknowns: a table over its domain's basis, where the basis of a function type is its matrix
-// units (spec/denotation.md §8.6 says why this quantifies over every definable value).
+// discrete unknowns cannot range over (a function of a function, a function from or into real
+// vectors, a Bool or Nat from reals) is a matrix of real unknowns: a table over its domain's
+// basis, where the basis of a function type is its matrix units (spec/denotation.md §8.6 says
+// why this decides the claim for every definable value).
 struct SEnv;
 using SEnvPtr = std::shared_ptr<const SEnv>;
 struct SVal {
-  enum class Kind { Bool, Nat, Fun, Table, Use, Vec, Choice, Soft } kind = Kind::Bool;
+  enum class Kind { Bool, Nat, Fun, Table, Vec, Choice, Soft } kind = Kind::Bool;
   std::optional<z3::expr> value;  // Bool: a boolean; Nat: an integer; Choice: the condition (none: weighted)
   std::optional<z3::expr> over;   // the value depends on a natural above D on this path
   const Lam* lam = nullptr;       // Fun: a closure...
   const Term* term = nullptr;     // ...its `fun` term (for its type)
   SEnvPtr env;
-  std::vector<SVal> entries;      // Table: the value at each basis argument; Use: a, then k; Choice: then, else (or the weighted ones)
-  TypePtr type;                   // Table, Use, Choice: its function type
+  std::vector<SVal> entries;      // Table: the value at each basis argument; Choice: then, else (or the weighted ones)
+  TypePtr type;                   // Table, Choice: its function type
   std::vector<Poly> reals = {};   // Vec: its entries; Soft: its encoding; a weighted Choice: the weights
 };
 // (symbolic.cpp) A value's encoding as polynomials (constants for what is not real).
@@ -184,14 +180,6 @@ class SourceSemantics {
     }
     if (f.kind == SVal::Kind::Choice)  // (if c then f₁ else f₂) x = if c then f₁ x else f₂ x
       return with_over(merge(*f.value, ctx_.bool_val(false), apply(f.entries[0], x), apply(f.entries[1], x), f.type->to), *f.over);
-    if (f.kind == SVal::Kind::Use) {  // (fun g => k (g a)) x: k applied to x's table at a
-      SVal g = table(x, f.type->from);
-      if (f.entries.size() == 2) return with_over(apply(f.entries[1], apply(g, f.entries[0])), *f.over);
-      // (fun g => fun c => if c then k₀ (g a₀) else k₁ (g a₁)) x: a table over c
-      SVal by_c{SVal::Kind::Table, std::nullopt, *f.over, nullptr, nullptr, nullptr, {}, f.type->to};
-      for (std::size_t c = 0; c < 2; ++c) by_c.entries.push_back(apply(f.entries[2 * c + 1], apply(g, f.entries[2 * c])));
-      return by_c;
-    }
     if (f.kind != SVal::Kind::Table) throw Unsupported{"applying a value that is not a function"};
     if (f.type->from->is_vec()) {  // E-AppMatrix: M · x = Σ_j x_j · (column j of M)
       if (x.kind != SVal::Kind::Vec) throw Unsupported{"a matrix applied to something other than a vector"};
@@ -270,6 +258,8 @@ class SourceSemantics {
       std::vector<Poly> out;
       for (std::size_t r = 0; r < columns[0].size(); ++r)
         for (const auto& column : columns) out.push_back(column[r]);
+      if (!t.over->simplify().is_false())  // the whole table needed a natural above D: all of it is 0
+        for (Poly& p : out) p = reals_.ite(*t.over, Poly{}, p);
       return out;
     }
     lost = lost || *v.over;
@@ -539,10 +529,13 @@ SVec encode(z3::context& ctx, const SVal& v, int depth);
 PVec encode_poly(PolyArith& arith, const SVal& v, int depth);
 
 // The types whose inputs are taken as real unknowns (their encodings' numbers): every type that the
-// discrete unknowns cannot range over, i.e. other than Bool, Nat, tables of those, and the two
-// shapes of functions of functions with a normal form (spec/denotation.md §8.4, §8.6), unless
-// `shapes` is false (then those are taken as reals too).
-bool taken_as_reals(const Type& t, bool shapes = true);
+// discrete unknowns cannot range over, i.e. other than Bool, Nat and tables of those (Vec n, and
+// every function of a function: spec/denotation.md §8.5, §8.6).
+bool taken_as_reals(const Type& t);
+// Whether a value of t taken as reals has Bool or Nat parts (soft ones): t is taken as reals and is
+// not Vec n or a function from Bool, Nat or a Vec into such a type. Counterexamples for such
+// inputs are matrix units (unit_point), which the interpreter runs.
+bool soft_parts(const Type& t);
 // Whether some function in t takes a function (its matrix's columns are indexed by matrix units,
 // whose Bool and Nat parts may be 0: soft values).
 bool of_functions(const Type& t);
@@ -579,14 +572,13 @@ std::string value_text(SourceSemantics& src, const SVal& v, const TypePtr& type,
                        const std::function<std::string(const Poly&)>& real = {});
 
 // A symbolic input (or param) of `type` named `name`: a boolean, an integer constrained to 0..D (on
-// `solver`), for a function on Bool or Nat a table of those, for the two shapes of functions of
-// functions their normal form (a use). Every boolean and integer unknown is appended to `leaves`,
-// in the order of counterexamples (tables entry by entry in key order). With `reals`, a value of
-// a type taken_as_reals(type, shapes) is its encoding, each number a new real unknown whose name
-// is appended to `reals` (its index is its position there); without, such a type is an internal
-// error (Unsupported).
+// `solver`), or for a function on Bool or Nat a table of those. Every boolean and integer unknown
+// is appended to `leaves`, in the order of counterexamples (tables entry by entry in key order).
+// With `reals`, a value of a type taken_as_reals is its encoding, each number a new real unknown
+// whose name is appended to `reals` (its index is its position there); without, such a type is an
+// internal error (Unsupported).
 SVal unknown_input(z3::context& ctx, smt::Solver& solver, const std::string& name, const TypePtr& type, int depth,
-                   std::vector<z3::expr>& leaves, std::vector<std::string>* reals = nullptr, bool shapes = true);
+                   std::vector<z3::expr>& leaves, std::vector<std::string>* reals = nullptr);
 
 
 // A concrete interpreter value as a symbolic constant (a function, as the table of its values up to D).

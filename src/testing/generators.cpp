@@ -397,6 +397,24 @@ GeneratedProgram make_higher_order_program(Choices& ch, int size) {
   return out;
 }
 
+GeneratedProgram make_matrix_input_program(Choices& ch, int size) {
+  GeneratedProgram out;
+  auto base = [&] { return ch.coin() ? Type::boolean() : Type::nat(); };
+  const TypePtr b = Type::boolean(), n = Type::nat(), not_ = Type::arrow(b, b);
+  TypePtr h;
+  switch (ch.pick(0, 4)) {
+    case 0: h = Type::arrow(Type::arrow(not_, b), base()); break;
+    case 1: h = Type::arrow(not_, Type::arrow(n, base())); break;
+    case 2: h = Type::arrow(Type::arrow(b, not_), base()); break;
+    default: h = Type::arrow(Type::arrow(n, b), Type::arrow(n, base())); break;
+  }
+  Context vars{{"h", h}};
+  if (ch.coin()) vars.emplace_back("x", base());
+  TypePtr type = base();
+  add_main(out, vars, Builder{ch, {}}.term(type, vars, std::max(2, size / 2)), type);
+  return out;
+}
+
 Case make_case(Choices& ch, int size) {
   Case c;
   Context theta = prologue(ch, size, c.program);

@@ -26,6 +26,15 @@ rc::Gen<GeneratedProgram> gen_vec_program() {
   });
 }
 
+rc::Gen<GeneratedProgram> gen_matrix_input_program() {
+  return rc::gen::withSize([](int size) {
+    return rc::gen::exec([size] {
+      RcChoices ch;
+      return make_matrix_input_program(ch, size);
+    });
+  });
+}
+
 rc::Gen<GeneratedProgram> gen_higher_order_program() {
   return rc::gen::withSize([](int size) {
     return rc::gen::exec([size] {

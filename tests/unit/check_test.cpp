@@ -169,14 +169,15 @@ TEST(CheckNoValue, AnInputTablePastItsKeys) {
 }
 
 // An input that is a function of a function is compared on its definable values
-// (spec/equivalence.md §1): fun g => k (g a), the constant ones listed once.
+// (spec/equivalence.md §1): fun g => k (g a) with k : B ⇀ C (no value on some keys: D ≥ 1), the
+// constant ones listed once.
 TEST(CheckFunctionsOfFunctions, TheDefinableValuesAreListed) {
   const char* id_vs_not = "def left = fun g : (Bool -o Bool) -o Bool => g (fun x : Bool => x)\n"
                           "def right = fun g : (Bool -o Bool) -o Bool => g (fun x : Bool => if x then false else true)\n";
   EquivalenceResult r = check(id_vs_not);
   EXPECT_EQ(r.verdict, Verdict::NotEquivalent) << describe(r);
-  EXPECT_NE(r.method.find("all 6 inputs"), std::string::npos) << r.method;  // 2 constants, 2 · 2 others
-  EXPECT_EQ(r.counterexamples, 4u);  // every value that reads g: the constants cannot tell
+  EXPECT_NE(r.method.find("all 15 inputs"), std::string::npos) << r.method;  // 3 constants, 2 · (3² - 3) others
+  EXPECT_EQ(r.counterexamples, 12u);  // every value that reads g: the constants cannot tell
   ASSERT_TRUE(r.counterexample.has_value());
   EXPECT_EQ(r.counterexample->inputs[0].value, "fun g : Bool -o Bool => {true ↦ false, false ↦ true} (g false)");
   EXPECT_EQ(r.counterexample->left, "true");
@@ -186,7 +187,7 @@ TEST(CheckFunctionsOfFunctions, TheDefinableValuesAreListed) {
                                 "def right = fun g : (Nat -o Bool) -o Bool => (fun f : Nat -o Bool => g f) "
                                 "(fun x : Nat => {0 ↦ true, 1 ↦ false} x)\n");
   EXPECT_EQ(eta.verdict, Verdict::Equivalent) << describe(eta);
-  EXPECT_NE(eta.method.find("all 22 inputs"), std::string::npos) << eta.method;  // 2 + 10 · 2
+  EXPECT_NE(eta.method.find("all 63 inputs"), std::string::npos) << eta.method;  // 3 + 10 · (3² - 3)
 
   EquivalenceOptions d2;
   d2.depth = 2;
@@ -194,7 +195,24 @@ TEST(CheckFunctionsOfFunctions, TheDefinableValuesAreListed) {
                                 "def right = fun g : (Nat -o Nat) -o Nat => g (fun x : Nat => x)\n",
                                 d2);
   EXPECT_EQ(nat.verdict, Verdict::Equivalent) << describe(nat);
-  EXPECT_NE(nat.method.find("all 75 inputs"), std::string::npos) << nat.method;  // 3 + 3 · (27 - 3)
+  EXPECT_NE(nat.method.find("all 184 inputs"), std::string::npos) << nat.method;  // 4 + 3 · (4³ - 4)
+
+  // A value with no value on some keys tells apart two programs that the total ones cannot
+  // (each asks g once and ignores the answer: only whether it has one).
+  EquivalenceOptions d2_ = d2;
+  EquivalenceResult partial = check("def left = fun h : (Bool -o Bool) -o Nat => {0 ↦ true, 1 ↦ true, 2 ↦ true} (h (fun x : Bool => x))\n"
+                                    "def right = fun h : (Bool -o Bool) -o Nat => {0 ↦ true, 1 ↦ true, 2 ↦ true} "
+                                    "(h (fun x : Bool => if x then false else true))\n",
+                                    d2_);
+  ASSERT_EQ(partial.verdict, Verdict::NotEquivalent) << describe(partial);
+  EXPECT_EQ(partial.counterexample->inputs[0].value, "fun g : Bool -o Bool => {0 ↦ 0} ({true ↦ 0, false ↦ 1} (g false))");
+  EXPECT_EQ(partial.counterexample->right, "true");
+  d2_.neural = true;
+  EXPECT_EQ(check("def left = fun h : (Bool -o Bool) -o Nat => {0 ↦ true, 1 ↦ true, 2 ↦ true} (h (fun x : Bool => x))\n"
+                  "def right = fun h : (Bool -o Bool) -o Nat => {0 ↦ true, 1 ↦ true, 2 ↦ true} "
+                  "(h (fun x : Bool => if x then false else true))\n",
+                  d2_).verdict,
+            Verdict::NotEquivalent);
 }
 
 // Past the list's cap, a function of a function gives unknown with the cap, not "not supported".

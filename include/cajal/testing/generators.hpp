@@ -92,6 +92,11 @@ GeneratedProgram make_vec_program(Choices& ch, int size);
 // or h : (Bool ⊸ Bool) ⊸ Bool ⊸ D (D Bool or Nat), and maybe an x : Bool or Nat, with a Bool or
 // Nat result; no params, no defs.
 GeneratedProgram make_higher_order_program(Choices& ch, int size);
+// A program whose main takes a function of a function of a shape without a normal form, which
+// prove and check take as a matrix (spec/denotation.md §8.6): h : ((Bool ⊸ Bool) ⊸ Bool) ⊸ R,
+// (Bool ⊸ Bool) ⊸ Nat ⊸ R, (Bool ⊸ Bool ⊸ Bool) ⊸ R or (Nat ⊸ Bool) ⊸ Nat ⊸ R (R Bool or Nat),
+// and maybe an x : Bool or Nat, with a Bool or Nat result; no params, no defs.
+GeneratedProgram make_matrix_input_program(Choices& ch, int size);
 
 // The program as a `.cj` file, with its param values as a comment.
 std::string to_source(const GeneratedProgram& p);

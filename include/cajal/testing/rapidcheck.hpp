@@ -20,6 +20,7 @@ rc::Gen<TermPtr> gen_closed_term(TypePtr type, Context theta = {});
 rc::Gen<GeneratedProgram> gen_program();
 rc::Gen<GeneratedProgram> gen_vec_program();
 rc::Gen<GeneratedProgram> gen_higher_order_program();
+rc::Gen<GeneratedProgram> gen_matrix_input_program();
 rc::Gen<TypePtr> gen_encodable_type(int depth = 2);
 rc::Gen<Case> gen_case();
 

@@ -47,7 +47,13 @@ int cmd_compile(const Options& args) {
     Result<std::map<std::string, Eigen::VectorXd>> fixed = param_encodings(*loaded, setup.request);
     if (!fixed) return report(fixed.diagnostics, as_json);
     prove.params = std::move(*fixed);
-    Result<ProveResult> r = write_certificate(*loaded, setup.source->text(), prove, *dir);
+    // A certificate's source is a program: an inline term (-e) is written as `def main = TERM`,
+    // and certified as read back from that text (what verify will read).
+    const std::string text = setup.inline_term ? "def main =\n  " + setup.source->text() + "\n" : setup.source->text();
+    Result<LoadedProgram> program = setup.inline_term ? load_program(std::make_shared<const Source>(setup.source->name(), text))
+                                                       : std::move(loaded);
+    if (!program) return report(program.diagnostics, as_json);
+    Result<ProveResult> r = write_certificate(*program, text, prove, *dir);
     if (!r) return report(r.diagnostics, as_json);
     std::cout << "certificate in " << *dir << ": " << verdict_name(r->verdict) << " at depth " << depth;
     if (r->verdict == ProveResult::Verdict::Unknown) std::cout << " (" << r->reason << ")";

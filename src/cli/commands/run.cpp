@@ -29,8 +29,7 @@ int cmd_run(const Options& args) {
   std::string engine = args.one("--engine").value_or("interpreter");
   if (engine != "interpreter" && engine != "network")
     throw UsageError{"--engine is `interpreter` or `network`, got `" + engine + "`"};
-  if (engine == "interpreter" && (args.has("--depth") || args.has("--mutant")))
-    throw UsageError{std::string(args.has("--depth") ? "--depth" : "--mutant") + " goes with --engine network"};
+  if (engine == "interpreter" && args.has("--mutant")) throw UsageError{"--mutant goes with --engine network"};
   const bool trace = args.has("--trace");
   if (!trace && (args.has("--trace-limit") || args.has("--latex")))
     throw UsageError{std::string(args.has("--latex") ? "--latex" : "--trace-limit") + " goes with --trace"};
@@ -41,6 +40,15 @@ int cmd_run(const Options& args) {
   int depth = parse_depth(args);
   RunSetup setup = run_setup(args, "run");
   setup.request.depth = depth;
+  // For the interpreter, a depth says what an argument given as numbers encodes (a matrix value,
+  // as `cajal check` prints a counterexample at its depth); without one it has no meaning.
+  auto numbers = [](const SourcePtr& s) { return s->text().find_first_not_of(" \t\n") != std::string::npos &&
+                                                 s->text()[s->text().find_first_not_of(" \t\n")] == '['; };
+  bool given_as_numbers = false;
+  for (const SourcePtr& a : setup.request.args) given_as_numbers = given_as_numbers || numbers(a);
+  for (const auto& [name, p] : setup.request.params) given_as_numbers = given_as_numbers || numbers(p);
+  if (engine == "interpreter" && args.has("--depth") && !given_as_numbers)
+    throw UsageError{"--depth goes with --engine network, or with an argument given as numbers (the depth they encode at)"};
   if (auto def = args.one("--def")) setup.request.entry = *def;
   if (Mutant m = parse_mutant(args); m != Mutant::None) setup.request.rewrite = [m](Network& n) { apply_mutant(n, m); };
   Result<LoadedProgram> loaded = load(setup);
