@@ -471,6 +471,11 @@ Result<ProveResult> prove_network(const LoadedProgram& program, const Network& n
       limit << options.timeout_seconds;
       return finish(ProveResult::Verdict::Unknown, (u.cap ? "size cap: " : "timeout (" + limit.str() + " s): ") + u.why);
     }
+    if (u.why.rfind("internal", 0) == 0) {  // a bug of ours, never a verdict (exit 4)
+      Diagnostic d = error_at(Span{}, u.why);
+      d.internal = true;
+      return R::failure(std::move(d));
+    }
     return finish(ProveResult::Verdict::Unknown, u.why);
   } catch (const z3::exception& e) {
     context.abandon();  // (a Z3 error, e.g. out of memory: freeing the context may be slow)

@@ -17,7 +17,7 @@ SVec encode(z3::context& ctx, const SVal& v, int depth) {
     return out;
   }
   if (v.kind == SVal::Kind::Soft) throw Unsupported{"internal: a soft value outside the polynomial encoding"};
-  if (v.kind != SVal::Kind::Table) throw Unsupported{"encoding a closure"};
+  if (v.kind != SVal::Kind::Table) throw Unsupported{"internal: encoding a closure"};
   const std::size_t cols = v.entries.size();
   std::vector<SVec> columns;
   for (const SVal& e : v.entries) columns.push_back(encode(ctx, e, depth));

@@ -106,7 +106,7 @@ class SourceSemantics {
         if (e->name == v->name) return e->value;
       if (auto it = params_.find(v->name); it != params_.end()) return it->second;
       if (const Def* d = program_.program.find_def(v->name)) return def_value(*d, t);  // E-Def
-      throw Unsupported{"unbound variable " + v->name};
+      throw Unsupported{"internal: unbound variable " + v->name};
     }
     if (const Lam* l = t.as<Lam>()) {
       SVal f{SVal::Kind::Fun, std::nullopt, ctx_.bool_val(false), l, &t, env, {}, nullptr};
@@ -152,7 +152,7 @@ class SourceSemantics {
         out.entries.push_back(by_key[j] ? eval(*by_key[j], env) : missing(type->to));
       return out;
     }
-    throw Unsupported{"an unknown term"};
+    throw Unsupported{"internal: an unknown term"};
   }
 
   // A table entry that does not exist: using it is outside the claim (the interpreter stops with
@@ -180,9 +180,9 @@ class SourceSemantics {
     }
     if (f.kind == SVal::Kind::Choice)  // (if c then f₁ else f₂) x = if c then f₁ x else f₂ x
       return with_over(merge(*f.value, ctx_.bool_val(false), apply(f.entries[0], x), apply(f.entries[1], x), f.type->to), *f.over);
-    if (f.kind != SVal::Kind::Table) throw Unsupported{"applying a value that is not a function"};
+    if (f.kind != SVal::Kind::Table) throw Unsupported{"internal: applying a value that is not a function"};
     if (f.type->from->is_vec()) {  // E-AppMatrix: M · x = Σ_j x_j · (column j of M)
-      if (x.kind != SVal::Kind::Vec) throw Unsupported{"a matrix applied to something other than a vector"};
+      if (x.kind != SVal::Kind::Vec) throw Unsupported{"internal: a matrix applied to something other than a vector"};
       SVal sum = scaled(x.reals[0], f.entries[0], f.type->to);
       for (std::size_t j = 1; j < f.entries.size(); ++j) sum = plus(sum, scaled(x.reals[j], f.entries[j], f.type->to), f.type->to);
       return with_over(sum, *f.over || *x.over);
@@ -193,7 +193,7 @@ class SourceSemantics {
       return with_lost(with_over(mix(e, f.entries, f.type->to), *f.over), lost);
     }
     if (x.kind == SVal::Kind::Soft) return with_lost(with_over(mix(x.reals, f.entries, f.type->to), *f.over), *x.over);
-    if (x.kind != SVal::Kind::Bool && x.kind != SVal::Kind::Nat) throw Unsupported{"a table applied to a function"};
+    if (x.kind != SVal::Kind::Bool && x.kind != SVal::Kind::Nat) throw Unsupported{"internal: a table applied to a function"};
     // The entry selected by x: an ite over the basis values.
     SVal result = f.entries.back();
     for (std::size_t j = f.entries.size() - 1; j-- > 0;) {
@@ -207,7 +207,7 @@ class SourceSemantics {
   // A function value as a table over its domain's basis (Bool, Nat, or the unit vectors of Vec n).
   SVal table(const SVal& f, const TypePtr& type) {
     if (f.kind == SVal::Kind::Table) return f;
-    if (!type->is_arrow()) throw Unsupported{"a table of a value that is not a function"};
+    if (!type->is_arrow()) throw Unsupported{"internal: a table of a value that is not a function"};
     SVal t{SVal::Kind::Table, std::nullopt, ctx_.bool_val(false), nullptr, nullptr, nullptr, {}, type};
     for (std::size_t j = 0; j < dimension(*type->from, depth_); ++j)
       t.entries.push_back(settle(apply(f, basis(*type->from, j)), type->to));
@@ -303,7 +303,7 @@ class SourceSemantics {
   }
   TypePtr type_of(const Term& t) const {
     TypePtr type = program_.checked.types.of(t);
-    if (!type) throw Unsupported{"a term without a type"};
+    if (!type) throw Unsupported{"internal: a term without a type"};
     return type;
   }
   // `more`: the whole value needed a natural above D (the network has 0 there; a soft value's
