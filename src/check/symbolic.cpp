@@ -104,8 +104,8 @@ class SymbolicCheck {
         return unknown("no counterexample, but " + plural(outside_examined_, "input", "inputs") +
                        (outside_examined_ == 1 ? " needs" : " need") + " naturals above D = " + std::to_string(options_.depth) +
                        " (or a table past its keys); the symbolic rules stop at D, and with real inputs the interpreter "
-                       "compares them at one point each, not for every real value");
-      if (!outside_all)
+                       "compares them at one point each, not for every real value (raise --depth so that these runs "
+                       "stay within it, or compare the networks with --neural)");
       if (!outside_all)
         return unknown("no counterexample within D, but more than " + std::to_string(outside_examined_) +
                        " inputs need naturals above D = " + std::to_string(options_.depth) +
