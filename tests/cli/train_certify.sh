@@ -24,6 +24,17 @@ m["sha256"][name] = hashlib.sha256(open(f"{d}/{name}", "rb").read()).hexdigest()
 json.dump(m, open(f"{d}/certificate.json", "w"), indent=1)
 PY
 }
+# nudge DIR PARAM K: entry K of PARAM in DIR/params.json moved by 1e-9, and re-hashed.
+nudge() {
+  "$py" - "$1/params.json" "$2" "$3" <<'PY'
+import json, sys
+path, name, k = sys.argv[1], sys.argv[2], int(sys.argv[3])
+p = json.load(open(path))
+p[name][k] += 1e-9
+json.dump(p, open(path, "w"), indent=1)
+PY
+  rehash "$1" params.json
+}
 
 # 1. A Vec example: train, certify at the learned values, verify.
 v=$root/spec/examples/vectors
@@ -37,13 +48,7 @@ W=$("$py" -c "import json,sys; print(json.dumps(json.load(open(sys.argv[1]))['W'
 step 0 "$d/rnn-compile.txt" -- "$cajal" compile "$v/rnn.cj" --param "W=$W" --certify "$d/rnn2"
 cmp -s "$d/rnn/obligation.smt2" "$d/rnn2/obligation.smt2" || { echo "compile --certify --param states another obligation"; exit 1; }
 # 2. Altered learned values, re-hashed: rejected.
-"$py" - "$d/rnn/params.json" <<'PY'
-import json, sys
-p = json.load(open(sys.argv[1]))
-p["W"][1] += 1e-9
-json.dump(p, open(sys.argv[1], "w"), indent=1)
-PY
-rehash "$d/rnn" params.json
+nudge "$d/rnn" W 1
 step 1 "$d/rnn-tampered.txt" -- "$cajal" verify "$d/rnn"
 expect_line "$d/rnn-tampered.txt.err" "cajal: certificate rejected: obligation.smt2: it is not the obligation of this source and network at these param values"
 # ... and params.json left out of the manifest: rejected too (the values a claim is for are bound to it).
@@ -65,13 +70,7 @@ step 0 "$d/soft.txt" -- "$cajal" train "$p/parity.cj" --data "$p/parity.jsonl" -
 expect_line "$d/soft.txt.err" "cajal: certificate in $d/soft: proved at depth 9"
 step 0 "$d/soft-verify.txt" -- "$cajal" verify "$d/soft"
 expect_line "$d/soft-verify.txt" "verified: the network in $d/soft computes its source's main for every input within depth 9 at the values of step in params.json"
-"$py" - "$d/soft/params.json" <<'PY'
-import json, sys
-p = json.load(open(sys.argv[1]))
-p["step"][0] += 1e-9
-json.dump(p, open(sys.argv[1], "w"), indent=1)
-PY
-rehash "$d/soft" params.json
+nudge "$d/soft" step 0
 step 1 "$d/soft-tampered.txt" -- "$cajal" verify "$d/soft"
 expect_line "$d/soft-tampered.txt.err" "cajal: certificate rejected: obligation.smt2: it is not the obligation of this source and network at these param values"
 step 0 "$d/parity.txt" -- "$cajal" train "$p/parity.cj" --data "$p/parity.jsonl" --quiet --extract --out "$d/parity.cj" --certify "$d/parity"

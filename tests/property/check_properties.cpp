@@ -250,81 +250,56 @@ TEST(Check, NotionsCoincideWithoutParamsWithinTheDepth) {
 namespace cajal {
 namespace {
 
-// Real inputs (spec/equivalence.md §5): on random programs over vectors (gen_vec_program: real
-// params and inputs, Bool and Nat arguments), a program is equivalent to its β-reduced and
-// η-expanded forms, and for a mutated copy the symbolic verdict agrees with the neural one where
-// both decide (an observational `equivalent` is one of the networks too, and a neural
-// counterexample is one for the programs), and a counterexample reproduces under the interpreter.
+// On one random program: it is equivalent to its β-reduced and η-expanded forms, and for a
+// mutated copy an observational `equivalent` is one of the networks too, and an observational
+// counterexample reproduces under the interpreter.
+void rewrites_equivalent_and_mutants_agree_with_neural(test::Distribution& d, const GeneratedProgram& g) {
+  d.trial();
+  LoadedProgram original = loaded(g.program);
+  Program beta = testing::map_defs(g.program, [](const Def& def) { return testing::beta_reduce(def.body); });
+  expect_equivalent(original, beta, "the β-reduced program");
+  RcChoices ch;
+  Program eta = testing::map_defs(g.program, [&](const Def& def) { return testing::eta_expand(def.body, original.checked.types, ch); });
+  d.count("η changed the program", format_program(eta) != format_program(g.program));
+  expect_equivalent(original, eta, "the η-expanded program");
+
+  std::optional<TermPtr> changed = testing::mutate(g.program.find_def("main")->body, ch);
+  if (!changed) return;
+  Program mutant = testing::map_defs(g.program, [&](const Def& def) { return def.name == "main" ? *changed : def.body; });
+  LoadedProgram b = loaded(mutant);
+  EquivalenceResult observational = compare(original, b, small_depth());
+  EquivalenceOptions neural = small_depth();
+  neural.neural = true;
+  Result<EquivalenceResult> networks = check_equivalence(CheckSide{&original, "main", "a"}, CheckSide{&b, "main", "b"}, neural);
+  if (!networks) return;  // (a mutated numeral above the depth: no network)
+  d.count(std::string("mutant: ") + verdict_name(observational.verdict) + ", neural " + verdict_name(networks->verdict));
+  d.count("mutant: decided with an input as a matrix", observational.verdict != Verdict::Unknown &&
+                                                            observational.method.find("matrices") != std::string::npos);
+  if (observational.verdict == Verdict::Equivalent && networks->verdict == Verdict::NotEquivalent)
+    RC_FAIL("equivalent observationally, not as networks:\n" + format_program(g.program) + "\nmutant:\n" + format_program(mutant));
+  if (observational.verdict != Verdict::NotEquivalent) return;
+  reproduces(observational, original, b);
+}
+
+// Real inputs (spec/equivalence.md §5): random programs over vectors (gen_vec_program: real params
+// and inputs, Bool and Nat arguments).
 TEST(CheckVec, RewritesAreEquivalentAndMutantsAgreeWithNeural) {
   test::Distribution d("CheckVec.RewritesAreEquivalentAndMutantsAgreeWithNeural");
-  rc::detail::checkGTest([&] {
-    GeneratedProgram g = *testing::gen_vec_program();
-    d.trial();
-    LoadedProgram original = loaded(g.program);
-    Program beta = testing::map_defs(g.program, [](const Def& def) { return testing::beta_reduce(def.body); });
-    expect_equivalent(original, beta, "the β-reduced program");
-    RcChoices ch;
-    Program eta = testing::map_defs(g.program, [&](const Def& def) { return testing::eta_expand(def.body, original.checked.types, ch); });
-    d.count("η changed the program", format_program(eta) != format_program(g.program));
-    expect_equivalent(original, eta, "the η-expanded program");
-
-    std::optional<TermPtr> changed = testing::mutate(g.program.find_def("main")->body, ch);
-    if (!changed) return;
-    Program mutant = testing::map_defs(g.program, [&](const Def& def) { return def.name == "main" ? *changed : def.body; });
-    LoadedProgram b = loaded(mutant);
-    EquivalenceResult observational = compare(original, b, small_depth());
-    EquivalenceOptions neural = small_depth();
-    neural.neural = true;
-    EquivalenceResult networks = compare(original, b, neural);
-    d.count(std::string("mutant: ") + verdict_name(observational.verdict) + ", neural " + verdict_name(networks.verdict));
-    if (observational.verdict == Verdict::Equivalent && networks.verdict == Verdict::NotEquivalent)
-      RC_FAIL("equivalent observationally, not as networks:\n" + format_program(g.program) + "\nmutant:\n" + format_program(mutant));
-    if (observational.verdict != Verdict::NotEquivalent) return;
-    reproduces(observational, original, b);
-  });
+  rc::detail::checkGTest([&] { rewrites_equivalent_and_mutants_agree_with_neural(d, *testing::gen_vec_program()); });
   d.print();
   d.expect_at_least("η changed the program", 0.3);
   d.expect_at_least("mutant: not equivalent, neural not equivalent", 0.05);  // (about 0.15 is usual)
 }
 
-// Functions of functions taken as matrices (spec/equivalence.md §1, §5): on random programs whose
-// input h has a shape without a normal form, a program is equivalent to its β-reduced and
-// η-expanded forms; for a mutated copy, an observational `equivalent` is one of the networks too,
-// and a counterexample (a matrix unit) reproduces under the interpreter.
+// Functions of functions (spec/equivalence.md §1, §5): random programs whose input h has a shape
+// without a list, taken as a matrix; a counterexample is a matrix unit.
 TEST(CheckMatrixInputs, RewritesAreEquivalentAndMutantsAgreeWithNeural) {
   test::Distribution d("CheckMatrixInputs.RewritesAreEquivalentAndMutantsAgreeWithNeural");
-  rc::detail::checkGTest([&] {
-    GeneratedProgram g = *testing::gen_matrix_input_program();
-    d.trial();
-    LoadedProgram original = loaded(g.program);
-    Program beta = testing::map_defs(g.program, [](const Def& def) { return testing::beta_reduce(def.body); });
-    expect_equivalent(original, beta, "the β-reduced program");
-    RcChoices ch;
-    Program eta = testing::map_defs(g.program, [&](const Def& def) { return testing::eta_expand(def.body, original.checked.types, ch); });
-    d.count("η changed the program", format_program(eta) != format_program(g.program));
-    expect_equivalent(original, eta, "the η-expanded program");
-
-    std::optional<TermPtr> changed = testing::mutate(g.program.find_def("main")->body, ch);
-    if (!changed) return;
-    Program mutant = testing::map_defs(g.program, [&](const Def& def) { return def.name == "main" ? *changed : def.body; });
-    LoadedProgram b = loaded(mutant);
-    EquivalenceResult observational = compare(original, b, small_depth());
-    EquivalenceOptions neural = small_depth();
-    neural.neural = true;
-    Result<EquivalenceResult> networks = check_equivalence(CheckSide{&original, "main", "a"}, CheckSide{&b, "main", "b"}, neural);
-    if (!networks) return;  // (a mutated numeral above the depth: no network)
-    d.count(std::string("mutant: ") + verdict_name(observational.verdict) + ", neural " + verdict_name(networks->verdict));
-    d.count("mutant: decided with h as a matrix", observational.verdict != Verdict::Unknown &&
-                                                       observational.method.find("matrices") != std::string::npos);
-    if (observational.verdict == Verdict::Equivalent && networks->verdict == Verdict::NotEquivalent)
-      RC_FAIL("equivalent observationally, not as networks:\n" + format_program(g.program) + "\nmutant:\n" + format_program(mutant));
-    if (observational.verdict != Verdict::NotEquivalent) return;
-    reproduces(observational, original, b);
-  });
+  rc::detail::checkGTest([&] { rewrites_equivalent_and_mutants_agree_with_neural(d, *testing::gen_matrix_input_program()); });
   d.print();
   d.expect_at_least("η changed the program", 0.3);
   d.expect_at_least("mutant: not equivalent, neural not equivalent", 0.05);
-  d.expect_at_least("mutant: decided with h as a matrix", 0.2);
+  d.expect_at_least("mutant: decided with an input as a matrix", 0.2);
 }
 
 }  // namespace
