@@ -149,7 +149,7 @@ class SymbolicCheck {
   bool units_ = false;  // ...with a Bool or Nat part: its points are matrix units (the interpreter runs those)
   std::vector<std::string> reals_;                          // the real unknowns, by index
   symbolic::PolyArith arith_{ctx_};
-  std::vector<std::pair<symbolic::Poly, symbolic::Poly>> compared_;  // a Vec result's entries, both sides
+  std::vector<std::pair<symbolic::Poly, symbolic::Poly>> compared_;  // the results' encodings, both sides
 
   void unknown(std::string reason) {
     out_.verdict = Verdict::Unknown;
@@ -216,7 +216,6 @@ class SymbolicCheck {
     if (real_) encoding = src.soft_encoding(v, s_.result, lost);
     return Side{v, std::move(encoding)};
   }
-
 
   ValuePtr concrete(const SVal& v, const TypePtr& type, const z3::model& m, const std::vector<z3::expr>& point) {
     if (symbolic::taken_as_reals(*type)) {  // its encoding at the point, read back as a vector or a matrix
