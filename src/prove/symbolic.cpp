@@ -2,6 +2,7 @@
 #include "symbolic.hpp"
 
 
+#include <algorithm>
 #include <random>
 
 #include "cajal/network/encode.hpp"
@@ -185,16 +186,51 @@ std::vector<z3::expr> unit_point(const std::vector<std::pair<Poly, Poly>>& pairs
   return point;
 }
 
+namespace {
+// The matrix of h : (A ⊸ B) ⊸ C (A, B, C Bool or Nat), given by its numbers, as the definable value
+// it is when it is a matrix unit E(c, (b, a)), `fun g => {0 ↦ c} ({b ↦ 0, others ↦ 1} (g a))`, or 0,
+// the same with every key ↦ 1 (spec/equivalence.md §1); none otherwise (and at D = 0, where no
+// table can lack a value).
+std::optional<std::string> unit_term(const Type& t, const std::vector<std::string>& numbers, int depth) {
+  if (depth < 1 || !t.is_arrow() || !t.from->is_arrow() || !t.to->is_finite_base() || !t.from->from->is_finite_base() ||
+      !t.from->to->is_finite_base())
+    return std::nullopt;
+  std::size_t ones = 0, one = 0;
+  for (std::size_t j = 0; j < numbers.size(); ++j) {
+    if (numbers[j] == "1") ++ones, one = j;
+    else if (numbers[j] != "0") return std::nullopt;
+  }
+  if (ones > 1) return std::nullopt;
+  const Type &a = *t.from->from, &b = *t.from->to;
+  const std::size_t dim_a = dimension(a, depth), cols = dim_a * dimension(b, depth);
+  const std::size_t c = one / cols, key = ones ? (one % cols) / dim_a : dimension(b, depth), arg = (one % cols) % dim_a;
+  std::string t1 = "{";
+  for (std::size_t j = 0; j < dimension(b, depth); ++j) t1 += std::string(j ? ", " : "") + key_text(b, j) + " ↦ " + (j == key ? "0" : "1");
+  return "fun g : " + print_type(t.from) + " => {0 ↦ " + key_text(*t.to, c) + "} (" + t1 + "} (g " + key_text(a, arg) + "))";
+}
+}  // namespace
+
 std::string value_text(SourceSemantics& src, const SVal& v, const TypePtr& type,
                        const std::function<z3::expr(const z3::expr&)>& concrete,
                        const std::function<std::string(const Poly&)>& real) {
   if (!without_vec(*type) || of_functions(*type) || soft_inside(v)) {
-    // its encoding, as --arg and --param take it (a value taken as reals: a matrix)
+    // its encoding, as --arg and --param take it (a value taken as reals: a matrix), or the term
+    // of a matrix unit that is a definable value
     z3::expr lost = src.reals().coefficients().context().bool_val(false);
+    std::vector<std::string> numbers;
+    for (const Poly& p : src.soft_encoding(v, type, lost)) numbers.push_back(real ? real(p) : std::string("?"));
+    if (std::optional<std::string> term = unit_term(*type, numbers, src.depth())) return *term;
     std::string out = "[";
-    for (const Poly& p : src.soft_encoding(v, type, lost))
-      out += (out.size() > 1 ? ", " : "") + (real ? real(p) : std::string("?"));
-    return out + "]";
+    for (const std::string& x : numbers) out += (out.size() > 1 ? ", " : "") + x;
+    out += "]";
+    if (type->is_finite_base()) {  // a soft Bool or Nat that is one-hot is a value; one that is 0 has none
+      const std::size_t ones = static_cast<std::size_t>(std::count(numbers.begin(), numbers.end(), "1"));
+      const std::size_t zeros = static_cast<std::size_t>(std::count(numbers.begin(), numbers.end(), "0"));
+      if (zeros == numbers.size()) return "none within D (" + out + ")";
+      if (ones == 1 && ones + zeros == numbers.size())
+        return key_text(*type, static_cast<std::size_t>(std::find(numbers.begin(), numbers.end(), "1") - numbers.begin()));
+    }
+    return out;
   }
   if (v.kind == SVal::Kind::Bool) return concrete(*v.value).is_true() ? "true" : "false";
   if (v.kind == SVal::Kind::Nat) return concrete(*v.value).to_string();

@@ -85,6 +85,7 @@ class SourceSemantics {
 
   // The arithmetic of vectors (polynomials in the real unknowns).
   PolyArith& reals() { return reals_; }
+  int depth() const { return depth_; }
 
   // A param's value: its unknown, or the constant it is fixed to (bound after construction when
   // the constant needs reals()).
