@@ -8,6 +8,7 @@
 
 #include "cajal/network/encode.hpp"
 #include "cajal/syntax/print.hpp"
+#include "../prove/definable.hpp"
 
 namespace cajal::check_impl {
 
@@ -84,32 +85,6 @@ std::size_t nonconstant_table(std::size_t j, std::size_t tables, std::size_t c) 
   }
 }
 
-// fun g : A ⊸ B => k (g a) as a term, k : B ⇀ C given by its entries (none: no value there). A
-// total k is a table; one with m < |V(B)| values is two, T₂ (T₁ (g a)): T₁ : B ⊸ Nat sends the
-// keys with a value to 0 … m-1 in order and the others to m, and T₂ = {0 ↦ k(b₀), …} has no entry
-// for m (a table on Nat has no value past its keys; m ≤ D, and 1 when m = 0, which needs D ≥ 1).
-ValuePtr use_value(const TypePtr& t, const ValuePtr& a, const std::vector<std::optional<ValuePtr>>& k) {
-  TermPtr use = make_term(App{make_term(Var{"g"}), value_term(a)});
-  const Type& b = *t->from->to;
-  auto key = [&](std::size_t j) { return b.kind == Type::Kind::Bool ? make_term(BoolLit{j == 0}) : make_term(NatLit{j}); };
-  std::size_t m = 0;
-  Table t1, t2;
-  for (std::size_t j = 0; j < k.size(); ++j)
-    if (k[j]) t2.entries.push_back(TableEntry{make_term(NatLit{m++}), value_term(*k[j])});
-  TermPtr body;
-  if (m == k.size()) {
-    Table table;
-    for (std::size_t j = 0; j < k.size(); ++j) table.entries.push_back(TableEntry{key(j), value_term(*k[j])});
-    body = make_term(App{make_term(std::move(table)), std::move(use)});
-  } else {
-    const std::uint64_t hole = m == 0 ? 1 : m;
-    if (m == 0) t2.entries.push_back(TableEntry{make_term(NatLit{0}), value_term(value_at(t->to, 0, 0))});
-    for (std::size_t j = 0, next = 0; j < k.size(); ++j)
-      t1.entries.push_back(TableEntry{key(j), make_term(NatLit{k[j] ? next++ : hole})});
-    body = make_term(App{make_term(std::move(t2)), make_term(App{make_term(std::move(t1)), std::move(use)})});
-  }
-  return make_closure(Closure{"g", t->from, std::move(body), Env{}});
-}
 }  // namespace
 
 ValuePtr value_at(const TypePtr& t, std::size_t index, int depth) {
@@ -127,10 +102,15 @@ ValuePtr value_at(const TypePtr& t, std::size_t index, int depth) {
       k = nonconstant_table((index - n.c) % n.nonconstant, n.tables, n.c);
     }
     const std::size_t values = count_values(*t->to, depth, std::numeric_limits<std::size_t>::max() - 1);
-    std::vector<std::optional<ValuePtr>> entries(dimension(*t->from->to, depth));
+    // (values here are in the order of counterexamples, false before true; use_term takes basis
+    // indices, true first)
+    auto basis = [](const Type& type, std::size_t i) { return type.kind == Type::Kind::Bool ? 1 - i : i; };
+    std::vector<std::optional<std::size_t>> entries(dimension(*t->from->to, depth));
     for (std::size_t j = entries.size(); j-- > 0; k /= n.c)  // the first entry is the most significant digit
-      if (k % n.c < values) entries[j] = value_at(t->to, k % n.c, depth);
-    return use_value(t, value_at(t->from->from, a, depth), entries);
+      if (k % n.c < values) entries[j] = basis(*t->to, k % n.c);
+    TermPtr term = symbolic::use_term(t, basis(*t->from->from, a), entries, basis(*t->to, 0));
+    const Lam& lam = *term->as<Lam>();
+    return make_closure(Closure{lam.param, lam.param_type, lam.body, Env{}});
   }
   const std::size_t base = count_values(*t->to, depth, std::numeric_limits<std::size_t>::max() - 1);
   TableValue table{t, std::vector<ValuePtr>(dimension(*t->from, depth))};

@@ -6,6 +6,7 @@
 #include <random>
 
 #include "cajal/network/encode.hpp"
+#include "definable.hpp"
 
 namespace cajal::symbolic {
 
@@ -19,13 +20,9 @@ SVec encode(z3::context& ctx, const SVal& v, int depth) {
   }
   if (v.kind == SVal::Kind::Soft) throw Unsupported{"internal: a soft value outside the polynomial encoding"};
   if (v.kind != SVal::Kind::Table) throw Unsupported{"internal: encoding a closure"};
-  const std::size_t cols = v.entries.size();
   std::vector<SVec> columns;
   for (const SVal& e : v.entries) columns.push_back(encode(ctx, e, depth));
-  SVec out;
-  for (std::size_t r = 0; r < columns[0].size(); ++r)
-    for (std::size_t j = 0; j < cols; ++j) out.push_back(columns[j][r]);
-  return out;
+  return row_major(columns);
 }
 
 PVec encode_poly(PolyArith& arith, const SVal& v, int depth) {
@@ -33,10 +30,7 @@ PVec encode_poly(PolyArith& arith, const SVal& v, int depth) {
   if (v.kind == SVal::Kind::Table) {
     std::vector<PVec> columns;
     for (const SVal& e : v.entries) columns.push_back(encode_poly(arith, e, depth));
-    PVec out;
-    for (std::size_t r = 0; r < columns[0].size(); ++r)
-      for (const PVec& column : columns) out.push_back(column[r]);
-    return out;
+    return row_major(columns);
   }
   PVec out;
   for (const z3::expr& x : encode(arith.coefficients().context(), v, depth)) out.push_back(arith.constant(x));
@@ -188,12 +182,11 @@ std::vector<z3::expr> unit_point(const std::vector<std::pair<Poly, Poly>>& pairs
 
 namespace {
 // The matrix of h : (A ⊸ B) ⊸ C (A, B, C Bool or Nat), given by its numbers, as the definable value
-// it is when it is a matrix unit E(c, (b, a)), `fun g => {0 ↦ c} ({b ↦ 0, others ↦ 1} (g a))`, or 0,
-// the same with every key ↦ 1 (spec/equivalence.md §1); none otherwise (and at D = 0, where no
-// table can lack a value).
-std::optional<std::string> unit_term(const Type& t, const std::vector<std::string>& numbers, int depth) {
-  if (depth < 1 || !t.is_arrow() || !t.from->is_arrow() || !t.to->is_finite_base() || !t.from->from->is_finite_base() ||
-      !t.from->to->is_finite_base())
+// it is when it is a matrix unit E(c, (b, a)) (k = {b ↦ c}) or 0 (k without any value); none
+// otherwise, and at D = 0, where no table can lack a value.
+std::optional<std::string> unit_term(const TypePtr& t, const std::vector<std::string>& numbers, int depth) {
+  if (depth < 1 || !t->is_arrow() || !t->from->is_arrow() || !t->to->is_finite_base() || !t->from->from->is_finite_base() ||
+      !t->from->to->is_finite_base())
     return std::nullopt;
   std::size_t ones = 0, one = 0;
   for (std::size_t j = 0; j < numbers.size(); ++j) {
@@ -201,12 +194,10 @@ std::optional<std::string> unit_term(const Type& t, const std::vector<std::strin
     else if (numbers[j] != "0") return std::nullopt;
   }
   if (ones > 1) return std::nullopt;
-  const Type &a = *t.from->from, &b = *t.from->to;
-  const std::size_t dim_a = dimension(a, depth), cols = dim_a * dimension(b, depth);
-  const std::size_t c = one / cols, key = ones ? (one % cols) / dim_a : dimension(b, depth), arg = (one % cols) % dim_a;
-  std::string t1 = "{";
-  for (std::size_t j = 0; j < dimension(b, depth); ++j) t1 += std::string(j ? ", " : "") + key_text(b, j) + " ↦ " + (j == key ? "0" : "1");
-  return "fun g : " + print_type(t.from) + " => {0 ↦ " + key_text(*t.to, c) + "} (" + t1 + "} (g " + key_text(a, arg) + "))";
+  const std::size_t dim_a = dimension(*t->from->from, depth), cols = dim_a * dimension(*t->from->to, depth);
+  std::vector<std::optional<std::size_t>> k(dimension(*t->from->to, depth));
+  if (ones) k[(one % cols) / dim_a] = one / cols;
+  return print_term(*use_term(t, (one % cols) % dim_a, k));
 }
 }  // namespace
 
@@ -219,7 +210,7 @@ std::string value_text(SourceSemantics& src, const SVal& v, const TypePtr& type,
     z3::expr lost = src.reals().coefficients().context().bool_val(false);
     std::vector<std::string> numbers;
     for (const Poly& p : src.soft_encoding(v, type, lost)) numbers.push_back(real ? real(p) : std::string("?"));
-    if (std::optional<std::string> term = unit_term(*type, numbers, src.depth())) return *term;
+    if (std::optional<std::string> term = unit_term(type, numbers, src.depth())) return *term;
     std::string out = "[";
     for (const std::string& x : numbers) out += (out.size() > 1 ? ", " : "") + x;
     out += "]";

@@ -65,6 +65,15 @@ struct SVal {
   TypePtr type;                   // Table, Choice: its function type
   std::vector<Poly> reals = {};   // Vec: its entries; Soft: its encoding; a weighted Choice: the weights
 };
+// A matrix given by its columns, as its encoding: row-major.
+template <class T>
+std::vector<T> row_major(const std::vector<std::vector<T>>& columns) {
+  std::vector<T> out;
+  for (std::size_t r = 0; r < columns[0].size(); ++r)
+    for (const std::vector<T>& column : columns) out.push_back(column[r]);
+  return out;
+}
+
 // (symbolic.cpp) A value's encoding as polynomials (constants for what is not real).
 std::vector<Poly> encode_poly(PolyArith& arith, const SVal& v, int depth);
 
@@ -256,9 +265,7 @@ class SourceSemantics {
       lost = lost || *t.over;
       std::vector<std::vector<Poly>> columns;
       for (const SVal& e : t.entries) columns.push_back(soft_encoding(e, type->to, lost));
-      std::vector<Poly> out;
-      for (std::size_t r = 0; r < columns[0].size(); ++r)
-        for (const auto& column : columns) out.push_back(column[r]);
+      std::vector<Poly> out = row_major(columns);
       if (!t.over->simplify().is_false())  // the whole table needed a natural above D: all of it is 0
         for (Poly& p : out) p = reals_.ite(*t.over, Poly{}, p);
       return out;
