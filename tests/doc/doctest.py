@@ -264,6 +264,9 @@ def main(argv):
 
     total = failures = updated = 0
     malformed = False
+    # The commands write under $TMP, never into WORKDIR (the source tree): a file they leave there
+    # would be committed by the next `git add` (spec/learning.md once left cert/ and rnn-learned.cj).
+    present = set(os.listdir(workdir))
     try:
         for given in args.files:
             # shown relative to WORKDIR when it is under it (CTest passes absolute paths)
@@ -302,6 +305,11 @@ def main(argv):
                                                     f"{path}:{command.line} (actual)", lineterm="", n=3)
                         for d in diff:
                             print("  " + d)
+                left = sorted(set(os.listdir(workdir)) - present)
+                if left:
+                    failures += 1
+                    present.update(left)
+                    print(f"FAIL {path}: its commands wrote {', '.join(left)} into {workdir}; write under $TMP instead")
             finally:
                 if keep:
                     print(f"doctest: kept {tmp} for {path}")
