@@ -11,11 +11,13 @@ cajal=${1:-build/cajal}
 rounds=${2:-5}
 ex=$(dirname "$0")/../spec/examples
 cases=(
-  "prove $ex/mul.cj --depth 64 --timeout 5"
-  "prove $ex/mul.cj --depth 64 --timeout 2"
-  "prove $ex/add.cj --depth 64 --timeout 5"
+  "prove $ex/mul.cj --depth 128 --timeout 5"
+  "prove $ex/mul.cj --depth 128 --timeout 2"
+  "prove $ex/add.cj --depth 128 --timeout 5"
+  "prove $ex/mul.cj --depth 64 --timeout 5 --whole"
+  "prove $ex/vectors/rnn.cj --depth 128 --timeout 5"
   "check $ex/equivalence/add_comm.cj --defs left right --depth 64 --method symbolic --timeout 5"
-  "prove $ex/mul.cj --depth 64 --timeout 60 --max-memory 200M"
+  "prove $ex/mul.cj --depth 64 --whole --timeout 60 --max-memory 200M"
 )
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT

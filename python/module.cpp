@@ -412,9 +412,12 @@ std::optional<Mutant> mutant_option(const std::optional<std::string>& name) {
   return m;
 }
 
-ProveVerdict prove(const PyProgram& p, int depth, double timeout, unsigned seed, const std::optional<std::string>& mutant) {
+ProveVerdict prove(const PyProgram& p, int depth, double timeout, unsigned seed, const std::optional<std::string>& mutant,
+                   bool whole) {
   ProveOptions options;
   options.depth = depth;
+  options.whole = whole;  // one question, whose SMT-LIB2 text is kept (`obligation`)
+  options.obligation_text = whole;
   options.timeout_seconds = timeout;
   options.seed = seed;
   if (std::optional<Mutant> m = mutant_option(mutant); m && *m != Mutant::None)
@@ -609,7 +612,8 @@ PYBIND11_MODULE(_cajal, m) {
 
   m.def("load_text", &load_text, "text"_a, "name"_a = "<string>");
   m.def("load_file", &load_file, "path"_a);
-  m.def("prove", &prove, "program"_a, "depth"_a = 9, "timeout"_a = 60.0, "seed"_a = 0u, "mutant"_a = py::none());
+  m.def("prove", &prove, "program"_a, "depth"_a = 9, "timeout"_a = 60.0, "seed"_a = 0u, "mutant"_a = py::none(),
+        "whole"_a = false);
   m.def("check", &check, "a"_a, "b"_a, "left_def"_a, "right_def"_a, "depth"_a, "neural"_a, "method"_a, "timeout"_a);
   m.def("fuzz", &fuzz, "count"_a = 1000, "seed"_a = 0, "depth"_a = 9, "max_size"_a = 50, "mutant"_a = py::none());
 }

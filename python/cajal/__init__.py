@@ -45,12 +45,14 @@ def _program(x):
     return x if isinstance(x, Program) else load(x)
 
 
-def prove(program, depth=9, *, timeout=60.0, seed=0, mutant=None):
+def prove(program, depth=9, *, timeout=60.0, seed=0, mutant=None, whole=False):
     """Asks Z3 whether some input makes main's compiled network differ from the program, at depth
     D. Returns a ProveResult: .verdict 'proved', 'refuted' (with .counterexample: the inputs, the
     program's value, the network's output, the first disagreeing subterm) or 'unknown' (.reason).
+    The question is asked case by case (spec/denotation.md 8.7); whole=True asks it as one
+    question, as a certificate states it, and keeps its SMT-LIB2 text in .obligation.
     `mutant` plants a deliberately wrong compiler rule (tests only: see `cajal prove --mutant`)."""
-    return _cajal.prove(_program(program), depth, float(timeout), seed, mutant)
+    return _cajal.prove(_program(program), depth, float(timeout), seed, mutant, bool(whole))
 
 
 def check(a, b=None, *, defs=None, depth=9, neural=False, method="auto", timeout=60.0):

@@ -60,9 +60,17 @@ class SymbolicCheck {
     bool within_all = true;
     std::optional<z3::model> least;
     {
+      // Asked first of a solver that has asked nothing yet: Z3's one-shot path, with its
+      // preprocessing (smt::Solver::assertions); the incremental one only finds the least
+      // counterexample and counts.
+      smt::Solver question(ctx_, smt::Budget{std::max(solver_.seconds_left(), 0.0), 0, 0});
+      for (const z3::expr& a : solver_.assertions()) question.add(a);
+      question.add(!over && differ);
+      z3::check_result first = question.check();
+      if (first == z3::unknown) return unknown("Z3 answered unknown (" + question.reason_unknown() + ")");
       auto scope = solver_.scope();
       solver_.add(!over && differ);
-      z3::check_result r = solver_.check();
+      z3::check_result r = first == z3::sat ? solver_.check() : z3::unsat;
       if (r == z3::unknown) return unknown("Z3 answered unknown (" + solver_.reason_unknown() + ")");
       if (r == z3::sat) {
         least = least_counterexample();

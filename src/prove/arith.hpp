@@ -43,6 +43,7 @@ class ExprArith {
 
   z3::context& context() const { return ctx_; }
   z3::expr integer(std::int64_t x) const { return ctx_.real_val(x); }
+  static bool is_zero(const z3::expr& a) { return is(a, 0); }
 
   static bool is(const z3::expr& e, int value) {
     std::int64_t x;
@@ -80,6 +81,53 @@ class ExprArith {
   }
 };
 
+// A scalar that is a whole number while it can be, computed natively, and a Z3 term once it
+// involves an unknown (or would overflow 64 bits). When `prove` splits its obligation into cases
+// (spec/denotation.md §8.7), most of the network's numbers in one case are whole numbers: they
+// are computed here without a Z3 term, exactly, as ExprArith would compute them and fold them.
+struct Mixed {
+  std::int64_t whole = 0;
+  std::optional<z3::expr> term;  // set: the scalar is this term (whole is unused)
+};
+
+class MixedArith {
+ public:
+  using Scalar = Mixed;
+  explicit MixedArith(z3::context& ctx) : terms_(ctx) {}
+
+  ExprArith& terms() { return terms_; }
+  std::chrono::steady_clock::time_point& deadline() { return terms_.deadline; }
+
+  Mixed integer(std::int64_t x) const { return Mixed{x, std::nullopt}; }
+  static bool is_zero(const Mixed& a) { return !a.term && a.whole == 0; }
+  // A Z3 term, as a whole number when it is a numeral that fits.
+  static Mixed of(const z3::expr& e) {
+    std::int64_t x;
+    if (e.is_numeral_i64(x)) return Mixed{x, std::nullopt};
+    return Mixed{0, e};
+  }
+  z3::expr term(const Mixed& a) const { return a.term ? *a.term : terms_.integer(a.whole); }
+
+  Mixed add(const Mixed& a, const Mixed& b) {
+    std::int64_t sum;
+    if (!a.term && !b.term && !__builtin_add_overflow(a.whole, b.whole, &sum)) return integer(sum);
+    if (!a.term && a.whole == 0) return b;
+    if (!b.term && b.whole == 0) return a;
+    return of(terms_.add(term(a), term(b)));
+  }
+  Mixed mul(const Mixed& a, const Mixed& b) {
+    if ((++steps_ & 4095) == 0 && std::chrono::steady_clock::now() > terms_.deadline)
+      throw Unsupported{"the symbolic run took longer than the timeout", true};
+    std::int64_t product;
+    if (!a.term && !b.term && !__builtin_mul_overflow(a.whole, b.whole, &product)) return integer(product);
+    return of(terms_.mul(term(a), term(b)));  // (ExprArith folds 0 and 1)
+  }
+
+ private:
+  ExprArith terms_;
+  std::uint64_t steps_ = 0;
+};
+
 // A monomial: the indices of the real unknowns it multiplies, sorted, an index repeated for a power.
 using Monomial = std::vector<std::uint32_t>;
 
@@ -106,6 +154,7 @@ class PolyArith {
     return p;
   }
   Poly integer(std::int64_t x) { return constant(coefficients_.integer(x)); }
+  static bool is_zero(const Poly& p) { return p.terms.empty(); }
   Poly variable(std::uint32_t index) { return Poly{{{Monomial{index}, coefficients_.integer(1)}}}; }
 
   Poly add(const Poly& a, const Poly& b) {

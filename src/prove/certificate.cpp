@@ -31,7 +31,10 @@ Result<ProveResult> write_certificate(const LoadedProgram& program, const std::s
   Result<Network> net = compile_program(program, compile);
   if (!net) return R::failure(std::move(net.diagnostics));
   if (options.rewrite) options.rewrite(*net);
-  Result<ProveResult> proof = prove_network(program, *net, options);
+  ProveOptions whole = options;  // (the certificate stores the obligation as one question)
+  whole.whole = true;
+  whole.obligation_text = true;
+  Result<ProveResult> proof = prove_network(program, *net, whole);
   if (!proof) return proof;
   std::error_code ec;
   fs::create_directories(dir, ec);

@@ -3,6 +3,7 @@
 
 #include <z3++.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -26,8 +27,8 @@ namespace {
 
 using namespace symbolic;
 
-// Scalars are Z3 terms (Sides<ExprArith>) or, for a program with real inputs, polynomials in
-// them (Sides<PolyArith>, whose coefficients must all agree).
+// Scalars are whole numbers or Z3 terms (Sides<MixedArith>) or, for a program with real inputs,
+// polynomials in them (Sides<PolyArith>, whose coefficients must all agree).
 template <class Arith>
 struct Sides {
   using Vector = std::vector<typename Arith::Scalar>;
@@ -42,12 +43,21 @@ struct Sides {
   std::vector<Leaf> leaves = {};  // every comparison made, for a counterexample's witness
 
   Vector encoding(const SVal& v) {
-    if constexpr (std::is_same_v<Arith, PolyArith>) return encode_poly(arith, v, depth);
-    else return encode(ctx, v, depth);
+    if constexpr (std::is_same_v<Arith, PolyArith>) {
+      return encode_poly(arith, v, depth);
+    } else {
+      Vector out;
+      for (const z3::expr& x : encode(ctx, v, depth)) out.push_back(MixedArith::of(x));
+      return out;
+    }
   }
   z3::expr differ(const typename Arith::Scalar& a, const typename Arith::Scalar& b) {
-    if constexpr (std::is_same_v<Arith, PolyArith>) return arith.differ(a, b);
-    else return a != b;
+    if constexpr (std::is_same_v<Arith, PolyArith>) {
+      return arith.differ(a, b);
+    } else {
+      if (!a.term && !b.term) return ctx.bool_val(a.whole != b.whole);
+      return arith.term(a) != arith.term(b);
+    }
   }
 
   // Where the network's output `net` (of type t) differs from the source value `v` on a run that
@@ -245,19 +255,40 @@ std::string fixed_param_problem(const Type& type, const Eigen::VectorXd& x, int 
   return "";
 }
 
-void symbolic_inputs(ProofInputs& in, smt::Solver& solver, const LoadedProgram& program, const Network& net,
-                     const ProveOptions& options) {
-  z3::context& ctx = solver.context();
-  const int depth = options.depth;
-  // Real unknowns (polynomials) when a value is taken as reals, or a function's basis holds soft
-  // values (the matrix units of a function type, for a result or a fixed param that takes one).
+// Whether the obligation has real unknowns (polynomials): a value taken as reals, or a function's
+// basis holding soft values (the matrix units of a function type, for a result or a fixed param
+// that takes one).
+bool has_reals(const Network& net, const ProveOptions& options) {
+  bool real = of_functions(*net.output_type);
   for (const NetworkInput& p : net.params) {
     auto fixed = options.params.find(p.name);
-    in.real = in.real || (fixed == options.params.end() ? taken_as_reals(*p.type) : fixed_as_reals(*p.type, fixed->second, depth));
+    real = real || (fixed == options.params.end() ? taken_as_reals(*p.type) : fixed_as_reals(*p.type, fixed->second, options.depth));
   }
-  for (const NetworkInput& x : net.inputs) in.real = in.real || taken_as_reals(*x.type);
-  in.real = in.real || of_functions(*net.output_type);
+  for (const NetworkInput& x : net.inputs) real = real || taken_as_reals(*x.type);
+  return real;
+}
+
+// The unknowns, in order: the params not fixed by ProveOptions::params, then the inputs. A case of
+// the obligation (spec/denotation.md §8.7) gives some of the Bool and Nat ones a value: `fixed`,
+// by position in that order (a Bool's value is its basis index, 0 for true).
+using Case = std::vector<std::optional<std::int64_t>>;
+
+void symbolic_inputs(ProofInputs& in, smt::Solver& solver, const LoadedProgram& program, const Network& net,
+                     const ProveOptions& options, const Case& fixed) {
+  z3::context& ctx = solver.context();
+  const int depth = options.depth;
+  in.real = has_reals(net, options);
+  std::size_t position = 0;
   auto symbol = [&](const std::string& name, const TypePtr& type) {
+    const std::size_t at = position++;
+    if (at < fixed.size() && fixed[at]) {
+      const std::int64_t k = *fixed[at];
+      SVal v;
+      v.kind = type->kind == Type::Kind::Bool ? SVal::Kind::Bool : SVal::Kind::Nat;
+      v.value = type->kind == Type::Kind::Bool ? ctx.bool_val(k == 0) : ctx.int_val(k);
+      v.over = ctx.bool_val(false);
+      return v;
+    }
     return unknown_input(ctx, solver, name, type, depth, in.leaves, in.real ? &in.reals : nullptr);
   };
   std::map<std::string, SVal> params;
@@ -314,28 +345,43 @@ void dump(const ProveOptions& options, smt::Solver& solver, const std::string& n
     << solver.smtlib();
 }
 
-// Outside the claim: the inputs whose run needs naturals above D, counted (up to a cap, within
-// half the time left) and described by an example; "" when there are none. (Whether a run stays
-// within D depends on the discrete unknowns only: the example's reals are 0.)
-std::string outside_warning(smt::Solver& solver, SourceSemantics& source, const ProofInputs& in, const Network& net,
-                            const ProveOptions& options) {
-  constexpr std::size_t kCap = 1000;
-  // (A soft result is compared whole, dropped mass included: no input is outside its claim.)
-  if (in.value->kind == SVal::Kind::Soft) return "";
-  auto scope = solver.scope();
-  solver.add(*in.value->over);
-  dump(options, solver, "outside.smt2", "is there an input whose run needs a natural above D?");
+// Outside the claim: the inputs whose run needs naturals above D, counted up to `cap` (within half
+// the time left) with an example. (Whether a run stays within D depends on the discrete unknowns
+// only: the example's reals are 0.) Asked of a solver of its own: the obligation's stays one-shot.
+struct Outside {
+  std::size_t count = 0;
+  bool complete = true;  // every such input was counted
   std::string example;
+};
+Outside outside_inputs(smt::Solver& solver, SourceSemantics& source, const ProofInputs& in, const Network& net,
+                       const ProveOptions& options, std::size_t cap, const std::string& dump_name) {
+  Outside out;
+  // (A soft result is compared whole, dropped mass included: no input is outside its claim.)
+  if (in.value->kind == SVal::Kind::Soft || cap == 0) return out;
+  const z3::expr over = in.value->over->simplify();
+  if (over.is_false()) return out;
+  smt::Solver side(solver.context(), smt::Budget{solver.seconds_left(), 0, options.seed});
+  for (const z3::expr& a : solver.assertions()) side.add(a);
+  side.add(over);
+  dump(options, side, dump_name, "is there an input whose run needs a natural above D?");
   const std::vector<z3::expr> zeros(in.reals.size(), solver.context().real_val(0));
-  smt::Solver::Enumeration n = solver.enumerate(in.leaves, kCap, solver.seconds_left() / 2, [&](const z3::model& m) {
-    if (example.empty())
-      for (const auto& [name, v] : model_inputs(source, in, net, m, zeros)) example += (example.empty() ? "" : ", ") + name + " = " + v;
+  smt::Solver::Enumeration n = side.enumerate(in.leaves, cap, side.seconds_left() / 2, [&](const z3::model& m) {
+    if (out.example.empty())
+      for (const auto& [name, v] : model_inputs(source, in, net, m, zeros))
+        out.example += (out.example.empty() ? "" : ", ") + name + " = " + v;
     return true;
   });
-  if (n.count == 0) return "";
-  return std::string(n.complete ? "" : "at least ") + std::to_string(n.count) + " input" +
-         (n.count == 1 ? " needs" : "s need") + " naturals above D = " + std::to_string(options.depth) + " and " +
-         (n.count == 1 ? "is" : "are") + " outside this claim" + (example.empty() ? "" : ", e.g. " + example);
+  out.count = n.count;
+  out.complete = n.complete;
+  return out;
+}
+
+// The warning for the inputs outside the claim; "" when there are none.
+std::string outside_warning(const Outside& o, int depth) {
+  if (o.count == 0) return "";
+  return std::string(o.complete ? "" : "at least ") + std::to_string(o.count) + " input" + (o.count == 1 ? " needs" : "s need") +
+         " naturals above D = " + std::to_string(depth) + " and " + (o.count == 1 ? "is" : "are") + " outside this claim" +
+         (o.example.empty() ? "" : ", e.g. " + o.example);
 }
 
 // A counterexample: the inputs, the program's value under the model (the big-step rules), the
@@ -370,13 +416,152 @@ void counterexample(const z3::model& m, const std::vector<z3::expr>& point, Sour
 }  // namespace
 
 namespace {
+using Clock = std::chrono::steady_clock;
 constexpr double kSymbolicBytes = 128;
+constexpr double kMixedBytes = sizeof(Mixed) + 16;
 constexpr double kFreeInBackgroundAfter = 1.0;  // seconds
+constexpr std::size_t kOutsideCap = 1000;       // inputs outside the claim counted, at most
+constexpr std::size_t kMaxCases = 1024;         // cases of one obligation, at most (§8.7)
+
+// How many values each unknown (by position, as in Case) takes in the cases of the obligation
+// (spec/denotation.md §8.7), 0 for one that stays unknown: the Bool and Nat unknowns, params
+// first, all but the last (all of them when there are real unknowns: those stay unknown), while
+// there are at most kMaxCases cases. None (one question) when the obligation is wanted whole.
+std::vector<std::size_t> case_split(const Network& net, const ProveOptions& options) {
+  std::vector<const Type*> types;
+  for (const NetworkInput& p : net.params)
+    if (!options.params.count(p.name)) types.push_back(p.type.get());
+  for (const NetworkInput& x : net.inputs) types.push_back(x.type.get());
+  std::vector<std::size_t> sizes(types.size(), 0);
+  if (options.whole || options.obligation_only) return sizes;
+  std::size_t last = types.size();
+  if (!has_reals(net, options))
+    for (std::size_t i = 0; i < types.size(); ++i)
+      if (types[i]->is_finite_base()) last = i;
+  std::size_t cases = 1;
+  for (std::size_t i = 0; i < last; ++i) {
+    if (!types[i]->is_finite_base()) continue;
+    const std::size_t size = dimension(*types[i], options.depth);
+    if (cases * size > kMaxCases) break;
+    cases *= size;
+    sizes[i] = size;
+  }
+  return sizes;
 }
+
+// A case in words: "m = 3, b = true" (the unknowns it fixes, by name).
+std::string case_text(const Network& net, const ProveOptions& options, const Case& fixed) {
+  std::vector<const NetworkInput*> unknowns;
+  for (const NetworkInput& p : net.params)
+    if (!options.params.count(p.name)) unknowns.push_back(&p);
+  for (const NetworkInput& x : net.inputs) unknowns.push_back(&x);
+  std::string text;
+  for (std::size_t i = 0; i < fixed.size(); ++i)
+    if (fixed[i])
+      text += (text.empty() ? "" : ", ") + unknowns[i]->name + " = " +
+              (unknowns[i]->type->kind == Type::Kind::Bool ? (*fixed[i] == 0 ? "true" : "false") : std::to_string(*fixed[i]));
+  return text;
+}
+
+struct CaseVerdict {
+  ProveResult::Verdict verdict = ProveResult::Verdict::Unknown;
+  std::string reason;  // for Unknown
+};
+
+// The obligation for one case (all of it when `fixed` fixes nothing): does some input of this case,
+// within D, make the network differ from the program? Refuted fills out's counterexample; the
+// inputs outside the claim are added to `outside`; a whole obligation is kept in out.obligation.
+CaseVerdict prove_case(z3::context& ctx, const LoadedProgram& program, const Network& network, const ProveOptions& options,
+                       const Case& fixed, const std::string& name, Clock::time_point deadline, Outside& outside,
+                       ProveResult& out) {
+  const bool whole = name.empty();
+  const double seconds = std::chrono::duration<double>(deadline - Clock::now()).count();
+  smt::Solver solver(ctx, smt::Budget{std::max(seconds, 0.0), 0, options.seed});
+  ProofInputs in;
+  symbolic_inputs(in, solver, program, network, options, fixed);
+  SourceSemantics& source = *in.source;
+  const std::string suffix = whole ? "" : "." + name;
+  auto count_outside = [&] {
+    if (outside.count >= kOutsideCap) {
+      outside.complete = false;
+      return;
+    }
+    Outside o = outside_inputs(solver, source, in, network, options, kOutsideCap - outside.count, "outside" + suffix + ".smt2");
+    outside.count += o.count;
+    outside.complete = outside.complete && o.complete;
+    if (outside.example.empty()) outside.example = o.example;
+  };
+  // The network run on the same unknowns, and the obligation: does some input within D make the
+  // network differ from the program? (With real unknowns: some coefficient of some entry.)
+  std::optional<z3::expr> obligation;
+  std::optional<Sides<PolyArith>> real_sides;
+  if (!in.real) {
+    auto mixed = [](const SVec& v) {
+      std::vector<Mixed> out;
+      for (const z3::expr& x : v) out.push_back(MixedArith::of(x));
+      return out;
+    };
+    std::map<std::string, std::vector<Mixed>> params;
+    for (const auto& [p, v] : in.param_vectors) params.emplace(p, mixed(v));
+    std::vector<std::vector<Mixed>> inputs;
+    for (const SVec& v : in.input_vectors) inputs.push_back(mixed(v));
+    MixedEngine engine(ctx, network, params);
+    engine.arith().deadline() = source.deadline;
+    std::vector<Mixed> output = engine.run(0, inputs);
+    count_outside();
+    Sides<MixedArith> sides{ctx, source, engine.arith(), options.depth};
+    obligation = sides.differs(*in.value, output, *network.output_type);
+  } else {
+    PolynomialEngine engine(ctx, network, in.param_polys);
+    engine.arith().deadline() = source.deadline;
+    PVec output = engine.run(0, in.input_polys);
+    count_outside();
+    real_sides.emplace(Sides<PolyArith>{ctx, source, source.reals(), options.depth});
+    obligation = real_sides->differs(*in.value, output, *network.output_type);
+  }
+  if (!whole) {  // a case's question, with its known values folded: often no question at all
+    obligation = obligation->simplify();
+    if (obligation->is_false()) return {ProveResult::Verdict::Proved, ""};
+  }
+  // Asked of a solver that has asked nothing yet (Z3's one-shot path: smt::Solver::assertions).
+  smt::Solver question(ctx, smt::Budget{std::max(solver.seconds_left(), 0.0), 0, options.seed});
+  for (const z3::expr& a : solver.assertions()) question.add(a);
+  question.add(*obligation);
+  const std::string asked = "is there an input, within D, on which the network's output differs from the program's value?";
+  dump(options, question, "differ" + suffix + ".smt2", whole ? asked : "in the case " + name + ", " + asked);
+  if (whole && (options.obligation_text || options.obligation_only))
+    out.obligation = "; cajal obligation, depth " + std::to_string(options.depth) + ": " + asked + "\n" +
+                     (in.real ? "; (as polynomials in the real inputs and params: is some coefficient different?)\n" : "") +
+                     "; unsat = no: the network is correct for every input within D\n" + question.smtlib();
+  if (options.obligation_only) return {ProveResult::Verdict::Unknown, "the obligation was stated, not checked"};
+  z3::check_result r = question.check();
+  if (r == z3::unsat) return {ProveResult::Verdict::Proved, ""};
+  if (r == z3::unknown) {  // (the solver's budget is what was left of --timeout: the reason names --timeout)
+    std::ostringstream limit;
+    limit << options.timeout_seconds;
+    const std::string why = question.reason_unknown().rfind("timeout", 0) == 0 ? "timeout (" + limit.str() + " s)" : question.reason_unknown();
+    return {ProveResult::Verdict::Unknown, "Z3 answered unknown (" + why + ")"};
+  }
+  const z3::model model = question.model();
+  std::vector<z3::expr> point;
+  if (real_sides) {  // a point where a compared entry differs, on a run within D
+    std::vector<std::pair<Poly, Poly>> compared;
+    for (const auto& leaf : real_sides->leaves)
+      if (!model.eval(leaf.over, true).is_true())
+        for (std::size_t k = 0; k < leaf.net.size(); ++k) compared.emplace_back(leaf.net[k], leaf.want[k]);
+    bool units = false;  // (inputs with soft parts: at matrix units, whose Bool and Nat parts are values or 0)
+    for (const auto& [unknown, v] : in.unknowns) units = units || (v.type && soft_parts(*v.type));
+    point = units ? unit_point(compared, model, in.reals.size(), ctx) : witness_point(compared, model, in.reals.size(), ctx);
+  }
+  counterexample(model, point, source, in, program, network, options.depth, out);
+  return {ProveResult::Verdict::Refuted, ""};
+}
+
+}  // namespace
 
 Result<ProveResult> prove_network(const LoadedProgram& program, const Network& network, const ProveOptions& options) {
   using R = Result<ProveResult>;
-  auto start = std::chrono::steady_clock::now();
+  auto start = Clock::now();
   if (std::optional<Diagnostic> d = depth_out_of_range(options)) return R::failure(std::move(*d));
   if (network.depth != options.depth)
     return R::failure(error_at(Span{}, "the network is at depth " + std::to_string(network.depth) + ", not " +
@@ -391,9 +576,13 @@ Result<ProveResult> prove_network(const LoadedProgram& program, const Network& n
       return R::failure(error_at(Span{}, "the value given for param `" + name + "` : " + print_type(declared->type) +
                                              " is not a value of its type: " + why));
   }
-  // The symbolic run makes a Z3 term for every number the network computes on one column: sized
-  // before anything is built (kSymbolicBytes, a Z3 application node and our reference to it).
-  if (const double bytes = kSymbolicBytes * network.work(); bytes > static_cast<double>(memory_budget()))
+  // Asked whole, the symbolic run makes a Z3 term for every number the network computes on one
+  // column (kSymbolicBytes, a Z3 application node and our reference to it); case by case, at most
+  // a whole number or a reference to a term (kMixedBytes, every one alive at once at worst).
+  // Sized before anything is built.
+  const std::vector<std::size_t> sizes = case_split(network, options);
+  const bool by_cases = std::any_of(sizes.begin(), sizes.end(), [](std::size_t n) { return n > 0; });
+  if (const double bytes = (by_cases ? kMixedBytes : kSymbolicBytes) * network.work(); bytes > static_cast<double>(memory_budget()))
     return R::failure(error_at(Span{}, over_budget("proving this network symbolically", bytes)));
   if (options.smt_dump_dir) {  // one new directory at most, in one that exists
     std::error_code ec;
@@ -405,83 +594,65 @@ Result<ProveResult> prove_network(const LoadedProgram& program, const Network& n
   }
   ProveResult out;
   out.depth = options.depth;
-  smt::Context context;  // (freed in the background if a check was interrupted: smt/context.hpp)
+  const Clock::time_point deadline =
+      start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(std::clamp(options.timeout_seconds, 0.0, smt::kMaxSeconds)));
+  std::size_t total = 1;
+  for (std::size_t size : sizes) total *= std::max<std::size_t>(size, 1);
+  Case fixed(sizes.size());
+  for (std::size_t i = 0; i < sizes.size(); ++i)
+    if (sizes[i]) fixed[i] = 0;
+  Outside outside;
+  std::size_t proved = 0;  // cases proved, in order
+  std::string last_proved;
+  smt::Context context;
   auto finish = [&](ProveResult::Verdict v, std::string reason = "") {
+    // A context that took long to fill takes long to free (the 14-def doubling chain: longer than
+    // the timeout): it is freed in the background, so the verdict is not held back.
+    if (std::chrono::duration<double>(Clock::now() - start).count() > kFreeInBackgroundAfter) context.abandon();
     out.verdict = v;
     out.reason = std::move(reason);
-    out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    // A context that took long to fill takes long to free (the 14-def doubling chain: longer
-    // than the timeout): it is freed in the background, so the verdict is not held back.
-    if (out.seconds > kFreeInBackgroundAfter) context.abandon();
+    if (v == ProveResult::Verdict::Unknown && by_cases && proved > 0)  // the partial result
+      out.reason += "; proved for " + std::to_string(proved) + " of the " + std::to_string(total) + " cases, up to " + last_proved;
+    if (std::string w = outside_warning(outside, options.depth); !w.empty()) out.warnings.push_back(w);
+    out.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     return R::success(out);
   };
-
-  z3::context& ctx = context;
-  try {
-    smt::Solver solver(ctx, smt::Budget{options.timeout_seconds, 0, options.seed});
-    ProofInputs in;
-    symbolic_inputs(in, solver, program, network, options);
-    SourceSemantics& source = *in.source;
-    // The network run on the same unknowns, and the obligation: does some input within D make the
-    // network differ from the program? (With real unknowns: some coefficient of some entry.)
-    std::optional<z3::expr> obligation;
-    std::optional<Sides<PolyArith>> real_sides;
-    if (!in.real) {
-      SymbolicEngine engine(ctx, network, in.param_vectors);
-      engine.arith().deadline = source.deadline;
-      SVec output = engine.run(0, in.input_vectors);
-      // (Also with obligation_only: its scoped queries leave their mark on the obligation's text.)
-      if (std::string w = outside_warning(solver, source, in, network, options); !w.empty()) out.warnings.push_back(w);
-      Sides<ExprArith> sides{ctx, source, engine.arith(), options.depth};
-      obligation = sides.differs(*in.value, output, *network.output_type);
-    } else {
-      PolynomialEngine engine(ctx, network, in.param_polys);
-      engine.arith().deadline() = source.deadline;
-      PVec output = engine.run(0, in.input_polys);
-      if (std::string w = outside_warning(solver, source, in, network, options); !w.empty()) out.warnings.push_back(w);
-      real_sides.emplace(Sides<PolyArith>{ctx, source, source.reals(), options.depth});
-      obligation = real_sides->differs(*in.value, output, *network.output_type);
-    }
-    solver.add(*obligation);
-    dump(options, solver, "differ.smt2", "is there an input, within D, on which the network's output differs from the program's value?");
-    out.obligation = "; cajal obligation, depth " + std::to_string(options.depth) +
-                     ": is there an input, within D, on which the network's output differs from the program's value?\n" +
-                     (in.real ? "; (as polynomials in the real inputs and params: is some coefficient different?)\n" : "") +
-                     "; unsat = no: the network is correct for every input within D\n" + solver.smtlib();
-    if (options.obligation_only) return finish(ProveResult::Verdict::Unknown, "the obligation was stated, not checked");
-    z3::check_result r = solver.check();
-    if (r == z3::unsat) return finish(ProveResult::Verdict::Proved);
-    if (r == z3::unknown) return finish(ProveResult::Verdict::Unknown, "Z3 answered unknown (" + solver.reason_unknown() + ")");
-    const z3::model model = solver.model();
-    std::vector<z3::expr> point;
-    if (real_sides) {  // a point where a compared entry differs, on a run within D
-      std::vector<std::pair<Poly, Poly>> compared;
-      for (const auto& leaf : real_sides->leaves)
-        if (!model.eval(leaf.over, true).is_true())
-          for (std::size_t k = 0; k < leaf.net.size(); ++k) compared.emplace_back(leaf.net[k], leaf.want[k]);
-      bool units = false;  // (inputs with soft parts: at matrix units, whose Bool and Nat parts are values or 0)
-      for (const auto& [name, v] : in.unknowns) units = units || (v.type && soft_parts(*v.type));
-      point = units ? unit_point(compared, model, in.reals.size(), ctx) : witness_point(compared, model, in.reals.size(), ctx);
-    }
-    counterexample(model, point, source, in, program, network, options.depth, out);
-  } catch (const Unsupported& u) {
-    if (u.timeout || u.cap) {
+  // (One context for every case: freeing one is slow in Z3 4.8.12.)
+  for (;;) {
+    const std::string name = by_cases ? case_text(network, options, fixed) : "";
+    CaseVerdict verdict;
+    try {
+      verdict = prove_case(context, program, network, options, fixed, name, deadline, outside, out);
+    } catch (const Unsupported& u) {
+      if (u.why.rfind("internal", 0) == 0) {  // a bug of ours, never a verdict (exit 4)
+        Diagnostic d = error_at(Span{}, u.why);
+        d.internal = true;
+        return R::failure(std::move(d));
+      }
       context.abandon();  // (the terms stated so far may be slow to free)
       std::ostringstream limit;
       limit << options.timeout_seconds;
-      return finish(ProveResult::Verdict::Unknown, (u.cap ? "size cap: " : "timeout (" + limit.str() + " s): ") + u.why);
+      verdict.reason = u.cap ? "size cap: " + u.why : u.timeout ? "timeout (" + limit.str() + " s): " + u.why : u.why;
+    } catch (const z3::exception& e) {
+      context.abandon();  // (a Z3 error, e.g. out of memory: freeing the context may be slow)
+      verdict.reason = smt::z3_failure(e.msg());
     }
-    if (u.why.rfind("internal", 0) == 0) {  // a bug of ours, never a verdict (exit 4)
-      Diagnostic d = error_at(Span{}, u.why);
-      d.internal = true;
-      return R::failure(std::move(d));
+    if (verdict.verdict != ProveResult::Verdict::Proved) {
+      outside.complete = outside.complete && !by_cases;  // (the later cases' inputs were not counted)
+      if (verdict.verdict == ProveResult::Verdict::Refuted || !by_cases) return finish(verdict.verdict, verdict.reason);
+      return finish(verdict.verdict, verdict.reason + " (in the case " + name + ")");
     }
-    return finish(ProveResult::Verdict::Unknown, u.why);
-  } catch (const z3::exception& e) {
-    context.abandon();  // (a Z3 error, e.g. out of memory: freeing the context may be slow)
-    return finish(ProveResult::Verdict::Unknown, smt::z3_failure(e.msg()));
+    ++proved;
+    last_proved = name;
+    // The next case, in lexicographic order (the last unknown split runs fastest).
+    std::size_t i = sizes.size();
+    while (i-- > 0) {
+      if (!sizes[i]) continue;
+      if (static_cast<std::size_t>(++*fixed[i]) < sizes[i]) break;
+      fixed[i] = 0;
+    }
+    if (i == static_cast<std::size_t>(-1) || !by_cases) return finish(ProveResult::Verdict::Proved);
   }
-  return finish(ProveResult::Verdict::Refuted);
 }
 
 }  // namespace cajal

@@ -11,11 +11,17 @@
 namespace cajal::symbolic {
 
 SVec encode(z3::context& ctx, const SVal& v, int depth) {
+  // (A known value, a case of spec/denotation.md §8.7, is encoded by numerals.)
+  if (v.kind == SVal::Kind::Bool && (v.value->is_true() || v.value->is_false()))
+    return {ctx.real_val(v.value->is_true() ? 1 : 0), ctx.real_val(v.value->is_true() ? 0 : 1)};
   if (v.kind == SVal::Kind::Bool)
     return {z3::ite(*v.value, ctx.real_val(1), ctx.real_val(0)), z3::ite(*v.value, ctx.real_val(0), ctx.real_val(1))};
   if (v.kind == SVal::Kind::Nat) {
     SVec out;
-    for (int k = 0; k <= depth; ++k) out.push_back(z3::ite(*v.value == ctx.int_val(k), ctx.real_val(1), ctx.real_val(0)));
+    std::int64_t known;
+    const bool numeral = v.value->is_numeral_i64(known);
+    for (int k = 0; k <= depth; ++k)
+      out.push_back(numeral ? ctx.real_val(known == k ? 1 : 0) : z3::ite(*v.value == ctx.int_val(k), ctx.real_val(1), ctx.real_val(0)));
     return out;
   }
   if (v.kind == SVal::Kind::Soft) throw Unsupported{"internal: a soft value outside the polynomial encoding"};

@@ -6,7 +6,8 @@
 //   functions on Bool or Nat as tables of symbolic entries, vectors as polynomials in the real
 //   unknowns, functions on Vec as matrices: their images of the unit vectors);
 // - BasicEngine: a compiled network's arithmetic (the engine's ops) on vectors of symbolic
-//   scalars: Z3 terms (SymbolicEngine) or polynomials in the real unknowns (PolynomialEngine).
+//   scalars: Z3 terms (SymbolicEngine), whole numbers or Z3 terms (MixedEngine), or polynomials
+//   in the real unknowns (PolynomialEngine).
 // Both throw Unsupported (with the reason) for what they cannot express; callers report it as
 // an "unknown" verdict, never as a proof.
 #pragma once
@@ -129,8 +130,9 @@ class SourceSemantics {
     if (const Succ* s = t.as<Succ>()) {  // E-Succ: past D the network has no room
       SVal x = eval(*s->arg, env);
       if (x.kind == SVal::Kind::Soft) return shifted(x);
-      z3::expr next = *x.value + 1;
-      return natural(next, *x.over || next > ctx_.int_val(depth_));
+      std::int64_t k;  // (a known natural stays a numeral: the cases of §8.7 fold)
+      z3::expr next = x.value->is_numeral_i64(k) && k < depth_ + 1 ? ctx_.int_val(k + 1) : *x.value + 1;
+      return natural(next, either(*x.over, next.is_numeral_i64(k) ? ctx_.bool_val(k > depth_) : next > ctx_.int_val(depth_)));
     }
     if (const If* i = t.as<If>()) {  // E-IfTrue / E-IfFalse, as one ite
       SVal c = eval(*i->cond, env);
@@ -143,6 +145,13 @@ class SourceSemantics {
       TypePtr state = type_of(t);
       SVal n = eval(*it->count, env);
       std::vector<SVal> states{settle(eval(*it->base, env), state)};
+      // (A known count k needs the states up to k only: a case of spec/denotation.md §8.7.)
+      std::int64_t known = depth_;
+      const int last = n.kind == SVal::Kind::Nat && n.value->is_numeral_i64(known) && known < depth_ ? static_cast<int>(known) : depth_;
+      if (last < depth_) {
+        for (int k = 1; k <= last; ++k) states.push_back(settle(eval(*it->step, extend(env, it->state, states.back())), state));
+        return with_over(states.back(), *n.over);
+      }
       for (int k = 1; k <= depth_; ++k)
         states.push_back(settle(eval(*it->step, extend(env, it->state, states.back())), state));
       if (n.kind == SVal::Kind::Soft) return with_lost(mix(n.reals, states, state), *n.over);
@@ -195,7 +204,7 @@ class SourceSemantics {
       if (x.kind != SVal::Kind::Vec) throw Unsupported{"internal: a matrix applied to something other than a vector"};
       SVal sum = scaled(x.reals[0], f.entries[0], f.type->to);
       for (std::size_t j = 1; j < f.entries.size(); ++j) sum = plus(sum, scaled(x.reals[j], f.entries[j], f.type->to), f.type->to);
-      return with_over(sum, *f.over || *x.over);
+      return with_over(sum, either(*f.over, *x.over));
     }
     if (f.type->from->is_arrow()) {  // a matrix applied to a function: Σ_j ⟦x⟧_j · (column j)
       z3::expr lost = ctx_.bool_val(false);
@@ -211,7 +220,7 @@ class SourceSemantics {
                                                  : *x.value == ctx_.int_val(static_cast<int>(j));
       result = merge(is_j, ctx_.bool_val(false), f.entries[j], result, f.type->to);
     }
-    return with_over(result, *f.over || *x.over);
+    return with_over(result, either(*f.over, *x.over));
   }
 
   // A function value as a table over its domain's basis (Bool, Nat, or the unit vectors of Vec n).
@@ -319,7 +328,7 @@ class SourceSemantics {
   SVal with_over(SVal v, const z3::expr& more) {
     if (v.kind == SVal::Kind::Soft && !more.simplify().is_false())
       for (Poly& p : v.reals) p = reals_.ite(more, Poly{}, p);
-    v.over = *v.over || more;
+    v.over = either(*v.over, more);
     return v;
   }
   // Mass that passed D is dropped (the truncation of spec/denotation.md §8.6): for `prove`, whose
@@ -342,8 +351,9 @@ class SourceSemantics {
       for (std::size_t k = 0; k < a.size(); ++k) m.reals.push_back(reals_.ite(c, a[k], b[k]));
       return with_over(m, c_over);
     }
+    if (std::optional<bool> known = decided(c)) return with_over(*known ? t : u, c_over);  // (a case of §8.7)
     if (type->is_vec()) {
-      SVal m = vector(c_over || z3::ite(c, *t.over, *u.over));
+      SVal m = vector(either(c_over, choose(c, *t.over, *u.over)));
       for (std::size_t k = 0; k < t.reals.size(); ++k) m.reals.push_back(reals_.ite(c, t.reals[k], u.reals[k]));
       return m;
     }
@@ -351,12 +361,40 @@ class SourceSemantics {
       return SVal{SVal::Kind::Choice, c, c_over, nullptr, nullptr, nullptr, {t, u}, type};
     if (type->is_arrow()) {
       SVal a = table(t, type), b = table(u, type);
-      SVal m{SVal::Kind::Table, std::nullopt, c_over || z3::ite(c, *a.over, *b.over), nullptr, nullptr, nullptr, {}, type};
+      SVal m{SVal::Kind::Table, std::nullopt, either(c_over, choose(c, *a.over, *b.over)), nullptr, nullptr, nullptr, {}, type};
       for (std::size_t j = 0; j < a.entries.size(); ++j)
         m.entries.push_back(merge(c, ctx_.bool_val(false), a.entries[j], b.entries[j], type->to));
       return m;
     }
-    return SVal{t.kind, z3::ite(c, *t.value, *u.value), c_over || z3::ite(c, *t.over, *u.over), nullptr, nullptr, nullptr, {}, nullptr};
+    return SVal{t.kind, z3::ite(c, *t.value, *u.value), either(c_over, choose(c, *t.over, *u.over)), nullptr, nullptr, nullptr, {}, nullptr};
+  }
+
+  // a ∨ b and ite(c, a, b) on the `over` flags, with `false` (the common case) folded: a run of
+  // known values (a case of spec/denotation.md §8.7) keeps flags that are literals.
+  static z3::expr either(const z3::expr& a, const z3::expr& b) {
+    if (a.is_false() || b.is_true()) return b;
+    if (b.is_false() || a.is_true()) return a;
+    return a || b;
+  }
+  static z3::expr choose(const z3::expr& c, const z3::expr& a, const z3::expr& b) {
+    if (a.is_false() && b.is_false()) return a;
+    return z3::ite(c, a, b);
+  }
+
+  // A condition that is true or false whatever the unknowns (an equality of numerals, when prove
+  // fixes an unknown to a value: spec/denotation.md §8.7); nullopt when it depends on them.
+  static std::optional<bool> decided(const z3::expr& c) {
+    if (c.is_true()) return true;
+    if (c.is_false()) return false;
+    if (!c.is_app()) return std::nullopt;
+    const Z3_decl_kind kind = c.decl().decl_kind();
+    if (kind == Z3_OP_NOT) {
+      std::optional<bool> d = decided(c.arg(0));
+      return d ? std::optional<bool>(!*d) : std::nullopt;
+    }
+    std::int64_t a, b;
+    if (kind == Z3_OP_EQ && c.arg(0).is_numeral_i64(a) && c.arg(1).is_numeral_i64(b)) return a == b;
+    return std::nullopt;
   }
 
   // Σₖ weights[k] · values[k], for values of one type: the linear structure of E-AppMatrix and of
@@ -425,7 +463,8 @@ class SourceSemantics {
 };
 
 // ---- the network side: the engine's arithmetic on symbolic scalars -------------------------
-// Arith is ExprArith (Z3 terms) or PolyArith (polynomials in the real unknowns): arith.hpp.
+// Arith is ExprArith (Z3 terms), MixedArith (whole numbers, Z3 terms) or PolyArith (polynomials
+// in the real unknowns): arith.hpp.
 template <class Arith>
 class BasicEngine {
  public:
@@ -482,7 +521,10 @@ class BasicEngine {
           Vector h = arg(0);
           Vector out;
           for (const Scalar& x : h) out.push_back(arith_.mul(count[0], x));
-          for (std::size_t k = 1; k < count.size(); ++k) {
+          // States past the count's last entry that may be non-zero are weighted by 0: not run.
+          std::size_t last = count.size();
+          while (last > 1 && arith_.is_zero(count[last - 1])) --last;
+          for (std::size_t k = 1; k < last; ++k) {
             ins[0] = h;
             h = run(n.sub, ins);
             for (std::size_t c = 0; c < h.size(); ++c) out[c] = arith_.add(out[c], arith_.mul(count[k], h[c]));
@@ -527,7 +569,8 @@ class BasicEngine {
 
 using SVec = std::vector<z3::expr>;
 using PVec = std::vector<Poly>;
-using SymbolicEngine = BasicEngine<ExprArith>;
+using SymbolicEngine = BasicEngine<ExprArith>;  // (check --neural: two networks on the same unknowns)
+using MixedEngine = BasicEngine<MixedArith>;
 using PolynomialEngine = BasicEngine<PolyArith>;
 
 

@@ -4,7 +4,10 @@
 // Both sides are encoded symbolically. The source side follows the big-step rules over symbolic
 // values (booleans, naturals with an "exceeds D" flag, `iter` unrolled to D, functions inlined);
 // the network side is the compiled network's arithmetic on the symbolic one-hot encodings of the
-// inputs. The query asks for inputs whose run stays within D and whose encodings differ.
+// inputs. The query asks for inputs whose run stays within D and whose encodings differ. It is
+// asked case by case (spec/denotation.md §8.7): each value of the Bool and Nat unknowns but the
+// last is a case, in which the known values are evaluated (whole numbers computed natively,
+// conditions on them decided) and only what depends on the rest is asked of Z3.
 //
 // Supported: inputs, params and results of type Bool, Nat, and functions on Bool or Nat (curried
 // too), given to both sides as symbolic tables; inputs (A ⊸ B) ⊸ C with A, B, C Bool or Nat, over
@@ -28,8 +31,9 @@
 
 namespace cajal {
 
-// The largest depth prove and certificates take (the obligation grows with D).
-inline constexpr int kMaxProveDepth = 64;
+// The largest depth prove and certificates take (the obligation grows with D: README, `cajal prove`
+// against the depth).
+inline constexpr int kMaxProveDepth = 128;
 
 struct ProveOptions {
   int depth = 9;
@@ -43,6 +47,13 @@ struct ProveOptions {
   // (the warning's queries still run, within the timeout). The verify kernel re-checks the
   // obligation's text itself.
   bool obligation_only = false;
+  // Decide the obligation as one question (what a certificate stores) rather than case by case
+  // (spec/denotation.md §8.7: each value of the Bool and Nat unknowns but the last is a case of
+  // its own, with those values folded). obligation_only states it whole too.
+  bool whole = false;
+  // Keep the whole obligation's text in ProveResult::obligation (what a certificate stores; at
+  // D = 64 it can take a second to print). obligation_only keeps it too.
+  bool obligation_text = false;
   // Params fixed to values (their encodings, as the network takes them: a learned matrix, a
   // vector): the claim is then for those values only, and the obligation states them exactly (each
   // double as the rational it is). Params not listed are unknowns: proved for every value.

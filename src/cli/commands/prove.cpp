@@ -13,6 +13,7 @@ void define_prove(Options& o) {
   define_timeout(o);
   define_seed(o);
   o.valued("--smt-dump", "DIR", "write every query as SMT-LIB2, with a header saying what it asks");
+  o.flag("--whole", "ask the obligation as one question, as a certificate states it, not case by case");
   define_fixed_param(o);
   define_mutant(o);
   define_json(o);
@@ -27,6 +28,7 @@ int cmd_prove(const Options& args) {
   options.timeout_seconds = static_cast<double>(std::max<std::uint64_t>(parse_count(args, "--timeout", 60), 1));
   options.seed = static_cast<unsigned>(parse_count(args, "--seed", 0));
   options.smt_dump_dir = args.one("--smt-dump");
+  options.whole = args.has("--whole");
   if (Mutant m = parse_mutant(args); m != Mutant::None) options.rewrite = [m](Network& n) { apply_mutant(n, m); };
   RunSetup setup = run_setup(args, "prove");
   Result<LoadedProgram> loaded = load(setup);
