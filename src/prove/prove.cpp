@@ -480,7 +480,8 @@ CaseVerdict prove_case(z3::context& ctx, const LoadedProgram& program, const Net
   ProofInputs in;
   symbolic_inputs(in, solver, program, network, options, fixed);
   SourceSemantics& source = *in.source;
-  const std::string suffix = whole ? "" : "." + name;
+  std::string suffix = whole ? "" : "." + name;  // (--smt-dump's file names: differ.m=3,b=true.smt2)
+  suffix.erase(std::remove(suffix.begin(), suffix.end(), ' '), suffix.end());
   auto count_outside = [&] {
     if (outside.count >= kOutsideCap) {
       outside.complete = false;
