@@ -22,12 +22,16 @@ struct LemmaBounds {
   int max_dim = 4;     // vector and matrix dimensions 1..max_dim
 };
 
+// The comment that marks a query whose sizes are unknowns, proved for every size at once.
+inline constexpr const char* kForEverySize = "for every size:";
+
 struct Lemma {
   std::string name;     // L-If, L-Iter, ...
   std::string rule;     // the compilation rule it is the step of: C-If, C-Iter, ...
   std::string claim;    // in words
   std::string smtlib;   // the file: banner, then one push/check-sat/pop per instance
   std::size_t queries;  // how many (check-sat)s
+  std::size_t for_every_size = 0;  // of which for every size (depth, dimensions unknowns)
 };
 
 std::vector<Lemma> rule_lemmas(const LemmaBounds& bounds = {});
@@ -44,6 +48,7 @@ struct LemmaCheck {
   smt::Verdict verdict = smt::Verdict::Unknown;
   std::size_t unsat = 0;    // queries answered unsat
   std::size_t queries = 0;  // (check-sat) commands in the file
+  std::size_t for_every_size = 0, for_every_size_unsat = 0;  // of them, marked kForEverySize (and unsat)
   double seconds = 0;
 };
 Result<LemmaCheck> check_lemma(const std::string& smtlib);

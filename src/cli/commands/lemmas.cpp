@@ -51,8 +51,13 @@ int cmd_lemmas(const Options& args) {
     if (!r) return report(r.diagnostics, false);
     if (r->verdict == smt::Verdict::Refuted) verdict = kNegative;
     else if (r->verdict == smt::Verdict::Unknown && verdict == kSuccess) verdict = kInconclusive;
-    std::cout << path.filename().string() << ": " << (r->verdict == smt::Verdict::Refuted ? "REFUTED" : verdict_name(r->verdict))
-              << " (" << r->unsat << " of " << r->queries << " queries unsat, " << r->seconds << " s)\n";
+    // Proved for every size when its queries with the sizes unknown (depth, dimensions) are all
+    // unsat, else for the sizes its other queries state, up to the bounds.
+    std::string status = r->verdict == smt::Verdict::Refuted ? "REFUTED" : verdict_name(r->verdict);
+    if (r->verdict == smt::Verdict::Proved)
+      status = r->for_every_size > 0 ? "proved for every size" : "proved up to the bounds";
+    std::cout << path.filename().string() << ": " << status << " (" << r->unsat << " of " << r->queries << " queries unsat; "
+              << r->for_every_size_unsat << " of " << r->for_every_size << " with the sizes unknown; " << r->seconds << " s)\n";
   }
   return verdict;
 }
