@@ -39,13 +39,19 @@ std::vector<NetworkArgs> unit_inputs(const Network& net) {
   return out;
 }
 
+// A generated program, loaded (it must type-check), as the file `name`.
+Result<LoadedProgram> load_generated(const testing::GeneratedProgram& g, const char* name, std::shared_ptr<const Source>& source) {
+  source = std::make_shared<const Source>(name, format_program(g.program));
+  Result<LoadedProgram> loaded = load_program(source);
+  if (!loaded) RC_FAIL("not well-typed:\n" + source->text() + render(loaded.diagnostics));
+  return loaded;
+}
+
 void proved_and_mutants_refuted_when_the_network_changes(const char* name, rc::Gen<testing::GeneratedProgram> programs) {
   test::Distribution d(name);
   rc::detail::checkGTest([&] {
-    testing::GeneratedProgram g = *programs;
-    auto source = std::make_shared<const Source>("matrix.cj", format_program(g.program));
-    Result<LoadedProgram> loaded = load_program(source);
-    if (!loaded) RC_FAIL("not well-typed:\n" + source->text() + render(loaded.diagnostics));
+    std::shared_ptr<const Source> source;
+    Result<LoadedProgram> loaded = load_generated(*programs, "matrix.cj", source);
     ProveOptions options;
     options.depth = kDepth;
     options.timeout_seconds = 30;
@@ -112,12 +118,10 @@ std::vector<std::string> counts(std::vector<std::string> warnings) {
 TEST(ProveCases, SplitAndWholeAgreeOnRandomPrograms) {
   test::Distribution d("ProveCases.SplitAndWholeAgreeOnRandomPrograms");
   rc::detail::checkGTest([&] {
-    testing::GeneratedProgram g = *testing::gen_program();
+    std::shared_ptr<const Source> source;
+    Result<LoadedProgram> loaded = load_generated(*testing::gen_program(), "cases.cj", source);
     const auto m = *rc::gen::element(Mutant::None, Mutant::SwapIfBranches, Mutant::SuccBackwards, Mutant::IterExtraStep,
                                      Mutant::TransposedMatrix);
-    auto source = std::make_shared<const Source>("cases.cj", format_program(g.program));
-    Result<LoadedProgram> loaded = load_program(source);
-    if (!loaded) RC_FAIL("not well-typed:\n" + source->text() + render(loaded.diagnostics));
     ProveOptions split;
     split.depth = kDepth;
     split.timeout_seconds = 30;
