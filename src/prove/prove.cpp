@@ -423,25 +423,31 @@ constexpr double kFreeInBackgroundAfter = 1.0;  // seconds
 constexpr std::size_t kOutsideCap = 1000;       // inputs outside the claim counted, at most
 constexpr std::size_t kMaxCases = 1024;         // cases of one obligation, at most (§8.7)
 
+// The unknowns in the order of Case: the params not fixed by ProveOptions::params, then the inputs.
+std::vector<const NetworkInput*> case_unknowns(const Network& net, const ProveOptions& options) {
+  std::vector<const NetworkInput*> unknowns;
+  for (const NetworkInput& p : net.params)
+    if (!options.params.count(p.name)) unknowns.push_back(&p);
+  for (const NetworkInput& x : net.inputs) unknowns.push_back(&x);
+  return unknowns;
+}
+
 // How many values each unknown (by position, as in Case) takes in the cases of the obligation
 // (spec/denotation.md §8.7), 0 for one that stays unknown: the Bool and Nat unknowns, params
 // first, all but the last (all of them when there are real unknowns: those stay unknown), while
 // there are at most kMaxCases cases. None (one question) when the obligation is wanted whole.
 std::vector<std::size_t> case_split(const Network& net, const ProveOptions& options) {
-  std::vector<const Type*> types;
-  for (const NetworkInput& p : net.params)
-    if (!options.params.count(p.name)) types.push_back(p.type.get());
-  for (const NetworkInput& x : net.inputs) types.push_back(x.type.get());
-  std::vector<std::size_t> sizes(types.size(), 0);
+  const std::vector<const NetworkInput*> unknowns = case_unknowns(net, options);
+  std::vector<std::size_t> sizes(unknowns.size(), 0);
   if (options.whole || options.obligation_only) return sizes;
-  std::size_t last = types.size();
+  std::size_t last = unknowns.size();
   if (!has_reals(net, options))
-    for (std::size_t i = 0; i < types.size(); ++i)
-      if (types[i]->is_finite_base()) last = i;
+    for (std::size_t i = 0; i < unknowns.size(); ++i)
+      if (unknowns[i]->type->is_finite_base()) last = i;
   std::size_t cases = 1;
   for (std::size_t i = 0; i < last; ++i) {
-    if (!types[i]->is_finite_base()) continue;
-    const std::size_t size = dimension(*types[i], options.depth);
+    if (!unknowns[i]->type->is_finite_base()) continue;
+    const std::size_t size = dimension(*unknowns[i]->type, options.depth);
     if (cases * size > kMaxCases) break;
     cases *= size;
     sizes[i] = size;
@@ -451,10 +457,7 @@ std::vector<std::size_t> case_split(const Network& net, const ProveOptions& opti
 
 // A case in words: "m = 3, b = true" (the unknowns it fixes, by name).
 std::string case_text(const Network& net, const ProveOptions& options, const Case& fixed) {
-  std::vector<const NetworkInput*> unknowns;
-  for (const NetworkInput& p : net.params)
-    if (!options.params.count(p.name)) unknowns.push_back(&p);
-  for (const NetworkInput& x : net.inputs) unknowns.push_back(&x);
+  const std::vector<const NetworkInput*> unknowns = case_unknowns(net, options);
   std::string text;
   for (std::size_t i = 0; i < fixed.size(); ++i)
     if (fixed[i])
