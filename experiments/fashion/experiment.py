@@ -11,8 +11,9 @@ Models (every one sees only x):
 
 * direct:          the paper's. The Cajal program (iterate.cj or conditional.cj) compiled with
                    `cajal compile --emit torch`; a count CNN gives the soft natural n (a
-                   distribution over 0..9) and a kernel CNN of the same trunk a per-image 13x13
-                   kernel (tanh), which the learned step applies with -1 padding.
+                   distribution over 0..9); the learned step is a 13x13 convolution (-1 padding)
+                   whose kernel (tanh) a CNN of the same trunk predicts from the current state,
+                   once per iteration, as in the authors' code.
 * indirect:        the paper's baseline: three 13x13 convolutions (1->6->6->1, ReLU, -1 padding).
 * direct_resstep:  the same compiled program with a smaller count CNN and a learned residual
                    convolutional step (this project's first model).
@@ -540,7 +541,7 @@ def plots(out, task, results, cfg, identity, examples, example_labels):
     plt.close(fig)
 
 
-def report_task(task, results, grid_rows, chosen, cfg, identity, counts):
+def report_task(task, results, grid_rows, chosen, cfg, identity):
     """The markdown section of one task."""
     largest, sizes = cfg["sizes"][-1], cfg["sizes"]
     lines = [f"## {task}", ""]
@@ -714,7 +715,7 @@ def main():
                 examples[r["job"]["model"]] = r["examples"]
         plots(args.out, task, mine, cfg, identity[task], examples, c_test[example_index].tolist())
         sections.append(report_task(task, mine, [g for g in grid_rows if g["task"] == task],
-                                    chosen[task], cfg, identity[task], counts[task]))
+                                    chosen[task], cfg, identity[task]))
     write_csv(os.path.join(args.out, "grid.csv"), grid_rows)
     write_csv(os.path.join(args.out, "curves.csv"), curve_rows)
     write_csv(os.path.join(args.out, "finals.csv"), final_rows)
