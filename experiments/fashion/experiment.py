@@ -147,7 +147,8 @@ class KernelStep(nn.Module):
 
 
 class ResStep(nn.Module):
-    """This project's first learned step, y + conv(relu(conv(y))), the same for every image."""
+    """This project's first learned step, y + conv(relu(conv(y))), the same for every image; on
+    [batch, 784] like KernelStep."""
 
     def __init__(self):
         super().__init__()
@@ -158,8 +159,9 @@ class ResStep(nn.Module):
         nn.init.zeros_(self.conv2.weight)
         nn.init.zeros_(self.conv2.bias)
 
-    def forward(self, y):
-        return y + self.conv2(F.relu(self.conv1(y)))
+    def forward(self, v):
+        y = v.reshape(-1, 1, 28, 28)
+        return (y + self.conv2(F.relu(self.conv1(y)))).reshape(-1, 784)
 
 
 class SmallCount(nn.Module):
@@ -184,24 +186,18 @@ class Direct(nn.Module):
         super().__init__()
         self.program = program.Program().to(torch.float32)
         self.conditional = task == "conditional"
-        self.paper = paper
         self.count = Trunk(DEPTH + 1) if paper else SmallCount()
         self.step = KernelStep() if paper else ResStep()
 
     def counts(self, x):
         return F.softmax(self.count(x), dim=1)  # [batch, 10]: a soft natural
 
-    def make_step(self):
-        if self.paper:
-            return self.step
-        return lambda v: self.step(v.reshape(-1, 1, 28, 28)).reshape(-1, 784)
-
-    def forward(self, x, n=None, step=None):
+    def forward(self, x, n=None):
+        """The program on x; n, the soft count, when the caller has it already."""
         b = x.shape[0]
         n = self.counts(x) if n is None else n
-        step = self.make_step() if step is None else step
         args = (n, n) if self.conditional else (n,)
-        return self.program(*args, x.reshape(b, 784), step=step).reshape(b, 1, 28, 28)
+        return self.program(*args, x.reshape(b, 784), step=self.step).reshape(b, 1, 28, 28)
 
 
 class Indirect(nn.Module):
@@ -302,9 +298,12 @@ def evaluate(model, split, task, device):
         chunks, counts = [], []
         for i in range(0, x.shape[0], 250):
             xb = x[i:i + 250].to(device)
-            chunks.append(model(xb).cpu())
             if isinstance(model, Direct):
-                counts.append(model.counts(xb).cpu())
+                n = model.counts(xb)
+                chunks.append(model(xb, n).cpu())
+                counts.append(n.cpu())
+            else:
+                chunks.append(model(xb).cpu())
     model.train()
     out = metrics(torch.cat(chunks), y, x)
     out["count_agreement"] = out["parity_agreement"] = float("nan")
@@ -384,12 +383,12 @@ def train_run(job):
 
 
 # ---- the cost of the compiled module against a hand-written loop ------------------------------
-def overhead(programs, device, repeats, batch=64):
+def overhead(programs, images, device, repeats, batch=64):
     """Seconds per training step of the paper's direct model on the iterate task, with the
     compiled module and with the same iteration written by hand, and where the module's time goes."""
     torch.manual_seed(0)
     model = Direct(programs["iterate"], "iterate", paper=True).to(device)
-    x = load_split("t10k")[0][:batch].to(device)
+    x = images[:batch].to(device)
 
     def by_hand(n, xv, step):
         h, out = xv, n[:, 0:1] * xv
@@ -402,7 +401,7 @@ def overhead(programs, device, repeats, batch=64):
         return model.program(n, xv, step=step)
 
     def one_step(iteration):
-        n, step = model.counts(x), model.make_step()
+        n, step = model.counts(x), model.step
         out = iteration(n, x.reshape(batch, 784), step)
         out.sum().backward()
         return out
@@ -424,16 +423,14 @@ def overhead(programs, device, repeats, batch=64):
     return result
 
 
-def check_programs(programs):
+def check_programs(programs, x, c):
     """With the true step and one-hot counts (the class), each compiled program computes the task's
-    targets exactly: the program is right before any learning."""
-    x, c = load_split("t10k")
-    x, c = x[:200], c[:200]
+    targets exactly on the images x of classes c: the program is right before any learning."""
     for task, program in programs.items():
         n = F.one_hot(c, DEPTH + 1).to(torch.float32)
         module = program.Program().to(torch.float32)
-        step = lambda v: true_step(v.reshape(-1, 1, 28, 28)).reshape(-1, 784)
         args = (n, n) if task == "conditional" else (n,)
+        step = lambda v: true_step(v.reshape(-1, 1, 28, 28)).reshape(-1, 784)
         out = module(*args, x.reshape(-1, 784), step=step).reshape(-1, 1, 28, 28)
         error = (out - targets(x, c, task)).abs().max().item()
         if error > 1e-5:
@@ -468,6 +465,17 @@ def write_csv(path, rows):
             w.writerow({k: (f"{v:.4f}" if isinstance(v, float) else v) for k, v in r.items()})
 
 
+def runs_of(results, model, size, task=None):
+    """The runs of one model at one training-set size (of one task, or of the results given)."""
+    return [r for r in results if r["job"]["model"] == model and r["job"]["size"] == size
+            and (task is None or r["job"]["task"] == task)]
+
+
+def final_psnr(results, model, size, task=None):
+    """Mean and 95 % half-width of those runs' test PSNR at their best validation checkpoint."""
+    return mean_ci([r["best"]["test_psnr"] for r in runs_of(results, model, size, task)])
+
+
 def first_reaching(rows, level, key):
     for r in rows:
         if r["test_psnr"] >= level:
@@ -484,7 +492,7 @@ def plots(out, task, results, cfg, identity, examples, example_labels):
     largest = cfg["sizes"][-1]
     fig, axes = plt.subplots(1, 2, figsize=(11, 4))
     for kind in MODELS:
-        runs = [r for r in results if r["job"]["model"] == kind and r["job"]["size"] == largest]
+        runs = runs_of(results, kind, largest)
         for ax, key in zip(axes, ("step", "seconds")):
             longest = max(len(r["rows"]) for r in runs)
             xs, means, lows, highs = [], [], [], []
@@ -509,8 +517,7 @@ def plots(out, task, results, cfg, identity, examples, example_labels):
 
     fig, ax = plt.subplots(figsize=(6, 4))
     for kind in MODELS:
-        ms, hs = zip(*[mean_ci([r["best"]["test_psnr"] for r in results
-                                if r["job"]["model"] == kind and r["job"]["size"] == s]) for s in cfg["sizes"]])
+        ms, hs = zip(*[final_psnr(results, kind, s) for s in cfg["sizes"]])
         ax.errorbar(cfg["sizes"], ms, yerr=[h if math.isfinite(h) else 0 for h in hs], marker="o", capsize=3,
                     label=kind, color=colors[kind])
     ax.axhline(identity["psnr"], color="gray", linestyle="--", label="the identity map")
@@ -556,7 +563,7 @@ def report_task(task, results, grid_rows, chosen, cfg, identity):
               "| steps | images seen | training s | stopped by |",
               "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for kind in MODELS:
-        runs = [r for r in results if r["job"]["model"] == kind and r["job"]["size"] == largest]
+        runs = runs_of(results, kind, largest)
         b = [r["best"] for r in runs]
         cells = [fmt(*mean_ci([x["test_psnr"] for x in b])), fmt(*mean_ci([x["test_psnr_changed"] for x in b])),
                  fmt(*mean_ci([x["test_mse"] for x in b]), digits=4),
@@ -580,11 +587,10 @@ def report_task(task, results, grid_rows, chosen, cfg, identity):
     for level in levels:
         cells = []
         for kind in MODELS:
-            runs = [r for r in results if r["job"]["model"] == kind and r["job"]["size"] == largest]
+            runs = runs_of(results, kind, largest)
             steps = [s for s in (first_reaching(r["rows"], level, "step") for r in runs) if s is not None]
             secs = [s for s in (first_reaching(r["rows"], level, "seconds") for r in runs) if s is not None]
-            size = next((s for s in sizes if mean_ci([r["best"]["test_psnr"] for r in results
-                                                      if r["job"]["model"] == kind and r["job"]["size"] == s])[0] >= level), None)
+            size = next((s for s in sizes if final_psnr(results, kind, s)[0] >= level), None)
             reach = f"{np.mean(steps):.0f} / {np.mean(secs):.0f} ({len(steps)}/{len(runs)})" if steps else "not reached"
             cells.append(f"{reach} / {size if size is not None else '–'}")
         lines.append(f"| {level} dB | " + " | ".join(cells) + " |")
@@ -593,8 +599,7 @@ def report_task(task, results, grid_rows, chosen, cfg, identity):
     lines += ["| model | " + " | ".join(str(s) for s in sizes) + " |", "| --- |" + " --- |" * len(sizes)]
     for kind in MODELS:
         lines.append(f"| {kind} | " + " | ".join(
-            fmt(*mean_ci([r["best"]["test_psnr"] for r in results if r["job"]["model"] == kind and r["job"]["size"] == s]))
-            for s in sizes) + " |")
+            fmt(*final_psnr(results, kind, s)) for s in sizes) + " |")
     lines += ["", "Validation aggregate PSNR (dB) of the grid (one seed, "
               f"{cfg['grid_size']} training images, {cfg['grid_images']} images seen):", ""]
     lines += ["| model | " + " | ".join(f"lr {lr:g}, batch {b}" for lr in cfg["lrs"] for b in cfg["batches"]) + " |",
@@ -663,7 +668,8 @@ def main():
     with tempfile.TemporaryDirectory() as exported:  # generated code; loaded, then not kept
         paths = export_programs(args.cajal, exported)
         programs = import_programs(paths)
-        check_programs(programs)
+        x_test, c_test = load_split("t10k")
+        check_programs(programs, x_test[:200], c_test[:200])
         counts = {task: {k: parameters(make_model(k, task, programs)) for k in MODELS} for task in TASKS}
 
         # 1. The grid: learning rate and batch size per task and model, on validation images (seed 0).
@@ -684,7 +690,6 @@ def main():
 
         # 2. Every task, model, size and seed, to the patience or the cap; tested at the best
         # validation checkpoint. Example images: one per class, from seed 0 at the largest size.
-        _, c_test = load_split("t10k")
         example_index = torch.tensor([int((c_test[:cfg["test_images"]] == k).nonzero()[0]) for k in range(EXAMPLES)])
         main_jobs = [dict(phase="main", task=t, model=k, size=s, seed=seed, lr=chosen[t][k]["lr"],
                           batch=chosen[t][k]["batch"],
@@ -693,10 +698,9 @@ def main():
         main_jobs.sort(key=lambda j: (j["model"] != "direct", -j["size"]))
         results = runner.run(main_jobs, "run")
         runner.close()
-        cost = overhead(programs, args.device, cfg["overhead_repeats"])
+        cost = overhead(programs, x_test, args.device, cfg["overhead_repeats"])
 
     # 3. Reports.
-    x_test, c_test = load_split("t10k")
     x_test, c_test = x_test[:cfg["test_images"]], c_test[:cfg["test_images"]]
     curve_rows, final_rows, sections, identity = [], [], [], {}
     for task in TASKS:
@@ -724,10 +728,8 @@ def main():
         "seconds": seconds, "jobs": args.jobs, "device": args.device, "parameters": counts,
         "identity": identity, "chosen": {t: {k: {"lr": v["lr"], "batch": v["batch"]} for k, v in c.items()}
                                          for t, c in chosen.items()},
-        "final_test_psnr": {t: {k: {str(s): mean_ci([r["best"]["test_psnr"] for r in results
-                                                      if r["job"]["task"] == t and r["job"]["model"] == k
-                                                      and r["job"]["size"] == s])[0]
-                                    for s in cfg["sizes"]} for k in MODELS} for t in TASKS},
+        "final_test_psnr": {t: {k: {str(s): final_psnr(results, k, s, t)[0] for s in cfg["sizes"]} for k in MODELS}
+                            for t in TASKS},
         "overhead": cost, "config": cfg,
     }
     with open(os.path.join(args.out, "summary.json"), "w") as f:
