@@ -320,6 +320,12 @@ def evaluate(model, split, task, device):
     return out
 
 
+def run_schedule(cfg, size):
+    """Images seen at the cap (`cap_epochs` epochs of the training set, and at least `cap_min_images`)
+    and between evaluations."""
+    return max(cfg["cap_epochs"] * size, cfg["cap_min_images"]), cfg["eval_images_every"]
+
+
 def train_run(job):
     """Trains one model; returns the evaluation rows and the best-validation row."""
     cfg, device = STATE["cfg"], STATE["device"]
@@ -333,7 +339,7 @@ def train_run(job):
     model = make_model(kind, task, STATE["programs"]).to(device)
     optimizer = torch.optim.Adam(model.parameters(), lr=job["lr"])
     batch, grid = job["batch"], job["phase"] == "grid"
-    cap, every = (cfg["grid_images"], cfg["grid_images"]) if grid else (cfg["cap_images"], cfg["eval_images_every"])
+    cap, every = (cfg["grid_images"], cfg["grid_images"]) if grid else run_schedule(cfg, size)
     rows, best, since_best, step, seen, seconds = [], None, 0, 0, 0, 0.0
     examples = None
 
@@ -614,11 +620,12 @@ def report_task(task, results, grid_rows, chosen, cfg, identity):
 def config(smoke):
     if smoke:
         return dict(seeds=[0], sizes=[200], lrs=[1e-3], batches=[32], grid_size=200, grid_images=320,
-                    cap_images=640, eval_images_every=320, patience=2, min_delta=0.01, val_images=100,
-                    test_images=100, threads=1, clip=1.0, overhead_repeats=2)
-    return dict(seeds=[0, 1, 2], sizes=[250, 2000, 16000], lrs=[1e-3, 5e-4, 1e-4], batches=[32, 64, 128],
-                grid_size=4000, grid_images=8000, cap_images=32000, eval_images_every=4000, patience=3,
-                min_delta=0.01, val_images=1000, test_images=1000, threads=1, clip=1.0, overhead_repeats=10)
+                    cap_epochs=3, cap_min_images=640, eval_images_every=320, patience=2,
+                    min_delta=0.01, val_images=100, test_images=100, threads=1, clip=1.0, overhead_repeats=2)
+    return dict(seeds=[0, 1, 2], sizes=[250, 2000, 16000, 55000], lrs=[1e-3, 5e-4, 1e-4], batches=[32, 64, 128],
+                grid_size=4000, grid_images=8000, cap_epochs=3, cap_min_images=32000, eval_images_every=4000,
+                patience=3, min_delta=0.01, val_images=1000, test_images=1000, threads=1,
+                clip=1.0, overhead_repeats=10)
 
 
 class Runner:
@@ -740,6 +747,10 @@ def main():
         f.write("Parameters:\n\n| model | " + " | ".join(TASKS) + " |\n| --- |" + " --- |" * len(TASKS) + "\n")
         for k in MODELS:
             f.write(f"| {k} | " + " | ".join(str(counts[t][k]) for t in TASKS) + " |\n")
+        f.write("\nSchedule per training-set size (a run stops at the cap, or after " f"{cfg['patience']} evaluations "
+                "without a validation gain): " + "; ".join(
+                    f"{s}: cap {c} images ({c / s:g} epochs), evaluated every {e} images"
+                    for s, (c, e) in ((s, run_schedule(cfg, s)) for s in cfg["sizes"])) + ".\n")
         f.write("\n" + "\n".join(sections))
         f.write(f"\n## The compiled module's cost per training step\n\nThe paper's direct model on the iterate task, "
                 f"batch {cost['batch']}, one forward and backward pass (mean of {cfg['overhead_repeats']}): with the compiled module "
