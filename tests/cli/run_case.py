@@ -16,7 +16,9 @@ Normalization (narrow, and the only one): the build and source directories becom
 "; 9 ms)" / "; < 1 ms)" at the end of `check`'s method note, and "in 1.2 s (250 programs/s)" in
 `fuzz`'s summary, with the number of its slowest program ("slowest: program 118" becomes
 "slowest: program <n>": which program is slowest depends on the machine's load), and the value
-of a JSON "seconds" field.
+of a JSON "seconds" field. Then a float written for a round trip (17 significant digits, e.g. a
+learned parameter) may differ from the golden one in its last bits: tests/lib/round_trip_floats.py
+says why and how far.
 
 CAJAL_UPDATE_GOLDEN=1 rewrites NAME.out and NAME.err from the current output (review the diff);
 regex goldens are never rewritten.
@@ -27,6 +29,8 @@ import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "lib"))
+from round_trip_floats import equal_up_to_round_off  # noqa: E402
 EXPECTED = os.path.join(HERE, "expected")
 SRC = os.path.dirname(os.path.dirname(HERE))
 
@@ -94,7 +98,7 @@ def main(argv):
             continue
         with open(golden, encoding="utf-8") as f:
             want = f.read()
-        if got != want:
+        if not equal_up_to_round_off(want, got):
             import difflib
             diff = "".join(difflib.unified_diff(want.splitlines(True), got.splitlines(True),
                                                 golden, f"actual std{stream}"))

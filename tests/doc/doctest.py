@@ -53,7 +53,9 @@ HOW OUTPUT IS COMPARED
     "slowest: program 27" -> "slowest: program …", and a JSON "seconds": 0.1 -> "seconds": …;
   * trailing whitespace on each line, and empty lines at the end, are ignored (on both sides).
   In the expected text, a line that is exactly `...` matches any number of lines (zero or more).
-  Everything else must be equal.
+  A float written for a round trip (17 significant digits, e.g. a learned parameter) may differ in
+  its last bits, which depend on the machine's vector width (tests/lib/round_trip_floats.py says
+  how far). Everything else must be equal.
 
   A mismatch is printed as a unified diff (expected -> actual) headed by FILE:LINE of the command,
   with the exit code when that differs too. The last line printed is the summary
@@ -75,6 +77,9 @@ import signal
 import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "lib"))
+from round_trip_floats import equal_up_to_round_off  # noqa: E402
 
 FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})\s*([^`\s]*)")
 EXIT_MARK = re.compile(r"\s+#\s*exit\s+(\d+)\s*$")
@@ -191,7 +196,8 @@ def matches(expected, actual):
         elif expected[i].strip() == "...":
             r = any(go(i + 1, k) for k in range(j, len(actual) + 1))
         else:
-            r = j < len(actual) and expected[i] == actual[j] and go(i + 1, j + 1)
+            r = (j < len(actual) and equal_up_to_round_off(expected[i], actual[j])
+                 and go(i + 1, j + 1))
         memo[key] = r
         return r
 

@@ -71,6 +71,24 @@ checked 85 programs in … s (… programs/s)
 slowest: program … (… s)
 ```
 """, 0, "0 failures"),
+    ("round-trip floats may differ in their last bits", """
+```console
+$ cajal say 'step=[-0.015077863642158596, 0.98450863091253049]'
+step=[-0.015077863642158604, 0.98450863091253094]
+```
+""", 0, "0 failures"),
+    ("round-trip floats may not differ in a visible digit", """
+```console
+$ cajal say 'step=[-0.015077863642158596, 0.98450863091253049]'
+step=[-0.015077863642158596, 0.98450863191253049]
+```
+""", 1, "1 failures"),
+    ("short numbers must be equal", """
+```console
+$ cajal say loss 0.430343 in 5 epochs
+loss 0.430342 in 5 epochs
+```
+""", 1, "1 failures"),
     ("ellipsis matches lines", """
 ```console
 $ cajal lines
