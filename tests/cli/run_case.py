@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """One CLI test: run `cajal` and compare its whole stdout, its whole stderr and its exit code.
 
-Usage: run_case.py NAME EXIT CAJAL [--stdin FILE] -- ARGS...
+Usage: run_case.py NAME EXIT CAJAL [--stdin FILE] [--golden OTHER] -- ARGS...
 
 Runs CAJAL ARGS... (CAJAL is replaced by $CAJAL_CLI_UNDER_TEST when that is set: the suite can
 run against a deliberately wrong `cajal`, see tests/meta/test_the_tests.py), then requires
@@ -10,6 +10,8 @@ run against a deliberately wrong `cajal`, see tests/meta/test_the_tests.py), the
     byte after the normalization below; or, when NAME.out.re / NAME.err.re exists instead, the
     whole (normalized) output to match that regular expression (Python re.fullmatch, so it is
     anchored at both ends).
+--golden OTHER compares against OTHER's golden files instead of NAME's: for a case that must print
+exactly what another prints (the same training on more threads, or on other engine kernels).
 
 Normalization (narrow, and the only one): the build and source directories become <build> and
 <src>; a duration becomes <time> where `cajal` prints one: "(0.02 s)" in verdict lines, "(16 of 16 queries unsat, 0.17 s)" in `lemmas --check`,
@@ -62,10 +64,13 @@ def main(argv):
     name, expected_exit, cajal = argv[1], int(argv[2]), argv[3]
     rest = argv[4:]
     stdin_file = None
+    golden_name = name
     build = os.environ.get("CAJAL_BUILD_DIR", "")
     while rest[0] != "--":
         if rest[0] == "--stdin":
             stdin_file, rest = rest[1], rest[2:]
+        elif rest[0] == "--golden":
+            golden_name, rest = rest[1], rest[2:]
         else:
             print(f"run_case.py: unknown option {rest[0]}", file=sys.stderr)
             return 2
@@ -81,7 +86,7 @@ def main(argv):
     if proc.returncode != expected_exit:
         failures.append(f"exit code: expected {expected_exit}, got {proc.returncode}")
     for stream, got in (("out", out), ("err", err)):
-        golden = os.path.join(EXPECTED, f"{name}.{stream}")
+        golden = os.path.join(EXPECTED, f"{golden_name}.{stream}")
         regex = golden + ".re"
         if os.path.exists(regex):
             with open(regex, encoding="utf-8") as f:
@@ -89,7 +94,7 @@ def main(argv):
             if not re.fullmatch(pattern, got, re.DOTALL):
                 failures.append(f"std{stream} does not match the whole-output regex {regex}:\n{pattern}")
             continue
-        if update:
+        if update and golden_name == name:
             with open(golden, "w", encoding="utf-8") as f:
                 f.write(got)
             continue
