@@ -26,7 +26,7 @@ build_harnesses() {
   mkdir -p "$build"
   if [ ! -f "$build/CMakeCache.txt" ]; then
     cmake -S "$root" -B "$build" -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCAJAL_FUZZ=ON \
-      -DCAJAL_BUILD_TESTS=OFF -DCAJAL_BUILD_BENCHMARKS=OFF -DCAJAL_USE_TCMALLOC=OFF -DCAJAL_PYTHON=OFF >"$build/configure.log" 2>&1 ||
+      -DCAJAL_BUILD_TESTS=OFF -DCAJAL_BUILD_BENCHMARKS=OFF -DCAJAL_USE_MIMALLOC=OFF -DCAJAL_PYTHON=OFF >"$build/configure.log" 2>&1 ||
       { cat "$build/configure.log" >&2; exit 2; }
   fi
   cmake --build "$build" -j "${CAJAL_FUZZ_JOBS:-2}" --target $(printf 'fuzz_%s ' "${targets[@]}") >"$build/build.log" 2>&1 ||

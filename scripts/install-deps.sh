@@ -15,7 +15,7 @@ packages=(
   libbenchmark-dev    # Google Benchmark (bench/)
   nlohmann-json3-dev  # JSON output and network serialization
   libcli11-dev        # CLI11: the `cajal` tool's flags (src/cli)
-  libtcmalloc-minimal4  # a faster malloc for `cajal fuzz` and the benchmarks
+  libmimalloc-dev     # mimalloc: a faster malloc, per thread, for `cajal fuzz` and the benchmarks
   clang-14 libfuzzer-14-dev libclang-rt-14-dev  # libFuzzer + ASan/UBSan: the harnesses in tests/fuzz (scripts/fuzz.sh)
   parallel            # GNU parallel: the sharded-campaign test (`cajal fuzz --shard K/N`, README)
   python3-torch       # PyTorch, to test `cajal compile --emit torch` against the engine (/usr/bin/python3)
