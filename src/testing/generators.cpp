@@ -172,7 +172,7 @@ struct Builder {
       case Type::Kind::Vec:  // no literals: Vec programs come from make_vec_program
         throw std::logic_error("the general generator makes no Vec types");
       case Type::Kind::Arrow: {
-        if (tabulable(*type) && ch.pick(0, 3) == 0) return table(type);  // T-Table
+        if (tabulable(*type) && table_leaves(*type) <= kMaxTableLeaves && ch.pick(0, 3) == 0) return table(type);  // T-Table
         std::string x = pick_name(ch, {}, theta);
         return lam(x, type->from, term(type->to, {{x, type->from}}, size - 1));
       }
@@ -185,6 +185,14 @@ struct Builder {
   static constexpr std::uint64_t kTableKeys = 10;
   static bool tabulable(const Type& t) {
     return t.is_finite_base() || (t.is_arrow() && t.from->is_finite_base() && tabulable(*t.to));
+  }
+  // The values a (nested) table literal of a tabulable type lists: 10 per Nat key, 2 per Bool.
+  // Tables are written only up to kMaxTableLeaves of them (Nat -o Nat -o Bool is 100): a table
+  // on six naturals would list a million, which no program of size 50 should be.
+  static constexpr std::uint64_t kMaxTableLeaves = 100;
+  static std::uint64_t table_leaves(const Type& t) {  // (stops counting past the cap)
+    if (!t.is_arrow()) return 1;
+    return std::min(kMaxTableLeaves + 1, (t.from->kind == Type::Kind::Bool ? 2 : kTableKeys) * table_leaves(*t.to));
   }
   TermPtr table(const TypePtr& type) {
     Table out;

@@ -7,6 +7,7 @@
 #include "cajal/parse/parse.hpp"
 #include "cajal/syntax/print.hpp"
 #include "cajal/testing/generators.hpp"
+#include "cajal/testing/oracle.hpp"
 #include "cajal/testing/rapidcheck.hpp"
 #include "distribution.hpp"
 
@@ -29,6 +30,53 @@ RC_GTEST_PROP(Generator, ProgramsTypeCheckAtTheirGeneratedType, (const Generated
   Result<CheckedProgram> checked = check_program(g.program);
   RC_ASSERT(checked.ok());
   RC_ASSERT(same_type(checked->globals.find("main")->type, g.main_type));
+}
+
+// The values a table literal lists, its nested tables' included.
+std::size_t listed(const Table& table) {
+  std::size_t n = 0;
+  for (const TableEntry& e : table.entries) n += e.value->as<Table>() ? listed(*e.value->as<Table>()) : 1;
+  return n;
+}
+
+RC_GTEST_PROP(Generator, TableLiteralsListAtMost100Values, (const GeneratedProgram& g)) {
+  std::size_t largest = 0;
+  for_each_subterm(g.program, [&](const Term& t) {
+    if (const Table* table = t.as<Table>()) largest = std::max(largest, listed(*table));
+  });
+  RC_ASSERT(largest <= 100u);
+}
+
+TEST(Generator, TablesOfAThousandValuesAreNotWritten) {
+  // At Nat -o Nat -o Nat -o Bool a table would list 1 000 values: a closed term of that type is a
+  // `fun`, never a table, at every size and seed.
+  TypePtr type = Type::arrow(Type::nat(), Type::arrow(Type::nat(), Type::arrow(Type::nat(), Type::boolean())));
+  for (std::uint64_t seed = 0; seed < 200; ++seed) {
+    testing::SplitMix64 random(seed);
+    testing::RecordedChoices choices(random);
+    TermPtr t = testing::make_term(choices, type, {}, {}, static_cast<int>(seed % 6));
+    std::size_t largest = 0;
+    for (std::vector<const Term*> todo{t.get()}; !todo.empty();) {
+      const Term* u = todo.back();
+      todo.pop_back();
+      if (const Table* table = u->as<Table>()) largest = std::max(largest, listed(*table));
+      append_children(*u, todo);
+    }
+    EXPECT_LE(largest, 100u) << "seed " << seed;
+  }
+}
+
+TEST(Generator, CampaignProgramsStaySmall) {
+  // Program 8 000 725 of `cajal fuzz --seed 2026` was a table on six naturals: 10⁶ values, 2.2
+  // million terms, 0.6 s and 514 MiB to check in a campaign of programs of size at most 50.
+  testing::FuzzOptions options;
+  options.seed = 2026;
+  for (std::uint64_t i : {std::uint64_t{8000725}, std::uint64_t{0}, std::uint64_t{50}}) {
+    testing::Case c = testing::campaign_case(options, i);
+    std::size_t terms = 0;
+    for_each_subterm(c.program.program, [&](const Term&) { ++terms; });
+    EXPECT_LT(terms, 20000u) << "program " << i;
+  }
 }
 
 RC_GTEST_PROP(Printer, ParseOfFormatIsIdentity, (const GeneratedProgram& g)) {
