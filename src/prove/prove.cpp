@@ -273,8 +273,38 @@ bool has_reals(const Network& net, const ProveOptions& options) {
 // by position in that order (a Bool's value is its basis index, 0 for true).
 using Case = std::vector<std::optional<std::int64_t>>;
 
+// Induction on an iteration's count (spec/denotation.md §8.8): main's body, under main's own
+// parameters, is an `iter` whose state is `Vec n`, and the network's output is the Iterate neuron
+// of its top-level graph. Both sides give that iteration the same fresh value (`result`), and
+// the obligation adds what makes the two iterations equal for every count: the same count, the
+// same start, and the same step on a state of fresh unknowns (`state`).
+struct Induction {
+  const Iter* term = nullptr;
+  std::size_t node = 0;  // the Iterate neuron, in graphs[0]
+  std::size_t dim = 0;   // n
+};
+// The fresh real unknowns of an induction, by index: far above those of the program's inputs and
+// params (which are numbered from 0), so that no monomial mixes them up.
+constexpr std::uint32_t kInductionUnknowns = std::uint32_t{1} << 31;
+
+std::optional<Induction> induction_for(const LoadedProgram& program, const Network& net, int depth) {
+  const Graph& top = net.graphs[0];
+  if (top.output < 0 || !net.output_type || !net.output_type->is_vec()) return std::nullopt;
+  const Node& out = top.nodes[static_cast<std::size_t>(top.output)];
+  if (out.op != Op::Iterate || out.args.size() < 2) return std::nullopt;
+  const Def* main = program.program.find_def("main");
+  const Term* body = main ? main->body.get() : nullptr;
+  for (std::size_t k = 0; body && k < net.inputs.size(); ++k) {
+    const Lam* lam = body->as<Lam>();
+    body = lam ? lam->body.get() : nullptr;
+  }
+  const Iter* iter = body ? body->as<Iter>() : nullptr;
+  if (!iter) return std::nullopt;
+  return Induction{iter, static_cast<std::size_t>(top.output), dimension(*net.output_type, depth)};
+}
+
 void symbolic_inputs(ProofInputs& in, smt::Solver& solver, const LoadedProgram& program, const Network& net,
-                     const ProveOptions& options, const Case& fixed) {
+                     const ProveOptions& options, const Case& fixed, const Induction* induction = nullptr) {
   z3::context& ctx = solver.context();
   const int depth = options.depth;
   in.real = has_reals(net, options);
@@ -308,6 +338,13 @@ void symbolic_inputs(ProofInputs& in, smt::Solver& solver, const LoadedProgram& 
   source.deadline = std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                                                            std::chrono::duration<double>(std::min(solver.seconds_left(), 1e6)));
   source.reals().deadline() = source.deadline;
+  if (induction) {
+    source.deferred.term = induction->term;
+    for (std::uint32_t j = 0; j < induction->dim; ++j) {
+      source.deferred.result.push_back(source.reals().variable(kInductionUnknowns + j));
+      source.deferred.state.push_back(source.reals().variable(kInductionUnknowns + static_cast<std::uint32_t>(induction->dim) + j));
+    }
+  }
   in.value = source.eval(*program.program.find_def("main")->body, nullptr);
   for (const NetworkInput& input : net.inputs) {
     SVal x = symbol(input.name, input.type);
@@ -476,15 +513,19 @@ struct CaseVerdict {
 // inputs outside the claim are added to `outside`; a whole obligation is kept in out.obligation.
 CaseVerdict prove_case(z3::context& ctx, const LoadedProgram& program, const Network& network, const ProveOptions& options,
                        const Case& fixed, const std::string& name, Clock::time_point deadline, Outside& outside,
-                       ProveResult& out) {
+                       ProveResult& out, const Induction* induction = nullptr) {
   const bool whole = name.empty();
   const double seconds = std::chrono::duration<double>(deadline - Clock::now()).count();
   smt::Solver solver(ctx, smt::Budget{std::max(seconds, 0.0), 0, options.seed});
   ProofInputs in;
-  symbolic_inputs(in, solver, program, network, options, fixed);
+  symbolic_inputs(in, solver, program, network, options, fixed, induction);
+  // By induction, a verdict other than proved is no verdict: the caller unrolls the iteration.
+  const CaseVerdict not_by_induction{ProveResult::Verdict::Unknown, "not by induction"};
+  if (induction && !in.real) return not_by_induction;
   SourceSemantics& source = *in.source;
   std::string suffix = whole ? "" : "." + name;  // (--smt-dump's file names: differ.m=3,b=true.smt2)
   suffix.erase(std::remove(suffix.begin(), suffix.end(), ' '), suffix.end());
+  if (induction) suffix += ".induction";
   auto count_outside = [&] {
     if (outside.count >= kOutsideCap) {
       outside.complete = false;
@@ -518,10 +559,33 @@ CaseVerdict prove_case(z3::context& ctx, const LoadedProgram& program, const Net
   } else {
     PolynomialEngine engine(ctx, network, in.param_polys);
     engine.arith().deadline() = source.deadline;
+    if (induction) {
+      engine.deferred_node = induction->node;
+      engine.deferred_result = source.deferred.result;
+    }
     PVec output = engine.run(0, in.input_polys);
+    std::optional<z3::expr> steps;  // by induction: where the two iterations' parts differ
+    if (induction) {
+      const SourceSemantics::DeferredIter& d = source.deferred;
+      // Each side met its iteration once, with a count that is a natural (not soft), and the
+      // source's start and step stay within D whatever the state: the step's value is then a
+      // polynomial in the state's unknowns, which the state after k steps may be substituted in.
+      if (d.evaluations != 1 || engine.deferred_runs != 1 || d.count->kind != SVal::Kind::Nat ||
+          !d.base->over->simplify().is_false() || !d.step->over->simplify().is_false())
+        return not_by_induction;
+      std::vector<PVec> ins{d.state};
+      for (std::size_t k = 2; k < engine.deferred_args.size(); ++k) ins.push_back(engine.deferred_args[k]);
+      const Node& iterate = network.graphs[0].nodes[induction->node];
+      PVec step = engine.run(iterate.sub, ins);
+      Sides<PolyArith> parts{ctx, source, source.reals(), options.depth};
+      steps = parts.differs(*d.count, engine.deferred_args[1], *Type::nat()) ||
+              parts.differs(*d.base, engine.deferred_args[0], *network.output_type) ||
+              parts.differs(*d.step, step, *network.output_type);
+    }
     count_outside();
     real_sides.emplace(Sides<PolyArith>{ctx, source, source.reals(), options.depth});
     obligation = real_sides->differs(*in.value, output, *network.output_type);
+    if (steps) obligation = *obligation || *steps;
   }
   if (!whole) {  // a case's question, with its known values folded: often no question at all
     obligation = obligation->simplify();
@@ -540,6 +604,7 @@ CaseVerdict prove_case(z3::context& ctx, const LoadedProgram& program, const Net
   if (options.obligation_only) return {ProveResult::Verdict::Unknown, "the obligation was stated, not checked"};
   z3::check_result r = question.check();
   if (r == z3::unsat) return {ProveResult::Verdict::Proved, ""};
+  if (induction) return not_by_induction;
   if (r == z3::unknown) {  // (the solver's budget is what was left of --timeout: the reason names --timeout)
     std::ostringstream limit;
     limit << options.timeout_seconds;
@@ -622,11 +687,25 @@ Result<ProveResult> prove_network(const LoadedProgram& program, const Network& n
     return R::success(out);
   };
   // (One context for every case: freeing one is slow in Z3 4.8.12.)
+  // Case by case, an iteration of vectors at the top of main is first proved by induction on its
+  // count (§8.8); where that does not prove the case, the iteration is unrolled as usual.
+  const std::optional<Induction> induction = by_cases ? induction_for(program, network, options.depth) : std::nullopt;
   for (;;) {
     const std::string name = by_cases ? case_text(network, options, fixed) : "";
     CaseVerdict verdict;
     try {
-      verdict = prove_case(context, program, network, options, fixed, name, deadline, outside, out);
+      if (induction) {
+        Outside trial = outside;  // (counted once: only when the induction proves the case)
+        try {
+          verdict = prove_case(context, program, network, options, fixed, name, deadline, trial, out, &*induction);
+        } catch (const Unsupported& u) {
+          if (u.timeout || u.why.rfind("internal", 0) == 0) throw;
+          verdict = {};  // (a part the symbolic rules cannot state: unrolled below)
+        }
+        if (verdict.verdict == ProveResult::Verdict::Proved) outside = trial;
+      }
+      if (verdict.verdict != ProveResult::Verdict::Proved)
+        verdict = prove_case(context, program, network, options, fixed, name, deadline, outside, out);
     } catch (const Unsupported& u) {
       if (u.why.rfind("internal", 0) == 0) {  // a bug of ours, never a verdict (exit 4)
         Diagnostic d = error_at(Span{}, u.why);

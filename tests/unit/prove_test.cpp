@@ -4,6 +4,7 @@
 #include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 
 #include "cajal/prove/prove.hpp"
 #include "cajal/testing/mutant.hpp"
@@ -356,11 +357,58 @@ TEST(ProveVectors, ABoolComputedFromRealsIsSoft) {
 }
 
 TEST(ProveVectors, PolynomialsPastTheSizeCapAreUnknownWithTheCap) {
-  // W^n x for an unknown 6 × 6 W: 6^n distinct monomials per entry by n = 9, past the cap.
-  ProveResult r = prove("param W : Vec 6 -o Vec 6\ndef main = fun n : Nat => fun x : Vec 6 => iter { x | h => W h } (n)");
+  // W (W^n x) for an unknown 6 × 6 W: 6^n distinct monomials per entry by n = 9, past the cap.
+  // (The iteration is not main's body, so it is unrolled: main's own iteration is proved by
+  // induction, ProveInduction below.)
+  ProveResult r = prove("param W : Vec 6 -o Vec 6\ndef main = fun n : Nat => fun x : Vec 6 => W (iter { x | h => W h } (n))");
   EXPECT_EQ(r.verdict, ProveResult::Verdict::Unknown);
   EXPECT_EQ(r.reason.rfind("size cap: ", 0), 0u) << r.reason;
   EXPECT_NE(r.reason.find("--param"), std::string::npos) << r.reason;
+}
+
+// Induction on the count (spec/denotation.md §8.8): an iteration of vectors that is main's body is
+// proved from its count, its start and one step on a state of fresh unknowns, at any depth; the
+// polynomials of W^n x are never formed.
+TEST(ProveInduction, AnIterationOfVectorsIsProvedForEveryCount) {
+  EXPECT_EQ(prove(kRnn, Mutant::None, 128).verdict, ProveResult::Verdict::Proved);
+  EXPECT_EQ(prove("param W : Vec 6 -o Vec 6\ndef main = fun n : Nat => fun x : Vec 6 => iter { x | h => W h } (n)").verdict,
+            ProveResult::Verdict::Proved);
+  // A bilinear step with a vector param (degree 2 in the reals), and a count that is computed.
+  EXPECT_EQ(prove("param B : Vec 2 -o Vec 2 -o Vec 2\nparam u : Vec 2\n"
+                  "def main = fun n : Nat => fun x : Vec 2 => iter { x | h => B u h } (succ n)",
+                  Mutant::None, 64)
+                .verdict,
+            ProveResult::Verdict::Proved);
+}
+
+// Each part the induction compares is compared: a network whose step, start or count is wrong is
+// refuted (the case is then unrolled, and the counterexample found there), never proved.
+TEST(ProveInduction, AWrongStepStartOrCountIsRefuted) {
+  auto iterate = [](Network& n) -> Node& { return n.graphs[0].nodes[static_cast<std::size_t>(n.graphs[0].output)]; };
+  auto proof = [](const char* text, std::function<void(Network&)> rewrite) {
+    Loaded l = load(text);
+    EXPECT_TRUE(l.result.ok()) << render(l.result.diagnostics);
+    ProveOptions options;
+    options.depth = 64;
+    options.rewrite = std::move(rewrite);
+    Result<ProveResult> r = prove_program(*l.result, options);
+    EXPECT_TRUE(r.ok()) << render(r.diagnostics);
+    return r ? *r : ProveResult{};
+  };
+  // The step returns its state: x instead of W^n x.
+  ProveResult step = proof(kRnn, [](Network& n) { n.graphs[1].output = n.graphs[1].inputs[0]; });
+  EXPECT_EQ(step.verdict, ProveResult::Verdict::Refuted);
+  // The start is x instead of W x.
+  const char* start_of_w_x = "param W : Vec 2 -o Vec 2\ndef main = fun n : Nat => fun x : Vec 2 => iter { W x | h => W h } (n)";
+  EXPECT_EQ(proof(start_of_w_x, {}).verdict, ProveResult::Verdict::Proved);
+  ProveResult start = proof(start_of_w_x, [&](Network& n) { iterate(n).args[0] = n.graphs[0].inputs[1]; });
+  EXPECT_EQ(start.verdict, ProveResult::Verdict::Refuted);
+  // The count is n instead of succ n.
+  const char* succ_count = "param W : Vec 2 -o Vec 2\ndef main = fun n : Nat => fun x : Vec 2 => iter { x | h => W h } (succ n)";
+  EXPECT_EQ(proof(succ_count, {}).verdict, ProveResult::Verdict::Proved);
+  ProveResult count = proof(succ_count, [&](Network& n) { iterate(n).args[1] = n.graphs[0].inputs[0]; });
+  EXPECT_EQ(count.verdict, ProveResult::Verdict::Refuted);
+  EXPECT_EQ(proof(kRnn, [](Network& n) { apply_mutant(n, Mutant::IterExtraStep); }).verdict, ProveResult::Verdict::Refuted);
 }
 
 TEST(Prove, EverySpecExampleIsProvedAtDepthNine) {
