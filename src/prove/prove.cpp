@@ -570,13 +570,22 @@ CaseVerdict prove_case(z3::context& ctx, const LoadedProgram& program, const Net
       // Each side met its iteration once, with a count that is a natural (not soft), and the
       // source's start and step stay within D whatever the state: the step's value is then a
       // polynomial in the state's unknowns, which the state after k steps may be substituted in.
+      // The network's neuron must have the shapes the argument counts on: a count of D + 1
+      // entries (the neuron sums over every entry it has, and the comparison below looks at the
+      // first D + 1), and a start and a step of n entries. (A network read from a file is
+      // validated; one given to prove_network, or rewritten, need not be.)
+      const std::size_t counts = static_cast<std::size_t>(options.depth) + 1;
       if (d.evaluations != 1 || engine.deferred_runs != 1 || d.count->kind != SVal::Kind::Nat ||
-          !d.base->over->simplify().is_false() || !d.step->over->simplify().is_false())
+          !d.base->over->simplify().is_false() || !d.step->over->simplify().is_false() ||
+          engine.deferred_args.size() < 2 || engine.deferred_args[1].size() != counts ||
+          engine.deferred_args[0].size() != induction->dim)
         return not_by_induction;
       std::vector<PVec> ins{d.state};
       for (std::size_t k = 2; k < engine.deferred_args.size(); ++k) ins.push_back(engine.deferred_args[k]);
       const Node& iterate = network.graphs[0].nodes[induction->node];
+      if (iterate.sub <= 0 || static_cast<std::size_t>(iterate.sub) >= network.graphs.size()) return not_by_induction;
       PVec step = engine.run(iterate.sub, ins);
+      if (step.size() != induction->dim) return not_by_induction;
       Sides<PolyArith> parts{ctx, source, source.reals(), options.depth};
       steps = parts.differs(*d.count, engine.deferred_args[1], *Type::nat()) ||
               parts.differs(*d.base, engine.deferred_args[0], *network.output_type) ||
@@ -701,6 +710,9 @@ Result<ProveResult> prove_network(const LoadedProgram& program, const Network& n
         } catch (const Unsupported& u) {
           if (u.timeout || u.why.rfind("internal", 0) == 0) throw;
           verdict = {};  // (a part the symbolic rules cannot state: unrolled below)
+        } catch (const z3::exception&) {
+          context.abandon();  // (a Z3 error, e.g. out of memory, in the induction's question: unrolled below)
+          verdict = {};
         }
         if (verdict.verdict == ProveResult::Verdict::Proved) outside = trial;
       }

@@ -385,11 +385,11 @@ TEST(ProveInduction, AnIterationOfVectorsIsProvedForEveryCount) {
 // refuted (the case is then unrolled, and the counterexample found there), never proved.
 TEST(ProveInduction, AWrongStepStartOrCountIsRefuted) {
   auto iterate = [](Network& n) -> Node& { return n.graphs[0].nodes[static_cast<std::size_t>(n.graphs[0].output)]; };
-  auto proof = [](const char* text, std::function<void(Network&)> rewrite) {
+  auto proof = [](const char* text, std::function<void(Network&)> rewrite, int depth = 64) {
     Loaded l = load(text);
     EXPECT_TRUE(l.result.ok()) << render(l.result.diagnostics);
     ProveOptions options;
-    options.depth = 64;
+    options.depth = depth;
     options.rewrite = std::move(rewrite);
     Result<ProveResult> r = prove_program(*l.result, options);
     EXPECT_TRUE(r.ok()) << render(r.diagnostics);
@@ -409,6 +409,38 @@ TEST(ProveInduction, AWrongStepStartOrCountIsRefuted) {
   ProveResult count = proof(succ_count, [&](Network& n) { iterate(n).args[1] = n.graphs[0].inputs[0]; });
   EXPECT_EQ(count.verdict, ProveResult::Verdict::Refuted);
   EXPECT_EQ(proof(kRnn, [](Network& n) { apply_mutant(n, Mutant::IterExtraStep); }).verdict, ProveResult::Verdict::Refuted);
+  // A count of D + 2 entries, (eₙ, 1): the neuron adds the state after D + 1 steps. Its first D + 1
+  // entries are the count's encoding, so only the count's length tells (found in review: the
+  // induction compared the first D + 1 and proved it).
+  ProveResult longer = proof(kRnn, [](Network& n) {
+    Graph& g = n.graphs[0];
+    const std::size_t counts = static_cast<std::size_t>(n.depth) + 1;
+    Node iterate = g.nodes[static_cast<std::size_t>(g.output)];
+    Node widen;  // (counts + 1) × counts: the identity, then a row of ones
+    widen.op = Op::Const;
+    widen.dim = (counts + 1) * counts;
+    widen.value = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(widen.dim));
+    for (std::size_t k = 0; k < counts; ++k) {
+      widen.value(static_cast<Eigen::Index>(k * counts + k)) = 1;
+      widen.value(static_cast<Eigen::Index>(counts * counts + k)) = 1;
+    }
+    Node zero;  // (in the old neuron's place)
+    zero.op = Op::Const;
+    zero.dim = iterate.dim;
+    zero.value = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(iterate.dim));
+    g.nodes[static_cast<std::size_t>(g.output)] = zero;
+    g.nodes.push_back(widen);
+    Node apply;
+    apply.op = Op::Apply;
+    apply.dim = apply.rows = counts + 1;
+    apply.cols = counts;
+    apply.args = {static_cast<int>(g.nodes.size()) - 1, iterate.args[1]};
+    g.nodes.push_back(apply);
+    iterate.args[1] = static_cast<int>(g.nodes.size()) - 1;
+    g.nodes.push_back(iterate);
+    g.output = static_cast<int>(g.nodes.size()) - 1;
+  }, 3);  // (unrolled, every case runs D + 1 steps: a small D)
+  EXPECT_EQ(longer.verdict, ProveResult::Verdict::Refuted);
 }
 
 TEST(Prove, EverySpecExampleIsProvedAtDepthNine) {
