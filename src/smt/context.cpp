@@ -28,10 +28,7 @@ void one_freed() {
 // At the exit of a process that did not leave with _Exit (the CLI does), the frees still running
 // finish before Z3's own statics go: this object is made after Z3 is loaded, so destroyed first.
 struct WaitForFrees {
-  ~WaitForFrees() {
-    std::unique_lock lock(g_freed_mutex);
-    g_freed.wait(lock, [] { return g_freeing.load() == 0; });
-  }
+  ~WaitForFrees() { wait_for_background_frees(); }
 };
 
 struct Job {
@@ -95,6 +92,11 @@ void note_interrupted(const z3::context& ctx) {
 }
 
 std::size_t contexts_being_freed() { return g_freeing.load(); }
+
+void wait_for_background_frees() {
+  std::unique_lock lock(g_freed_mutex);
+  g_freed.wait(lock, [] { return g_freeing.load() == 0; });
+}
 
 std::string z3_failure(const std::string& message) {
   if (message.find("out of memory") == std::string::npos) return "Z3: " + message;

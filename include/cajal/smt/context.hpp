@@ -47,4 +47,9 @@ std::string z3_failure(const std::string& message);
 // How many contexts are being freed in the background now.
 std::size_t contexts_being_freed();
 
+// Waits until no context is being freed in the background. For a process that checks its own
+// memory between two pieces of work (the libFuzzer harnesses: LeakSanitizer, run while a context
+// is half freed, reports the objects already unlinked from it as leaks).
+void wait_for_background_frees();
+
 }  // namespace cajal::smt
