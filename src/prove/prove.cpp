@@ -273,34 +273,41 @@ bool has_reals(const Network& net, const ProveOptions& options) {
 // by position in that order (a Bool's value is its basis index, 0 for true).
 using Case = std::vector<std::optional<std::int64_t>>;
 
-// Induction on an iteration's count (spec/denotation.md §8.8): main's body, under main's own
-// parameters, is an `iter` whose state is `Vec n`, and the network's output is the Iterate neuron
-// of its top-level graph. Both sides give that iteration the same fresh value (`result`), and
+// Induction on an iteration's count (spec/denotation.md §8.8): an `iter` whose state is `Vec n`,
+// compiled to a recurrent neuron (Iterate) of the network's top-level graph (paired by the term
+// the neuron was made from). Both sides give that iteration the same fresh value (`result`), and
 // the obligation adds what makes the two iterations equal for every count: the same count, the
-// same start, and the same step on a state of fresh unknowns (`state`).
-struct Induction {
+// same start, and the same step on a state of fresh unknowns (`state`). The pairing only chooses
+// what to compare: a wrong one fails the comparison, and the case is unrolled.
+struct Inducted {
   const Iter* term = nullptr;
   std::size_t node = 0;  // the Iterate neuron, in graphs[0]
   std::size_t dim = 0;   // n
 };
+using Induction = std::vector<Inducted>;
 // The fresh real unknowns of an induction, by index: far above those of the program's inputs and
-// params (which are numbered from 0), so that no monomial mixes them up.
+// params (which are numbered from 0), so that no monomial mixes them up; 2n for each iteration.
 constexpr std::uint32_t kInductionUnknowns = std::uint32_t{1} << 31;
 
-std::optional<Induction> induction_for(const LoadedProgram& program, const Network& net, int depth) {
+Induction induction_for(const LoadedProgram& program, const Network& net, int depth) {
+  std::set<const Term*> iters;
+  for_each_subterm(program.program, [&](const Term& t) {
+    if (t.as<Iter>()) iters.insert(&t);
+  });
+  Induction out;
+  std::size_t unknowns = 0;
   const Graph& top = net.graphs[0];
-  if (top.output < 0 || !net.output_type || !net.output_type->is_vec()) return std::nullopt;
-  const Node& out = top.nodes[static_cast<std::size_t>(top.output)];
-  if (out.op != Op::Iterate || out.args.size() < 2) return std::nullopt;
-  const Def* main = program.program.find_def("main");
-  const Term* body = main ? main->body.get() : nullptr;
-  for (std::size_t k = 0; body && k < net.inputs.size(); ++k) {
-    const Lam* lam = body->as<Lam>();
-    body = lam ? lam->body.get() : nullptr;
+  for (std::size_t i = 0; i < top.nodes.size(); ++i) {
+    const Node& n = top.nodes[i];
+    if (n.op != Op::Iterate || !n.term || !iters.count(n.term)) continue;
+    const TypePtr type = program.checked.types.of(*n.term);
+    if (!type || !type->is_vec()) continue;
+    const std::size_t dim = dimension(*type, depth);
+    unknowns += 2 * dim;
+    if (unknowns >= kInductionUnknowns) break;  // (never: a network that large is refused before)
+    out.push_back(Inducted{n.term->as<Iter>(), i, dim});
   }
-  const Iter* iter = body ? body->as<Iter>() : nullptr;
-  if (!iter) return std::nullopt;
-  return Induction{iter, static_cast<std::size_t>(top.output), dimension(*net.output_type, depth)};
+  return out;
 }
 
 void symbolic_inputs(ProofInputs& in, smt::Solver& solver, const LoadedProgram& program, const Network& net,
@@ -339,10 +346,11 @@ void symbolic_inputs(ProofInputs& in, smt::Solver& solver, const LoadedProgram& 
                                                            std::chrono::duration<double>(std::min(solver.seconds_left(), 1e6)));
   source.reals().deadline() = source.deadline;
   if (induction) {
-    source.deferred.term = induction->term;
-    for (std::uint32_t j = 0; j < induction->dim; ++j) {
-      source.deferred.result.push_back(source.reals().variable(kInductionUnknowns + j));
-      source.deferred.state.push_back(source.reals().variable(kInductionUnknowns + static_cast<std::uint32_t>(induction->dim) + j));
+    std::uint32_t next = kInductionUnknowns;
+    for (const Inducted& it : *induction) {
+      SourceSemantics::DeferredIter& d = source.deferred[it.term];
+      for (std::size_t j = 0; j < it.dim; ++j) d.result.push_back(source.reals().variable(next++));
+      for (std::size_t j = 0; j < it.dim; ++j) d.state.push_back(source.reals().variable(next++));
     }
   }
   in.value = source.eval(*program.program.find_def("main")->body, nullptr);
@@ -559,15 +567,14 @@ CaseVerdict prove_case(z3::context& ctx, const LoadedProgram& program, const Net
   } else {
     PolynomialEngine engine(ctx, network, in.param_polys);
     engine.arith().deadline() = source.deadline;
-    if (induction) {
-      engine.deferred_node = induction->node;
-      engine.deferred_result = source.deferred.result;
-    }
+    if (induction)
+      for (const Inducted& it : *induction) engine.deferred[it.node].result = source.deferred.at(it.term).result;
     PVec output = engine.run(0, in.input_polys);
-    std::optional<z3::expr> steps;  // by induction: where the two iterations' parts differ
-    if (induction) {
-      const SourceSemantics::DeferredIter& d = source.deferred;
-      // Each side met its iteration once, with a count that is a natural (not soft), and the
+    std::optional<z3::expr> steps;  // by induction: where two iterations' parts differ
+    for (const Inducted& it : induction ? *induction : Induction{}) {
+      const SourceSemantics::DeferredIter& d = source.deferred.at(it.term);
+      const BasicEngine<PolyArith>::DeferredNeuron& neuron = engine.deferred.at(it.node);
+      // Each side met the iteration once, with a count that is a natural (not soft), and the
       // source's start and step stay within D whatever the state: the step's value is then a
       // polynomial in the state's unknowns, which the state after k steps may be substituted in.
       // The network's neuron must have the shapes the argument counts on: a count of D + 1
@@ -575,21 +582,21 @@ CaseVerdict prove_case(z3::context& ctx, const LoadedProgram& program, const Net
       // first D + 1), and a start and a step of n entries. (A network read from a file is
       // validated; one given to prove_network, or rewritten, need not be.)
       const std::size_t counts = static_cast<std::size_t>(options.depth) + 1;
-      if (d.evaluations != 1 || engine.deferred_runs != 1 || d.count->kind != SVal::Kind::Nat ||
-          !d.base->over->simplify().is_false() || !d.step->over->simplify().is_false() ||
-          engine.deferred_args.size() < 2 || engine.deferred_args[1].size() != counts ||
-          engine.deferred_args[0].size() != induction->dim)
+      if (d.evaluations != 1 || neuron.runs != 1 || d.count->kind != SVal::Kind::Nat ||
+          !d.base->over->simplify().is_false() || !d.step->over->simplify().is_false() || neuron.args.size() < 2 ||
+          neuron.args[1].size() != counts || neuron.args[0].size() != it.dim)
         return not_by_induction;
       std::vector<PVec> ins{d.state};
-      for (std::size_t k = 2; k < engine.deferred_args.size(); ++k) ins.push_back(engine.deferred_args[k]);
-      const Node& iterate = network.graphs[0].nodes[induction->node];
+      for (std::size_t k = 2; k < neuron.args.size(); ++k) ins.push_back(neuron.args[k]);
+      const Node& iterate = network.graphs[0].nodes[it.node];
       if (iterate.sub <= 0 || static_cast<std::size_t>(iterate.sub) >= network.graphs.size()) return not_by_induction;
       PVec step = engine.run(iterate.sub, ins);
-      if (step.size() != induction->dim) return not_by_induction;
+      if (step.size() != it.dim) return not_by_induction;
+      const TypePtr state = program.checked.types.of(*iterate.term);
       Sides<PolyArith> parts{ctx, source, source.reals(), options.depth};
-      steps = parts.differs(*d.count, engine.deferred_args[1], *Type::nat()) ||
-              parts.differs(*d.base, engine.deferred_args[0], *network.output_type) ||
-              parts.differs(*d.step, step, *network.output_type);
+      z3::expr differ = parts.differs(*d.count, neuron.args[1], *Type::nat()) || parts.differs(*d.base, neuron.args[0], *state) ||
+                        parts.differs(*d.step, step, *state);
+      steps = steps ? *steps || differ : differ;
     }
     count_outside();
     real_sides.emplace(Sides<PolyArith>{ctx, source, source.reals(), options.depth});
@@ -698,15 +705,15 @@ Result<ProveResult> prove_network(const LoadedProgram& program, const Network& n
   // (One context for every case: freeing one is slow in Z3 4.8.12.)
   // Case by case, an iteration of vectors at the top of main is first proved by induction on its
   // count (§8.8); where that does not prove the case, the iteration is unrolled as usual.
-  const std::optional<Induction> induction = by_cases ? induction_for(program, network, options.depth) : std::nullopt;
+  const Induction induction = by_cases ? induction_for(program, network, options.depth) : Induction{};
   for (;;) {
     const std::string name = by_cases ? case_text(network, options, fixed) : "";
     CaseVerdict verdict;
     try {
-      if (induction) {
+      if (!induction.empty()) {
         Outside trial = outside;  // (counted once: only when the induction proves the case)
         try {
-          verdict = prove_case(context, program, network, options, fixed, name, deadline, trial, out, &*induction);
+          verdict = prove_case(context, program, network, options, fixed, name, deadline, trial, out, &induction);
         } catch (const Unsupported& u) {
           if (u.timeout || u.why.rfind("internal", 0) == 0) throw;
           verdict = {};  // (a part the symbolic rules cannot state: unrolled below)

@@ -105,18 +105,17 @@ class SourceSemantics {
   // Whether mass dropped past D marks a run as leaving D (with_lost).
   bool track_loss = false;
 
-  // Induction on an iteration's count (spec/denotation.md §8.8). The `iter` term `deferred.term`,
-  // whose state is a vector, is not unrolled: its value is `deferred.result` (fresh real unknowns,
-  // which the network's side takes for the Iterate neuron too), and what it was given is kept:
-  // the count, the base, and the step's value on the state `deferred.state` (other fresh real
-  // unknowns). `evaluations` counts how often the term was met (induction needs exactly once).
+  // Induction on an iteration's count (spec/denotation.md §8.8). An `iter` term of `deferred`,
+  // whose state is a vector, is not unrolled: its value is its `result` (fresh real unknowns,
+  // which the network's side takes for its Iterate neuron too), and what it was given is kept:
+  // the count, the base, and the step's value on the state `state` (other fresh real unknowns).
+  // `evaluations` counts how often the term was met (induction needs exactly once).
   struct DeferredIter {
-    const Iter* term = nullptr;
     std::vector<Poly> result, state;
     int evaluations = 0;
     std::optional<SVal> count, base, step;
   };
-  DeferredIter deferred;
+  std::map<const Iter*, DeferredIter> deferred;
 
   // When the symbolic run must stop (the caller's --timeout): a program whose run grows
   // exponentially (defs that double, nested iters at a large depth) is stopped here, as unknown.
@@ -155,7 +154,7 @@ class SourceSemantics {
     }
     if (const Let* l = t.as<Let>()) return eval(*l->body, extend(env, l->name, eval(*l->bound, env)));
     if (const Iter* it = t.as<Iter>()) {  // E-IterZero / E-IterSucc, unrolled to D
-      if (it == deferred.term) return defer(*it, t, env);
+      if (auto d = deferred.find(it); d != deferred.end()) return defer(*it, t, env, d->second);
       TypePtr state = type_of(t);
       SVal n = eval(*it->count, env);
       std::vector<SVal> states{settle(eval(*it->base, env), state)};
@@ -329,18 +328,18 @@ class SourceSemantics {
     return t;
   }
 
-  // The deferred `iter` (DeferredIter): its parts are evaluated, its result is the fresh vector,
+  // A deferred `iter` (DeferredIter): its parts are evaluated, its value is the fresh vector,
   // out of D when its count is.
-  SVal defer(const Iter& it, const Term& t, const SEnvPtr& env) {
-    ++deferred.evaluations;
+  SVal defer(const Iter& it, const Term& t, const SEnvPtr& env, DeferredIter& d) {
+    ++d.evaluations;
     TypePtr state = type_of(t);
-    deferred.count = eval(*it.count, env);
-    deferred.base = settle(eval(*it.base, env), state);
+    d.count = eval(*it.count, env);
+    d.base = settle(eval(*it.base, env), state);
     SVal y = vector(ctx_.bool_val(false));
-    y.reals = deferred.state;
-    deferred.step = settle(eval(*it.step, extend(env, it.state, y)), state);
-    SVal r = vector(deferred.count->kind == SVal::Kind::Soft ? ctx_.bool_val(false) : *deferred.count->over);
-    r.reals = deferred.result;
+    y.reals = d.state;
+    d.step = settle(eval(*it.step, extend(env, it.state, y)), state);
+    SVal r = vector(d.count->kind == SVal::Kind::Soft ? ctx_.bool_val(false) : *d.count->over);
+    r.reals = d.result;
     return r;
   }
 
@@ -506,13 +505,15 @@ class BasicEngine {
   // at D = 64 takes seconds to state) as unknown.
   Arith& arith() { return arith_; }
 
-  // Induction on an iteration's count (SourceSemantics::DeferredIter): the Iterate neuron
-  // `deferred_node` of the top-level graph is not unrolled. Its value is `deferred_result`, and
-  // its arguments (the state's start, the count, the captures) are kept in `deferred_args`.
-  std::optional<std::size_t> deferred_node;
-  Vector deferred_result;
-  std::vector<Vector> deferred_args;
-  int deferred_runs = 0;
+  // Induction on an iteration's count (SourceSemantics::DeferredIter): an Iterate neuron of the
+  // top-level graph in `deferred` (by index) is not unrolled. Its value is its `result`, and its
+  // arguments (the state's start, the count, the captures) are kept in `args`.
+  struct DeferredNeuron {
+    Vector result;
+    std::vector<Vector> args;
+    int runs = 0;
+  };
+  std::map<std::size_t, DeferredNeuron> deferred;
 
   Vector run(int gi, const std::vector<Vector>& inputs) {
     const Graph& g = net_.graphs[static_cast<std::size_t>(gi)];
@@ -552,11 +553,11 @@ class BasicEngine {
         }
         case Op::Apply: v[i] = apply(arg(0), arg(1), n.rows, n.cols); break;
         case Op::Iterate: {
-          if (gi == 0 && deferred_node == i) {
-            ++deferred_runs;
-            deferred_args.clear();
-            for (std::size_t k = 0; k < n.args.size(); ++k) deferred_args.push_back(arg(k));
-            v[i] = deferred_result;
+          if (auto d = gi == 0 ? deferred.find(i) : deferred.end(); d != deferred.end()) {
+            ++d->second.runs;
+            d->second.args.clear();
+            for (std::size_t k = 0; k < n.args.size(); ++k) d->second.args.push_back(arg(k));
+            v[i] = d->second.result;
             break;
           }
           const Vector& count = arg(1);

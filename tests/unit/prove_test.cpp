@@ -357,21 +357,30 @@ TEST(ProveVectors, ABoolComputedFromRealsIsSoft) {
 }
 
 TEST(ProveVectors, PolynomialsPastTheSizeCapAreUnknownWithTheCap) {
-  // W (W^n x) for an unknown 6 × 6 W: 6^n distinct monomials per entry by n = 9, past the cap.
-  // (The iteration is not main's body, so it is unrolled: main's own iteration is proved by
-  // induction, ProveInduction below.)
-  ProveResult r = prove("param W : Vec 6 -o Vec 6\ndef main = fun n : Nat => fun x : Vec 6 => W (iter { x | h => W h } (n))");
+  // W^n for an unknown 6 × 6 W, as an iteration of functions (matrices): 6^(n-1) distinct
+  // monomials per entry by n = 9, past the cap. (An iteration of vectors would be proved by
+  // induction, ProveInduction below; one of functions is unrolled.)
+  ProveResult r = prove("param W : Vec 6 -o Vec 6\n"
+                        "def main = fun n : Nat => iter { fun y : Vec 6 => y | f => fun y : Vec 6 => W (f y) } (n)");
   EXPECT_EQ(r.verdict, ProveResult::Verdict::Unknown);
   EXPECT_EQ(r.reason.rfind("size cap: ", 0), 0u) << r.reason;
   EXPECT_NE(r.reason.find("--param"), std::string::npos) << r.reason;
 }
 
-// Induction on the count (spec/denotation.md §8.8): an iteration of vectors that is main's body is
-// proved from its count, its start and one step on a state of fresh unknowns, at any depth; the
-// polynomials of W^n x are never formed.
+// Induction on the count (spec/denotation.md §8.8): an iteration of vectors in the network's
+// top-level graph is proved from its count, its start and one step on a state of fresh unknowns,
+// at any depth; the polynomials of W^n x are never formed.
 TEST(ProveInduction, AnIterationOfVectorsIsProvedForEveryCount) {
   EXPECT_EQ(prove(kRnn, Mutant::None, 128).verdict, ProveResult::Verdict::Proved);
   EXPECT_EQ(prove("param W : Vec 6 -o Vec 6\ndef main = fun n : Nat => fun x : Vec 6 => iter { x | h => W h } (n)").verdict,
+            ProveResult::Verdict::Proved);
+  // Not main's body: under W, and one iteration the start of another (each met once).
+  EXPECT_EQ(prove("param W : Vec 6 -o Vec 6\ndef main = fun n : Nat => fun x : Vec 6 => W (iter { x | h => W h } (n))").verdict,
+            ProveResult::Verdict::Proved);
+  EXPECT_EQ(prove("param W : Vec 3 -o Vec 3\nparam U : Vec 3 -o Vec 3\n"
+                  "def main = fun m : Nat => fun n : Nat => fun x : Vec 3 => iter { iter { x | h => W h } (n) | h => U h } (m)",
+                  Mutant::None, 32)
+                .verdict,
             ProveResult::Verdict::Proved);
   // A bilinear step with a vector param (degree 2 in the reals), and a count that is computed.
   EXPECT_EQ(prove("param B : Vec 2 -o Vec 2 -o Vec 2\nparam u : Vec 2\n"
@@ -398,6 +407,10 @@ TEST(ProveInduction, AWrongStepStartOrCountIsRefuted) {
   // The step returns its state: x instead of W^n x.
   ProveResult step = proof(kRnn, [](Network& n) { n.graphs[1].output = n.graphs[1].inputs[0]; });
   EXPECT_EQ(step.verdict, ProveResult::Verdict::Refuted);
+  // The same, for an iteration that is not main's body (its value goes through W).
+  const char* under_w = "param W : Vec 2 -o Vec 2\ndef main = fun n : Nat => fun x : Vec 2 => W (iter { x | h => W h } (n))";
+  EXPECT_EQ(proof(under_w, {}).verdict, ProveResult::Verdict::Proved);
+  EXPECT_EQ(proof(under_w, [](Network& n) { n.graphs[1].output = n.graphs[1].inputs[0]; }).verdict, ProveResult::Verdict::Refuted);
   // The start is x instead of W x.
   const char* start_of_w_x = "param W : Vec 2 -o Vec 2\ndef main = fun n : Nat => fun x : Vec 2 => iter { W x | h => W h } (n)";
   EXPECT_EQ(proof(start_of_w_x, {}).verdict, ProveResult::Verdict::Proved);
