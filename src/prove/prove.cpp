@@ -702,10 +702,10 @@ Result<ProveResult> prove_network(const LoadedProgram& program, const Network& n
     out.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     return R::success(out);
   };
-  // (One context for every case: freeing one is slow in Z3 4.8.12.)
-  // Case by case, an iteration of vectors at the top of main is first proved by induction on its
-  // count (§8.8); where that does not prove the case, the iteration is unrolled as usual.
+  // Case by case, the iterations of vectors in the top-level graph are first proved by induction
+  // on their counts (§8.8); where that does not prove the case, they are unrolled as usual.
   const Induction induction = by_cases ? induction_for(program, network, options.depth) : Induction{};
+  // (One context for every case: freeing one is slow in Z3 4.8.12.)
   for (;;) {
     const std::string name = by_cases ? case_text(network, options, fixed) : "";
     CaseVerdict verdict;

@@ -13,16 +13,21 @@
 namespace cajal::test {
 namespace {
 
-ProveResult prove(const std::string& text, Mutant mutant = Mutant::None, int depth = 9) {
+ProveResult prove_with(const std::string& text, const ProveOptions& options) {
   Loaded l = load(text);
   EXPECT_TRUE(l.result.ok()) << render(l.result.diagnostics);
+  if (!l.result.ok()) return ProveResult{};
+  Result<ProveResult> r = prove_program(*l.result, options);
+  EXPECT_TRUE(r.ok()) << render(r.diagnostics);
+  return r ? *r : ProveResult{};
+}
+
+ProveResult prove(const std::string& text, Mutant mutant = Mutant::None, int depth = 9) {
   ProveOptions options;
   options.depth = depth;
   if (mutant != Mutant::None) options.rewrite = [mutant](Network& n) { apply_mutant(n, mutant); };
   options.timeout_seconds = 30;
-  Result<ProveResult> r = prove_program(*l.result, options);
-  EXPECT_TRUE(r.ok()) << render(r.diagnostics);
-  return r ? *r : ProveResult{};
+  return prove_with(text, options);
 }
 
 const char* kEven =
@@ -294,14 +299,10 @@ TEST(ProveVectors, MutantsAreRefutedAtAPointWhereTheyDiffer) {
 }
 
 ProveResult prove_at(const std::string& text, std::map<std::string, Eigen::VectorXd> params, Mutant mutant = Mutant::None) {
-  Loaded l = load(text);
-  EXPECT_TRUE(l.result.ok()) << render(l.result.diagnostics);
   ProveOptions options;
   options.params = std::move(params);
   if (mutant != Mutant::None) options.rewrite = [mutant](Network& n) { apply_mutant(n, mutant); };
-  Result<ProveResult> r = prove_program(*l.result, options);
-  EXPECT_TRUE(r.ok()) << render(r.diagnostics);
-  return r ? *r : ProveResult{};
+  return prove_with(text, options);
 }
 
 TEST(ProveVectors, FixedParamsAreStatedExactly) {
@@ -395,14 +396,10 @@ TEST(ProveInduction, AnIterationOfVectorsIsProvedForEveryCount) {
 TEST(ProveInduction, AWrongStepStartOrCountIsRefuted) {
   auto iterate = [](Network& n) -> Node& { return n.graphs[0].nodes[static_cast<std::size_t>(n.graphs[0].output)]; };
   auto proof = [](const char* text, std::function<void(Network&)> rewrite, int depth = 64) {
-    Loaded l = load(text);
-    EXPECT_TRUE(l.result.ok()) << render(l.result.diagnostics);
     ProveOptions options;
     options.depth = depth;
     options.rewrite = std::move(rewrite);
-    Result<ProveResult> r = prove_program(*l.result, options);
-    EXPECT_TRUE(r.ok()) << render(r.diagnostics);
-    return r ? *r : ProveResult{};
+    return prove_with(text, options);
   };
   // The step returns its state: x instead of W^n x.
   ProveResult step = proof(kRnn, [](Network& n) { n.graphs[1].output = n.graphs[1].inputs[0]; });
