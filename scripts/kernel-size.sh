@@ -23,7 +23,7 @@ echo "piece                                         lines  files"
 row "the kernel (reading, hashing, the checks)" "prove/verify.{hpp,cpp}" "${kernel[@]}"
 row "network reader and validator" "network/network.{hpp,cpp}" "${reader[@]}"
 row "the obligation: symbolic semantics" "prove/arith.hpp, prove/symbolic*, prove.cpp" "${obligation[@]}"
-row "Z3 under a watchdog" "smt/*" "${smt[@]}"
+row "Z3 under a deadline" "smt/*" "${smt[@]}"
 row "front end: parser and type checker" "parse/*, typecheck/*, frontend/*" "${front[@]}"
 row "syntax (AST, sources, diagnostics)" "syntax/*" "${syntax[@]}"
 total=$(count "${kernel[@]}" "${reader[@]}" "${obligation[@]}" "${smt[@]}" "${front[@]}" "${syntax[@]}")

@@ -197,9 +197,10 @@ int main(int argc, char** argv) {
     cajal::cli::run_call(&call);  // fall back to the main thread's stack
   }
   std::cout.flush();
-  // A Z3 context whose check was interrupted is still being freed in the background (it can take
-  // minutes, smt/context.hpp): the answer is out, so exit without waiting for it.
-  if (cajal::smt::contexts_being_freed() > 0) {
+  // Z3 is still at work in the background: a context being freed (it can take minutes,
+  // smt/context.hpp), or a check left at its deadline that has not yet honoured the interrupt. The
+  // answer is out, so exit without waiting for it.
+  if (cajal::smt::background_threads() > 0) {
     std::cerr.flush();
     std::fflush(nullptr);
     std::_Exit(call.result);

@@ -4,8 +4,11 @@
 #include "cajal/network/network.hpp"
 
 #include <algorithm>
-
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <sstream>
+#include <thread>
 
 namespace cajal::smt {
 
@@ -28,86 +31,253 @@ std::string seconds_text(double s) {
 }
 }  // namespace
 
+// A check's own context, solver and thread. The caller (Solver) and the worker's thread share it;
+// they take turns under `mutex`: the caller touches the context only while no check is running
+// (mirroring assertions, reading the answer), the worker only while one is, except interrupt(),
+// which Z3 allows from any thread. When the Solver lets it go (retire), the worker frees its
+// solver on its own thread and, if its context is as good as new (no check interrupted, failed or
+// answered unknown), waits among the idle workers for the next Solver: a fresh context costs
+// about 5 ms before its first answer (making it, and Z3's first use of each theory in it). Else,
+// or when a check the caller left behind returns, it frees its context and ends.
+struct Solver::Worker {
+  std::unique_ptr<z3::context> ctx = std::make_unique<z3::context>();
+  std::unique_ptr<z3::solver> solver = std::make_unique<z3::solver>(*ctx);
+  std::mutex mutex;
+  std::condition_variable wake;
+  bool asked = false;     // a check is wanted
+  bool answered = false;  // the check asked last has returned
+  bool released = false;  // the Solver no longer needs it
+  bool reusable = true;   // (when released) its context may serve another Solver
+  bool left = false;      // the caller left its last check behind
+  z3::check_result result = z3::unknown;
+  std::string failure;  // a Z3 exception's message
+
+  void run(const std::shared_ptr<Worker>& self) {
+    std::unique_lock lock(mutex);
+    for (;;) {
+      wake.wait(lock, [&] { return asked || released; });
+      if (released) {
+        const bool again = reusable;
+        lock.unlock();
+        solver.reset();  // (its assertions and search: slow to free when large)
+        if (!again || !idle(self)) break;
+        lock.lock();
+        continue;
+      }
+      asked = false;
+      lock.unlock();
+      z3::check_result r = z3::unknown;
+      std::string error;
+      try {
+        r = solver->check();
+      } catch (const z3::exception& e) {
+        error = e.msg();
+      }
+      hold_after_check();  // (for_tests::hold_checks)
+      lock.lock();
+      result = r;
+      failure = std::move(error);
+      answered = true;
+      wake.notify_all();
+      if (left) {
+        lock.unlock();
+        break;
+      }
+    }
+    solver.reset();
+    ctx.reset();  // (slow for a large one: this is why it is freed here)
+  }
+
+  // Waits among the idle workers with a fresh solver; false when there are enough already.
+  bool idle(const std::shared_ptr<Worker>& self) {
+    solver = std::make_unique<z3::solver>(*ctx);
+    {
+      std::lock_guard lock(mutex);
+      asked = answered = released = false;
+    }
+    std::lock_guard lock(g_idle_mutex);
+    if (g_idle.size() >= kIdleWorkers) return false;
+    g_idle.push_back(self);
+    return true;
+  }
+
+  // An idle worker, if there is one.
+  static std::shared_ptr<Worker> take_idle() {
+    std::lock_guard lock(g_idle_mutex);
+    if (g_idle.empty()) return nullptr;
+    std::shared_ptr<Worker> w = std::move(g_idle.back());
+    g_idle.pop_back();
+    return w;
+  }
+
+  // Lets every idle worker go: each frees its context and ends.
+  static void release_idle() {
+    std::vector<std::shared_ptr<Worker>> idle;
+    {
+      std::lock_guard lock(g_idle_mutex);
+      idle.swap(g_idle);
+    }
+    for (const std::shared_ptr<Worker>& w : idle) {
+      {
+        std::lock_guard lock(w->mutex);
+        w->released = true;
+        w->reusable = false;
+      }
+      w->wake.notify_all();
+    }
+  }
+
+  // Enough for the Solvers a caller has at once (prove: a case's own, its question, a side one).
+  static constexpr std::size_t kIdleWorkers = 4;
+  static inline std::mutex g_idle_mutex;
+  static inline std::vector<std::shared_ptr<Worker>> g_idle;
+};
+
+void release_idle_workers() { Solver::Worker::release_idle(); }
+
 Solver::Solver(z3::context& ctx, const Budget& budget)
     : ctx_(ctx), solver_(ctx), budget_(budget),
       // (at most kMaxSeconds ahead: a larger budget would overflow the clock's representation)
       deadline_(Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                                   std::chrono::duration<double>(std::clamp(budget.seconds, 0.0, kMaxSeconds)))) {
+                                   std::chrono::duration<double>(std::clamp(budget.seconds, 0.0, kMaxSeconds)))),
+      mirrored_(ctx) {
   // Z3's own allocator refuses to grow past the memory budget (`--max-memory`): a check that would
   // is unknown ("out of memory"), not the process's end.
   z3::set_param("memory_max_size", static_cast<int>(std::min<std::uint64_t>(memory_budget() >> 20, 1u << 30)));
-  z3::params p(ctx_);
-  p.set("random_seed", budget_.seed);
-  if (budget_.rlimit) p.set("rlimit", budget_.rlimit);
-  solver_.set(p);
 }
+
+Solver::~Solver() { retire(); }
 
 double Solver::seconds_left() const { return std::chrono::duration<double>(deadline_ - Clock::now()).count(); }
 
 z3::check_result Solver::check() { return check_until(deadline_); }
 
-Solver::~Solver() {
-  {
-    std::lock_guard lock(mutex_);
-    stop_ = true;
-  }
-  wake_.notify_all();
-  if (watchdog_.joinable()) watchdog_.join();
+z3::model Solver::model() {
+  if (!model_) throw z3::exception("there is no model: the last check did not answer sat");
+  return *model_;
 }
 
-void Solver::watch() {
-  std::unique_lock lock(mutex_);
-  while (!stop_) {
-    if (!checking_) {
-      wake_.wait(lock, [&] { return stop_ || checking_; });
-      continue;
-    }
-    // This check, with its own deadline: a later check (another generation) may start before this
-    // thread wakes, and must not be measured against this one's deadline.
-    const std::uint64_t mine = generation_;
-    const Clock::time_point deadline = check_deadline_;
-    auto over = [&] { return stop_ || !checking_ || generation_ != mine; };
-    if (wake_.wait_until(lock, deadline, over)) continue;
-    interrupted_ = true;  // the running check passed its deadline
-    ctx_.interrupt();
-    wake_.wait(lock, over);
+void Solver::push() {
+  solver_.push();
+  if (!worker_) return;
+  try {
+    mirror();  // (what was added before the scope stays when it is popped)
+    worker_->solver->push();
+    mirrored_at_push_.push_back(mirrored_.size());
+  } catch (const z3::exception&) {
+    retire(false);  // (a Z3 error, e.g. out of memory: the next check starts a worker afresh)
   }
+}
+
+void Solver::pop() {
+  solver_.pop();
+  if (!worker_) return;
+  if (mirrored_at_push_.empty()) {  // the worker started inside this scope: it has its assertions at its base
+    retire();
+    return;
+  }
+  worker_->solver->pop();
+  mirrored_.resize(mirrored_at_push_.back());
+  mirrored_at_push_.pop_back();
+}
+
+void Solver::mirror() {
+  const z3::expr_vector stated = solver_.assertions();
+  bool prefix = worker_ && mirrored_.size() <= stated.size();
+  for (unsigned k = 0; prefix && k < mirrored_.size(); ++k)
+    prefix = static_cast<Z3_ast>(stated[static_cast<int>(k)]) == static_cast<Z3_ast>(mirrored_[static_cast<int>(k)]);
+  if (!prefix) {  // (a new worker; or, which should not happen, one whose assertions differ)
+    retire();
+    std::shared_ptr<Worker> worker = Worker::take_idle();
+    if (!worker) {
+      worker = std::make_shared<Worker>();
+      if (!run_in_background([worker] { worker->run(worker); }))
+        throw z3::exception("no thread could be started for Z3's check");
+    }
+    worker_ = std::move(worker);
+    z3::params p(*worker_->ctx);
+    p.set("random_seed", budget_.seed);
+    if (budget_.rlimit) p.set("rlimit", budget_.rlimit);
+    worker_->solver->set(p);
+  }
+  z3::expr_vector added(ctx_);
+  for (unsigned k = mirrored_.size(); k < stated.size(); ++k) added.push_back(stated[static_cast<int>(k)]);
+  if (added.empty()) return;
+  // One translation for all of them: the terms they share are copied once.
+  z3::expr_vector copies(*worker_->ctx, Z3_ast_vector_translate(ctx_, added, *worker_->ctx));
+  worker_->ctx->check_error();
+  for (unsigned k = 0; k < copies.size(); ++k) worker_->solver->add(copies[static_cast<int>(k)]);
+  for (unsigned k = 0; k < added.size(); ++k) mirrored_.push_back(added[static_cast<int>(k)]);
+}
+
+void Solver::retire(bool reusable) {
+  if (!worker_) return;
+  {
+    std::lock_guard lock(worker_->mutex);
+    worker_->released = true;
+    worker_->reusable = reusable;
+  }
+  worker_->wake.notify_all();
+  worker_.reset();
+  mirrored_.resize(0);
+  mirrored_at_push_.clear();
 }
 
 z3::check_result Solver::check_until(Clock::time_point deadline) {
+  model_.reset();
+  const std::string timeout = "timeout (" + seconds_text(budget_.seconds) + " s)";
   if (Clock::now() >= deadline) {
-    reason_ = "timeout (" + seconds_text(budget_.seconds) + " s)";
-    note_interrupted(ctx_);  // (its earlier work may be as slow to free: context.hpp)
+    reason_ = timeout;
     return z3::unknown;
   }
-  {
-    std::lock_guard lock(mutex_);
-    checking_ = true;
-    interrupted_ = false;
-    check_deadline_ = deadline;
-    ++generation_;
-  }
-  if (!watchdog_.joinable()) watchdog_ = std::thread([this] { watch(); });
-  wake_.notify_all();
-  z3::check_result r = z3::unknown;
-  std::string failure;
   try {
-    r = solver_.check();
-  } catch (const z3::exception& e) {
-    failure = e.msg();
+    mirror();
+  } catch (const z3::exception& e) {  // (out of memory while copying, or no thread)
+    retire(false);
+    reason_ = z3_failure(e.msg());
+    return z3::unknown;
   }
-  bool interrupted;
-  {
-    std::lock_guard lock(mutex_);
-    checking_ = false;
-    interrupted = interrupted_;
+  Worker& w = *worker_;
+  std::unique_lock lock(w.mutex);
+  w.asked = true;
+  w.answered = false;
+  w.wake.notify_all();
+  auto answered = [&] { return w.answered; };
+  bool interrupted = false;
+  if (!w.wake.wait_until(lock, deadline, answered)) {
+    interrupted = true;
+    w.ctx->interrupt();
+    if (!w.wake.wait_for(lock, std::chrono::duration<double>(kInterruptGrace), answered)) {
+      // Z3 has not honoured the interrupt: leave the check to it (the worker frees the context).
+      w.left = true;
+      lock.unlock();
+      retire(false);
+      reason_ = timeout;
+      return z3::unknown;
+    }
   }
-  wake_.notify_all();
+  lock.unlock();  // (the worker waits for the next question: its context is the caller's to read)
+  const z3::check_result r = w.result;
+  if (r == z3::sat) {  // (as a copy in ctx_: the worker and its context may go before the model)
+    try {
+      z3::model found = w.solver->get_model();
+      model_.emplace(found, ctx_, z3::model::translate{});
+      ctx_.check_error();
+    } catch (const z3::exception& e) {
+      retire(false);
+      reason_ = z3_failure(e.msg());
+      return z3::unknown;
+    }
+  }
+  if (r == z3::unknown) {
+    if (interrupted) reason_ = timeout;
+    else if (!w.failure.empty()) reason_ = z3_failure(w.failure);
+    else reason_ = w.solver->reason_unknown();
+  }
+  // Not asked again, nor reused: a check that did not finish, or an interrupted context (it stays
+  // interrupted).
+  if (interrupted || r == z3::unknown) retire(false);
   if (r != z3::unknown) return r;
-  note_interrupted(ctx_);  // a check that did not finish: freeing its context may be slow (context.hpp)
-  if (interrupted) reason_ = "timeout (" + seconds_text(budget_.seconds) + " s)";
-  else if (!failure.empty()) reason_ = z3_failure(failure);
-  else reason_ = solver_.reason_unknown();
   // Z3 4.8.12 reports a spent rlimit as "canceled" (or "max. resource limit exceeded"); we did not
   // interrupt it, so with an rlimit set that is what it was.
   if (budget_.rlimit && (reason_ == "canceled" || reason_.find("resource limit") != std::string::npos))
@@ -137,7 +307,7 @@ Solver::Enumeration Solver::enumerate(const std::vector<z3::expr>& leaves, std::
       break;
     }
     if (r == z3::unknown || out.count == cap) break;
-    z3::model m = solver_.get_model();
+    z3::model m = *model_;
     ++out.count;
     if (each && !each(m)) break;
     block(leaves, m);

@@ -23,5 +23,6 @@ bounded() {  # bounded LIMIT-SECONDS EXPECTED-REASON-REGEX COMMAND...
 }
 # (Case by case, mul.cj at D = 128 takes about 11 s; asked whole, at D = 64 Z3 needs about 1 GiB.)
 bounded 30 'unknown at depth 128 .*timeout \(2 s\).*proved for [0-9]+ of the 129 cases' "$cajal" prove "$ex/mul.cj" --depth 128 --timeout 2
+bounded 30 'unknown at depth 64 .*timeout \(2 s\)' "$cajal" prove "$ex/mul.cj" --depth 64 --whole --timeout 2
 bounded 30 'unknown at depth 64 .*more memory than the budget of 150 MiB' "$cajal" prove "$ex/mul.cj" --depth 64 --whole --timeout 60 --max-memory 150M
 bounded 30 '^unknown at depth 64 ' "$cajal" check "$ex/equivalence/add_comm.cj" --defs left right --depth 64 --method symbolic --timeout 2

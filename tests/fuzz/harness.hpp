@@ -38,10 +38,10 @@ inline void on_large_stack(const std::function<void()>& body) {
   }
   pthread_join(thread, nullptr);
   pthread_attr_destroy(&attr);
-  // Z3 contexts whose check was interrupted are freed in the background (smt/context.hpp); the
-  // input is over when they are. (LeakSanitizer, run while one was half freed, reported 40 bytes
+  // Z3 checks run, and contexts are freed, on threads of their own (smt/context.hpp); the input is
+  // over when they have finished. (LeakSanitizer, run while one was half freed, reported 40 bytes
   // of Z3's as leaked, in CI and again in a 60 s run of the certificate harness.)
-  smt::wait_for_background_frees();
+  smt::wait_for_background_threads();
 }
 
 // A property that must hold for every input failed: libFuzzer keeps the input as a crash.

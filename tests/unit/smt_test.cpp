@@ -1,6 +1,10 @@
 // The SMT layer (include/cajal/smt/solver.hpp): every check bounded, scopes, blocking, enumeration.
 #include <gtest/gtest.h>
 
+#include <chrono>
+
+#include "cajal/smt/context.hpp"
+#include "cajal/smt/script.hpp"
 #include "cajal/smt/solver.hpp"
 
 namespace cajal::test {
@@ -21,6 +25,34 @@ TEST(Smt, ScopesUndoWhatTheyAdd) {
     EXPECT_EQ(s.check(), z3::unsat);
   }
   EXPECT_EQ(s.check(), z3::sat);
+}
+
+// Scopes opened after the check's worker started are its own scopes; the ones opened before are not.
+TEST(Smt, ScopesOpenedAfterACheckUndoWhatTheyAdd) {
+  z3::context ctx;
+  smt::Solver s(ctx, smt::Budget{30});
+  z3::expr x = ctx.int_const("x");
+  s.add(x > 0);
+  ASSERT_EQ(s.check(), z3::sat);
+  {
+    auto outer = s.scope();
+    s.add(x < 5);
+    {
+      auto inner = s.scope();
+      s.add(x > 7);
+      EXPECT_EQ(s.check(), z3::unsat);
+    }
+    ASSERT_EQ(s.check(), z3::sat);
+    const int v = s.model().eval(x, true).get_numeral_int();
+    EXPECT_TRUE(v > 0 && v < 5) << v;
+  }
+  s.add(x > 7);
+  ASSERT_EQ(s.check(), z3::sat);
+  EXPECT_GT(s.model().eval(x, true).get_numeral_int(), 7);
+  {
+    auto scope = s.scope();  // the model of the check before a scope stays readable in it
+    EXPECT_GT(s.model().eval(x, true).get_numeral_int(), 7);
+  }
 }
 
 TEST(Smt, EnumerationCountsEveryAnswerOrStopsAtItsCap) {
@@ -65,9 +97,10 @@ TEST(Smt, BlockingExcludesTheModelsValues) {
   EXPECT_EQ(s.check(), z3::unsat);
 }
 
-// The pigeonhole principle for 11 pigeons in 10 holes: far more than a tenth of a second of search.
-void pigeonhole(z3::context& ctx, smt::Solver& s) {
-  const int pigeons = 11, holes = 10;
+// The pigeonhole principle for n + 1 pigeons in n holes (unsat). At n = 10, far more than a tenth of
+// a second of search.
+void pigeonhole(z3::context& ctx, smt::Solver& s, int holes = 10) {
+  const int pigeons = holes + 1;
   std::vector<std::vector<z3::expr>> p(pigeons);
   for (int i = 0; i < pigeons; ++i)
     for (int h = 0; h < holes; ++h) p[i].push_back(ctx.bool_const(("p" + std::to_string(i) + "_" + std::to_string(h)).c_str()));
@@ -97,6 +130,81 @@ TEST(Smt, AResourceLimitIsUnknownWithTheReason) {
   pigeonhole(ctx, s);
   EXPECT_EQ(s.check(), z3::unknown);
   EXPECT_EQ(s.reason_unknown(), "resource limit (rlimit 20000)") << s.reason_unknown();
+}
+
+// A solver made after one with a resource limit does not inherit it (the checks' contexts are kept
+// for the next solver).
+TEST(Smt, AContextKeptForTheNextSolverKeepsNothingElse) {
+  z3::context ctx;
+  {
+    smt::Solver limited(ctx, smt::Budget{60, 20000});
+    limited.add(ctx.bool_const("a"));
+    ASSERT_EQ(limited.check(), z3::sat);
+  }
+  smt::Solver s(ctx, smt::Budget{60});
+  pigeonhole(ctx, s, 8);
+  EXPECT_EQ(s.check(), z3::unsat) << s.reason_unknown();
+  smt::Solver limited(ctx, smt::Budget{60, 20000});
+  pigeonhole(ctx, limited, 8);
+  EXPECT_EQ(limited.check(), z3::unknown) << "the instance is too easy to tell the limit was lost";
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+// A Z3 that does not honour the interrupt at the deadline is left to it: the check returns within
+// kInterruptGrace of its deadline, not when Z3 stops (here 3 s after it answers). Its context is
+// freed by its thread, and the next solver gets a context of its own.
+TEST(Smt, ACheckReturnsAtItsDeadlineWhenZ3IsSlowToStop) {
+  z3::context ctx;
+  smt::for_tests::hold_checks(3);
+  const auto start = std::chrono::steady_clock::now();
+  {
+    smt::Solver s(ctx, smt::Budget{0.2});
+    pigeonhole(ctx, s);
+    EXPECT_EQ(s.check(), z3::unknown);
+    EXPECT_EQ(s.reason_unknown(), "timeout (0.2 s)");
+  }
+  const double took = seconds_since(start);
+  smt::for_tests::hold_checks(0);
+  EXPECT_LT(took, 0.2 + smt::kInterruptGrace + 1.5) << "the check waited for Z3";
+  EXPECT_GE(smt::background_threads(), 1u) << "the check left behind is still running";
+  {
+    smt::Solver next(ctx, smt::Budget{30});
+    next.add(ctx.bool_const("a"));
+    EXPECT_EQ(next.check(), z3::sat);
+  }
+  smt::wait_for_background_threads();
+  EXPECT_EQ(smt::background_threads(), 0u);
+}
+
+TEST(Smt, AScriptReturnsAtItsDeadlineWhenZ3IsSlowToStop) {
+  std::string script;
+  const int holes = 10;
+  for (int i = 0; i <= holes; ++i)
+    for (int h = 0; h < holes; ++h) script += "(declare-const p" + std::to_string(i) + "_" + std::to_string(h) + " Bool)\n";
+  for (int i = 0; i <= holes; ++i) {
+    script += "(assert (or";
+    for (int h = 0; h < holes; ++h) script += " p" + std::to_string(i) + "_" + std::to_string(h);
+    script += "))\n";
+  }
+  for (int h = 0; h < holes; ++h)
+    for (int i = 0; i <= holes; ++i)
+      for (int j = i + 1; j <= holes; ++j)
+        script += "(assert (not (and p" + std::to_string(i) + "_" + std::to_string(h) + " p" + std::to_string(j) + "_" +
+                  std::to_string(h) + ")))\n";
+  script += "(check-sat)\n";
+  smt::for_tests::hold_checks(3);
+  const auto start = std::chrono::steady_clock::now();
+  Result<std::vector<std::string>> r = smt::run_smtlib(script, 0.2);
+  const double took = seconds_since(start);
+  smt::for_tests::hold_checks(0);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.diagnostics.front().message.find("did not finish the script within 0.2 s"), std::string::npos);
+  EXPECT_LT(took, 0.2 + smt::kInterruptGrace + 1.5) << "the script waited for Z3";
+  smt::wait_for_background_threads();
+  EXPECT_EQ(smt::background_threads(), 0u);
 }
 
 }  // namespace

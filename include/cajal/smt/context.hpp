@@ -6,12 +6,16 @@
 // check did not finish (interrupted at its deadline, out of memory, unknown), or that is destroyed
 // while an exception (a Z3 error) unwinds, is handed to a background thread that frees it, and the
 // verdict is returned at once; a context whose checks all finished is freed where it is destroyed.
-// The CLI exits without waiting for such threads (contexts_being_freed()).
+// The CLI exits without waiting for such threads (background_threads()).
+//
+// The same threads run each Z3 check (smt::Solver, smt::run_smtlib) in a context of its own, so
+// that the caller can leave at the check's deadline even when Z3 is slow to honour the interrupt.
 #pragma once
 
 #include <z3++.h>
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -44,12 +48,27 @@ void free_interrupted(Z3_context ctx);
 // (`--max-memory`, which smt::Solver gives Z3 as its memory_max_size) and how to raise it.
 std::string z3_failure(const std::string& message);
 
-// How many contexts are being freed in the background now.
-std::size_t contexts_being_freed();
+// Runs `work` on a detached thread of its own, with a stack of 256 MiB (Z3 recurses on deep terms);
+// false when no thread could be made (`work` is then dropped).
+bool run_in_background(std::function<void()> work);
 
-// Waits until no context is being freed in the background. For a process that checks its own
-// memory between two pieces of work (the libFuzzer harnesses: LeakSanitizer, run while a context
-// is half freed, reports the objects already unlinked from it as leaks).
-void wait_for_background_frees();
+// How many threads run_in_background started are still running: checks, and contexts being freed.
+std::size_t background_threads();
+
+// Waits until every thread run_in_background started has finished, idle check workers included
+// (smt::release_idle_workers); call it when no smt::Solver is alive (its worker waits for it). For
+// a process that checks its own memory between two pieces of work (the libFuzzer harnesses: LeakSanitizer, run while a
+// context is half freed, reports the objects already unlinked from it as leaks).
+void wait_for_background_threads();
+
+// After each check (smt::Solver, smt::run_smtlib), the thread that ran it sleeps as long as
+// for_tests::hold_checks asked.
+void hold_after_check();
+
+namespace for_tests {
+// Makes the thread of every check that follows wait `seconds` after Z3 answers, as a Z3 slow to
+// honour the interrupt would (0: none). For the tests of the deadline, only.
+void hold_checks(double seconds);
+}  // namespace for_tests
 
 }  // namespace cajal::smt

@@ -1,22 +1,27 @@
 // The one place that asks Z3 questions (the SMT layer, shared by prove and check).
 //
-// Every check runs under a wall-clock watchdog that interrupts Z3 at the budget's deadline (Z3
-// 4.8.12's own timeouts are not reliable) and, when set, Z3's deterministic resource limit. A
-// check past the deadline, interrupted, or answered `unknown` is `z3::unknown` with the reason in
-// reason_unknown(); a Z3 exception is the same, never an escape. Nothing outside src/smt calls
-// z3::solver::check() (scripts/check-layers.py enforces it).
+// A Solver holds the assertions in the caller's context and asks each question of a copy of them
+// in a context of its own, on a thread of its own (the check's worker). The caller waits for the
+// answer until the budget's deadline, then interrupts Z3 (Z3 4.8.12's own timeouts are not
+// reliable), and waits kInterruptGrace more at most: a check Z3 has not left by then is left to it.
+// The worker, which owns that context, frees it when Z3 stops; the caller, which never shares a
+// context with a running check, returns at once with `unknown`. So a check returns within
+// kInterruptGrace of its deadline, however long Z3 takes to notice the interrupt (it took up to
+// 1.1 s past --timeout on mul.cj at D = 64 asked whole, when the check ran on the caller's thread).
+// Z3's deterministic resource limit applies too, when set. A check past the deadline, interrupted,
+// or answered `unknown` is `z3::unknown` with the reason in reason_unknown(); a Z3 exception is the
+// same, never an escape. Nothing outside src/smt calls z3::solver::check() (scripts/check-layers.py
+// enforces it).
 #pragma once
 
 #include <z3++.h>
 
 #include <chrono>
-#include <condition_variable>
 #include <cstddef>
-#include <cstdint>
 #include <functional>
-#include <mutex>
+#include <memory>
+#include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "cajal/smt/verdict.hpp"
@@ -25,6 +30,9 @@ namespace cajal::smt {
 
 // The longest budget a check may have (about 11.6 days); a longer one is cut to it.
 inline constexpr double kMaxSeconds = 1e6;
+
+// How long a check waits for Z3 to honour the interrupt at its deadline before it leaves Z3 to it.
+inline constexpr double kInterruptGrace = 0.2;
 
 // What one solver may spend, all its checks together.
 struct Budget {
@@ -47,7 +55,8 @@ class Solver {
   // One question: sat (model() is a witness), unsat, or unknown (reason_unknown() says why).
   z3::check_result check();
   const std::string& reason_unknown() const { return reason_; }
-  z3::model model() { return solver_.get_model(); }
+  // The witness of the last check, which answered sat (in context()); a Z3 exception otherwise.
+  z3::model model();
 
   // Excludes the values that `m` gives to `leaves` (every assignment of them is one answer); with
   // no leaves, excludes everything (there was one answer).
@@ -66,15 +75,15 @@ class Solver {
   // push() now, pop() when the scope ends.
   class Scope {
    public:
-    explicit Scope(z3::solver& s) : s_(&s) { s_->push(); }
+    explicit Scope(Solver& s) : s_(&s) { s_->push(); }
     Scope(const Scope&) = delete;
     Scope& operator=(const Scope&) = delete;
     ~Scope() { s_->pop(); }
 
    private:
-    z3::solver* s_;
+    Solver* s_;
   };
-  [[nodiscard]] Scope scope() { return Scope(solver_); }
+  [[nodiscard]] Scope scope() { return Scope(*this); }
 
   // The assertions as an SMT-LIB2 script (for --smt-dump and certificates).
   std::string smtlib() { return solver_.to_smt2(); }
@@ -85,22 +94,31 @@ class Solver {
   double seconds_left() const;
 
  private:
+  struct Worker;  // a check's context and thread (solver.cpp)
+
+  void push();
+  void pop();
   z3::check_result check_until(std::chrono::steady_clock::time_point deadline);
-  void watch();
+  // Gives the worker the assertions it does not have yet (starting one if there is none).
+  void mirror();
+  // Lets the worker go: it frees its solver on its own thread, then waits for another Solver
+  // (`reusable`: its context is as good as new) or frees its context and ends.
+  void retire(bool reusable = true);
+  friend void release_idle_workers();
 
   z3::context& ctx_;
-  z3::solver solver_;
+  z3::solver solver_;  // the assertions as stated, in ctx_ (never checked here)
   Budget budget_;
   std::chrono::steady_clock::time_point deadline_;
   std::string reason_;
-  // The watchdog: one thread for the solver's life (not one per check: enumerations make many),
-  // which interrupts Z3 when the running check passes its deadline.
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stop_ = false, checking_ = false, interrupted_ = false;
-  std::uint64_t generation_ = 0;  // one per check
-  std::chrono::steady_clock::time_point check_deadline_;
-  std::thread watchdog_;
+  std::optional<z3::model> model_;  // the last check's witness, in ctx_
+  std::shared_ptr<Worker> worker_;  // none before the first check, or after one left to Z3
+  z3::expr_vector mirrored_;        // solver_'s assertions the worker has, in order
+  std::vector<unsigned> mirrored_at_push_;  // mirrored_.size() at each push since the worker started
 };
+
+// Lets the idle workers go (each frees its context and ends); smt::wait_for_background_threads
+// calls it.
+void release_idle_workers();
 
 }  // namespace cajal::smt
