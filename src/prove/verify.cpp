@@ -189,7 +189,7 @@ Verification verify_certificate_files(const CertificateFiles& files, const std::
   if (regenerated->obligation != files.obligation)
     return reject(Rejection::DoesNotHold, "obligation.smt2", std::string("it is not the obligation of this source and network") + (files.params ? " at these param values" : ""));
 
-  // 4. Z3 re-checks the stored obligation from its text, under the watchdog.
+  // 4. Z3 re-checks the stored obligation from its text, under the deadline (smt::run_smtlib).
   Result<std::vector<std::string>> answers = smt::run_smtlib(files.obligation, seconds_left());
   if (!answers) return reject(Rejection::Inconclusive, "obligation.smt2", "Z3 did not answer: " + answers.diagnostics.front().message);
   if (answers->size() != 1) return reject(Rejection::Malformed, "obligation.smt2", "it must ask exactly one question (check-sat)");

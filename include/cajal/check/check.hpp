@@ -40,7 +40,7 @@ struct EquivalenceOptions {
   int depth = 9;
   bool neural = false;
   unsigned threads = 0;  // neural: the engine's threads for the batch of basis inputs (0: one per core)
-  double timeout_seconds = 60;  // wall clock: for all Z3 checks together (the SMT layer's watchdog), the exhaustive run, --neural
+  double timeout_seconds = 60;  // wall clock: for all Z3 checks together (the SMT layer's deadline), the exhaustive run, --neural
   enum class Method { Auto, Exhaustive, Symbolic };
   Method method = Method::Auto;  // observational only; Auto picks exhaustive when it is small
   std::size_t exhaustive_limit = 1u << 16;  // input tuples

@@ -37,7 +37,7 @@ inline constexpr int kMaxProveDepth = 128;
 
 struct ProveOptions {
   int depth = 9;
-  double timeout_seconds = 60;      // wall clock, for all of Z3's checks together (a watchdog interrupts Z3)
+  double timeout_seconds = 60;      // wall clock, for all of Z3's checks together (each check returns within 0.2 s of the deadline: smt/solver.hpp)
   unsigned seed = 0;
   std::optional<std::string> smt_dump_dir;  // every query as SMT-LIB2, with a header
   // A rewrite of the compiled network before it is proved (tests plant a broken compiler rule

@@ -10,7 +10,7 @@
 //   - the symbolic semantics that states the obligation (src/prove/symbolic.cpp and prove.cpp's
 //     statement of it): the obligation in the certificate must be, byte for byte, the one these
 //     derive from the source and the network;
-//   - Z3 (run on the stored obligation's text, under a wall-clock watchdog) and OpenSSL's SHA-256.
+//   - Z3 (run on the stored obligation's text, under a wall-clock deadline) and OpenSSL's SHA-256.
 // It does not trust the compiler: the network is whatever network.json holds.
 //
 // Contract: never throws and never crashes on any content of the files; every rejection names
