@@ -356,6 +356,37 @@ py::object network_run(const PyNetwork& n, const py::args& args, const py::objec
   return shaped(out, t, n.depth);
 }
 
+// Many argument tuples through the network at once (`cajal run --inputs`): one output per row, as
+// Network.run gives it.
+py::list network_run_batch(const PyNetwork& n, const py::iterable& rows, const py::object& params, bool raw, unsigned threads) {
+  Request request = make_request(py::args(), params, "main", n.depth);
+  std::vector<BatchRow> batch;
+  for (const py::handle& row : rows) {
+    BatchRow r;
+    for (const py::handle& a : py::cast<py::sequence>(row))
+      r.args.push_back(std::make_shared<const Source>("<row " + std::to_string(batch.size() + 1) + ", arg " +
+                                                          std::to_string(r.args.size() + 1) + ">",
+                                                      term_text(py::reinterpret_borrow<py::object>(a))));
+    batch.push_back(std::move(r));
+  }
+  auto r = value_or_raise(library([&] { return run_batch_on_network(*n.program.loaded, request.run, batch, threads); }));
+  py::list out;
+  const Type& t = *r.type;
+  for (std::size_t b = 0; b < batch.size(); ++b) {
+    Eigen::VectorXd column = r.run.output.col(r.run.output.cols() == 1 ? 0 : static_cast<Eigen::Index>(b));
+    if (!raw && r.values[b] && !t.is_arrow()) {
+      if (Result<ValuePtr> v = value_from_vector(column, r.type, n.depth)) {
+        Program empty;
+        Evaluator ev(empty, {});
+        out.append(to_python(*v, ev));
+        continue;
+      }
+    }
+    out.append(shaped(column, t, n.depth));
+  }
+  return out;
+}
+
 py::dict grad(const PyNetwork& n, const py::args& args, const py::object& params) {
   Request request = make_request(args, params, "main", n.depth);
   auto r = value_or_raise(library([&] { return grad_main(*n.program.loaded, request.run); }));
@@ -548,6 +579,9 @@ PYBIND11_MODULE(_cajal, m) {
       .def("run", &network_run, "params"_a = py::none(), "raw"_a = false,
            "Runs the network on the arguments' encodings; the decoded value when the output is an exact encoding of a "
            "Bool or Nat (else, or with raw=True, the output vector).")
+      .def("run_batch", &network_run_batch, "rows"_a, "params"_a = py::none(), "raw"_a = false, "threads"_a = 0u,
+           "Runs the network once on many argument tuples (one batch, split across `threads` threads, 0: one per core; "
+           "the same result for every number): a list with each row's output as Network.run gives it.")
       .def("grad", &grad, "params"_a = py::none(),
            "Reverse mode: {'output', 'inputs': {name: grad}, 'params': {name: grad}} of the summed output.")
       .def("torch_source", &torch_source, "The Python text `cajal compile --emit torch` writes.")

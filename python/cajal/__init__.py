@@ -6,6 +6,7 @@
     p.type_of("main")                                   # 'Bool -o Bool'
     net = p.compile(depth=9)                            # main compiled to neurons
     net.tensor(), net.run(True), net.grad([0.3, 0.7])   # NumPy arrays / values
+    net.run_batch([(True,), (False,)])                  # many inputs as one batch: [True, False]
     module = net.to_torch()                             # an nn.Module (what `--emit torch` writes)
     cajal.prove(p)                                      # Z3: the network equals the program up to D
     cajal.check(p, cajal.load("def main = fun b : Bool => if b then true else false"))

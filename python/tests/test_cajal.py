@@ -168,6 +168,23 @@ def test_network_params_and_function_outputs(example):
     np.testing.assert_array_equal(net.run(False), [[0, 1], [1, 0]])
 
 
+def test_network_run_batch(example):
+    net = cajal.load(example("even.cj")).compile()
+    rows = [(n,) for n in range(10)] * 60  # more rows than a chunk of the batch (256)
+    one = net.run_batch(rows, threads=1)
+    assert one == [net.run(n) for (n,) in rows]
+    assert net.run_batch(rows, threads=3) == one
+    rnn = cajal.load(example("vectors", "rnn.cj")).compile()
+    w = {"W": [0.0, -1.0, 1.0, 0.0]}
+    outs = rnn.run_batch([(1, [1.0, 0.0]), (2, [1.0, 0.0])], params=w)
+    np.testing.assert_allclose(outs[0], [0.0, 1.0])
+    np.testing.assert_allclose(outs[1], [-1.0, 0.0])
+    with pytest.raises(cajal.Error, match="lost mass"):
+        cajal.load("def main = fun n : Nat => succ n").compile().run_batch([(3,), (9,)])
+    with pytest.raises(cajal.Error, match="at least one row"):
+        net.run_batch([])
+
+
 def test_grad(example):
     g = cajal.load(example("not.cj")).compile().grad([1.0, 2.0])
     np.testing.assert_allclose(g["output"], [2.0, 1.0])

@@ -94,6 +94,11 @@ void define_seed(Options& o);
 // threads for a batch (cajal::Plan); 0, the default, is one per core.
 void define_threads(Options& o);
 unsigned parse_threads(const Options& args);
+// --inputs FILE (run --engine network, grad): a batch, one JSON object a line, {"args": [VALUE,
+// ...]} as in train's --data ("output", when a line has one, is not used). read_batch_rows: the
+// rows, each argument a source of its own named after its line ("FILE:3: argument 1").
+void define_inputs(Options& o);
+Result<std::vector<BatchRow>> read_batch_rows(const SourcePtr& file);
 // --junit FILE, and the report written there when it is given (UsageError when it cannot be).
 void define_junit(Options& o);
 void write_junit(const Options& args, const junit::Suite& suite);

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "cajal/compile/compile.hpp"
+#include "cajal/learn/train.hpp"
 #include "cajal/network/encode.hpp"
 #include "cajal/syntax/print.hpp"
 #include "cli.hpp"
@@ -218,6 +219,27 @@ void apply_max_memory(const Options& args) {
       return;
     }
   throw UsageError{"--max-memory takes a size such as 512M, 4G or 1073741824 (bytes), got `" + *text + "`"};
+}
+
+void define_inputs(Options& o) {
+  o.valued("--inputs", "FILE",
+           "run the network on every line of FILE at once, as one batch: JSON Lines, {\"args\": [VALUE, ...]}\n"
+           "as in train's --data (an \"output\" is not used); instead of --arg");
+}
+
+Result<std::vector<BatchRow>> read_batch_rows(const SourcePtr& file) {
+  using R = Result<std::vector<BatchRow>>;
+  Result<std::vector<TrainingExample>> lines = read_examples(file, Outputs::Optional);
+  if (!lines) return R::failure(std::move(lines.diagnostics));
+  std::vector<BatchRow> rows;
+  for (const TrainingExample& line : *lines) {
+    BatchRow row{{}, line.where};
+    const std::string at = file->name() + ":" + std::to_string(file->locate(line.where.begin).line);
+    for (std::size_t k = 0; k < line.args.size(); ++k)
+      row.args.push_back(std::make_shared<const Source>(at + ": argument " + std::to_string(k + 1), line.args[k]));
+    rows.push_back(std::move(row));
+  }
+  return R::success(std::move(rows));
 }
 
 void define_threads(Options& o) {

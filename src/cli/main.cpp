@@ -35,6 +35,7 @@ const std::vector<Command>& commands() {
       {"run", "run FILE [--arg TERM]... [--param NAME=TERM]... [--def NAME] [--json] [--max-steps N]\n"
               "  run -e TERM [--arg TERM]... [--json]\n"
               "  run FILE --engine network [--depth D] [--mutant NAME] ...\n"
+              "  run FILE --engine network --inputs ROWS.jsonl [--threads N] ...\n"
               "  run FILE --trace [--trace-limit N] [--latex] ...",
        "evaluate `main` applied to the arguments and print the value (--engine network:\n"
        "with the compiled network instead of the interpreter)",
@@ -48,7 +49,8 @@ const std::vector<Command>& commands() {
        "--show the network, --emit json the serialized network,\n"
        "--emit torch a PyTorch module (imports only torch), --emit dot|svg a drawing",
        define_compile, cmd_compile},
-      {"grad", "grad FILE [--arg TERM]... [--param NAME=TERM]... [--depth D] [--json]",
+      {"grad", "grad FILE [--arg TERM]... [--param NAME=TERM]... [--depth D] [--json]\n"
+               "  grad FILE --inputs ROWS.jsonl [--threads N] [--param NAME=TERM]... [--depth D] [--json]",
        "gradients of the summed output w.r.t. every input and param", define_grad, cmd_grad},
       {"prove", "prove FILE [--depth D] [--param NAME=TERM]... [--timeout S] [--seed N] [--smt-dump DIR] [--json] [--junit FILE] [--mutant NAME]",
        "ask Z3 whether some input makes the compiled network differ from the program", define_prove, cmd_prove},

@@ -277,79 +277,184 @@ std::string depth_hint(std::optional<std::uint64_t> needed, const Type& result, 
 }
 }  // namespace
 
+namespace {
+// A value's encoding for the network (through the interpreter: a function by its table), or an
+// error at `site` that says which depth would do when a natural in it is past D.
+Result<Eigen::VectorXd> encode_input(const LoadedProgram& loaded, const Prepared& prepared, const RunRequest& request,
+                                     Evaluator& evaluator, const ValuePtr& v, const Type& t, const std::string& what,
+                                     Span site) {
+  const int depth = request.depth;
+  Result<Eigen::VectorXd> x = encode_value(v, t, depth, evaluator);
+  if (x) return x;
+  std::string message = what + ": " + x.diagnostics.front().message;
+  if (std::optional<std::uint64_t> needed = interpreter_depth(loaded, prepared, request, prepared.result_type, depth);
+      needed && *needed > static_cast<std::uint64_t>(depth) && !prepared.result_type->is_arrow())
+    message = what + ": " + x.diagnostics.front().message.substr(0, x.diagnostics.front().message.find(';')) +
+              depth_hint(needed, *prepared.result_type, depth);
+  return Result<Eigen::VectorXd>::failure(error_at(site, message));
+}
+
+// The arguments of `prepared` as column `row` of the network's inputs (a batch of `rows`): each
+// one's encoding, a vector argument as given. `encoded` is cleared when one is a real vector that
+// is not a distribution over encodings (the mass check is then off).
+std::vector<Diagnostic> encode_args(const LoadedProgram& loaded, const Prepared& prepared, const RunRequest& request,
+                                    Eigen::Index row, Eigen::Index rows, NetworkArgs& inputs, bool& encoded) {
+  Evaluator evaluator(loaded.program, prepared.params, untraced(request.eval));
+  inputs.inputs.resize(prepared.args.size());
+  for (std::size_t i = 0; i < prepared.args.size(); ++i) {
+    Eigen::VectorXd x;
+    if (const auto& vector = prepared.vectors[i]) {
+      // A vector that is a distribution over encodings (non-negative, with an encoding's total
+      // mass) keeps the mass check exact; any other real vector turns it off.
+      x = *vector;
+      encoded = encoded && is_distribution(x, *prepared.arg_types[i], request.depth);
+    } else {
+      Result<ValuePtr> v = evaluator.eval(*prepared.args[i]);
+      if (!v) return std::move(v.diagnostics);
+      Result<Eigen::VectorXd> e = encode_input(loaded, prepared, request, evaluator, *v, *prepared.arg_types[i],
+                                               "argument " + std::to_string(i + 1), prepared.args[i]->span);
+      if (!e) return std::move(e.diagnostics);
+      x = std::move(*e);
+    }
+    Eigen::MatrixXd& column = inputs.inputs[i];
+    if (column.cols() != rows) column.resize(x.size(), rows);
+    column.col(row) = x;
+  }
+  return {};
+}
+
+// The params of `prepared` as the network's params, as encode_args does for arguments.
+std::vector<Diagnostic> encode_params(const LoadedProgram& loaded, const Prepared& prepared, const RunRequest& request,
+                                      NetworkArgs& inputs, bool& encoded) {
+  Evaluator evaluator(loaded.program, prepared.params, untraced(request.eval));
+  for (const auto& [name, value] : prepared.params) {
+    Result<Eigen::VectorXd> x = encode_input(loaded, prepared, request, evaluator, value,
+                                             *loaded.program.find_param(name)->type, "param " + quoted(name), Span{});
+    if (!x) return std::move(x.diagnostics);
+    inputs.params.emplace(name, *x);
+  }
+  for (const auto& [name, x] : prepared.param_vectors) {  // as for vector arguments
+    inputs.params.emplace(name, x);
+    encoded = encoded && is_distribution(x, *loaded.program.find_param(name)->type, request.depth);
+  }
+  return {};
+}
+
+// Main compiled at request.depth with `inputs` network inputs (the request's rewrite applied), or
+// why not; a param the network uses and `params` has no value for is an error.
+Result<Network> compiled_main(const LoadedProgram& loaded, const RunRequest& request, std::size_t inputs) {
+  CompileOptions options;
+  options.depth = request.depth;
+  options.inputs = inputs;
+  options.entry = request.entry;
+  Result<Network> net = compile_program(loaded, options);
+  if (net && request.rewrite) request.rewrite(*net);
+  return net;
+}
+
+std::optional<Diagnostic> missing_param(const Network& net, const NetworkArgs& inputs) {
+  for (const NetworkInput& p : net.params)
+    if (!inputs.params.count(p.name))
+      for (const Graph& g : net.graphs)
+        for (const Node& n : g.nodes)
+          if (n.op == Op::Param && n.name == p.name)
+            return plain_error("param " + quoted(p.name) + " has no value; give it one with --param " + p.name + "=TERM");
+  return std::nullopt;
+}
+
+// A run that lost mass past D is an error that says which depth would do (never silently wrong).
+std::string mass_lost_message(const LoadedProgram& loaded, const Prepared& prepared, const RunRequest& request) {
+  const int depth = request.depth;
+  return "the network lost mass past the depth D = " + std::to_string(depth) + " (a natural exceeded " +
+         std::to_string(depth) + "), so its output is not the program's value" +
+         depth_hint(interpreter_depth(loaded, prepared, request, prepared.result_type, depth), *prepared.result_type, depth);
+}
+}  // namespace
+
 Result<NetworkRunResult> run_main_on_network(const LoadedProgram& loaded, const RunRequest& request) {
   using R = Result<NetworkRunResult>;
   const int depth = request.depth;
   Result<Prepared> prepared = prepare(loaded, request);
   if (!prepared) return R::failure(std::move(prepared.diagnostics));
-  CompileOptions options;
-  options.depth = depth;
-  options.inputs = prepared->args.size();
-  options.entry = request.entry;
-  Result<Network> net = compile_program(loaded, options);
+  Result<Network> net = compiled_main(loaded, request, prepared->args.size());
   if (!net) return R::failure(std::move(net.diagnostics));
-  if (request.rewrite) request.rewrite(*net);
-
   // Encode the arguments and params through the interpreter (a function argument by its table).
   NetworkRunResult out;
-  Evaluator evaluator(loaded.program, prepared->params, untraced(request.eval));
-  auto encode = [&](const ValuePtr& v, const Type& t, const std::string& what, Span site) -> Result<Eigen::VectorXd> {
-    Result<Eigen::VectorXd> x = encode_value(v, t, depth, evaluator);
-    if (!x) {
-      std::string message = what + ": " + x.diagnostics.front().message;
-      if (std::optional<std::uint64_t> needed =
-              interpreter_depth(loaded, *prepared, request, prepared->result_type, depth);
-          needed && *needed > static_cast<std::uint64_t>(depth) && !prepared->result_type->is_arrow())
-        message = what + ": " + x.diagnostics.front().message.substr(0, x.diagnostics.front().message.find(';')) +
-                  depth_hint(needed, *prepared->result_type, depth);
-      return Result<Eigen::VectorXd>::failure(error_at(site, message));
-    }
-    return x;
-  };
   bool encoded = true;  // every input is the encoding of a value (so mass is conserved)
-  for (std::size_t i = 0; i < prepared->args.size(); ++i) {
-    if (const auto& x = prepared->vectors[i]) {
-      // A vector that is a distribution over encodings (non-negative, with an encoding's total
-      // mass) keeps the mass check exact; any other real vector turns it off.
-      out.inputs.inputs.push_back(*x);
-      encoded = encoded && is_distribution(*x, *prepared->arg_types[i], depth);
-      continue;
-    }
-    Result<ValuePtr> v = evaluator.eval(*prepared->args[i]);
-    if (!v) return R::failure(std::move(v.diagnostics));
-    auto x = encode(*v, *prepared->arg_types[i], "argument " + std::to_string(i + 1), prepared->args[i]->span);
-    if (!x) return R::failure(std::move(x.diagnostics));
-    out.inputs.inputs.push_back(*x);
-  }
-  for (const auto& [name, value] : prepared->params) {
-    auto x = encode(value, *loaded.program.find_param(name)->type, "param " + quoted(name), Span{});
-    if (!x) return R::failure(std::move(x.diagnostics));
-    out.inputs.params.emplace(name, *x);
-  }
-  for (const auto& [name, x] : prepared->param_vectors) {  // as for vector arguments
-    out.inputs.params.emplace(name, x);
-    encoded = encoded && is_distribution(x, *loaded.program.find_param(name)->type, depth);
-  }
-  for (const NetworkInput& p : net->params)
-    if (!out.inputs.params.count(p.name))
-      for (const Graph& g : net->graphs)
-        for (const Node& n : g.nodes)
-          if (n.op == Op::Param && n.name == p.name)
-            return R::failure(plain_error("param " + quoted(p.name) + " has no value; give it one with --param " +
-                                          p.name + "=TERM"));
+  if (std::vector<Diagnostic> d = encode_args(loaded, *prepared, request, 0, 1, out.inputs, encoded); !d.empty())
+    return R::failure(std::move(d));
+  if (std::vector<Diagnostic> d = encode_params(loaded, *prepared, request, out.inputs, encoded); !d.empty())
+    return R::failure(std::move(d));
+  if (std::optional<Diagnostic> d = missing_param(*net, out.inputs)) return R::failure(std::move(*d));
   Result<NetworkRun> run = run_network(*net, out.inputs);
   if (!run) return R::failure(std::move(run.diagnostics));
   out.run = std::move(*run);
   out.type = prepared->result_type;
   out.network = std::move(*net);
   out.value = decode(out.run.output.col(0), *out.type, depth);
-
-  // Never silently wrong: a run that lost mass past D is an error that says which depth would do.
   if (encoded && out.run.mass_lost.cwiseAbs().maxCoeff() > 1e-9)
-    return R::failure(plain_error(
-        "the network lost mass past the depth D = " + std::to_string(depth) + " (a natural exceeded " +
-        std::to_string(depth) + "), so its output is not the program's value" +
-        depth_hint(interpreter_depth(loaded, *prepared, request, out.type, depth), *out.type, depth)));
+    return R::failure(plain_error(mass_lost_message(loaded, *prepared, request)));
+  return R::success(std::move(out));
+}
+
+Result<NetworkBatchResult> run_batch_on_network(const LoadedProgram& loaded, const RunRequest& request,
+                                                const std::vector<BatchRow>& rows, unsigned threads) {
+  using R = Result<NetworkBatchResult>;
+  const int depth = request.depth;
+  if (!request.args.empty()) return R::failure(plain_error("a batch takes its arguments from its rows, not from --arg"));
+  if (rows.empty()) return R::failure(plain_error("a batch needs at least one row"));
+  // Every row's arguments parsed, type-checked and evaluated; the params once.
+  std::vector<Prepared> prepared;
+  for (const BatchRow& row : rows) {
+    RunRequest one = request;
+    one.args = row.args;
+    Result<Prepared> p = prepare(loaded, one);
+    if (!p) return R::failure(std::move(p.diagnostics));
+    if (p->args.size() != rows.front().args.size())
+      return R::failure(error_at(row.where, "this row has " + std::to_string(p->args.size()) + " arguments and the first " +
+                                                std::to_string(rows.front().args.size()) + ": a batch runs one network"));
+    prepared.push_back(std::move(*p));
+  }
+  Result<Network> net = compiled_main(loaded, request, prepared.front().args.size());
+  if (!net) return R::failure(std::move(net.diagnostics));
+  // The inputs' columns, sized before they are made (the run is sized by the engine).
+  double numbers = 0;
+  for (const TypePtr& t : prepared.front().arg_types) numbers += static_cast<double>(dimension(*t, depth));
+  if (const double bytes = 8 * numbers * static_cast<double>(rows.size()); bytes > static_cast<double>(memory_budget()))
+    return R::failure(plain_error(over_budget("the inputs of a batch of " + std::to_string(rows.size()) + " rows", bytes)));
+  NetworkBatchResult out;
+  bool params_encoded = true;
+  if (std::vector<Diagnostic> d = encode_params(loaded, prepared.front(), request, out.inputs, params_encoded); !d.empty())
+    return R::failure(std::move(d));
+  std::vector<bool> encoded(rows.size(), params_encoded);
+  const auto count = static_cast<Eigen::Index>(rows.size());
+  for (Eigen::Index b = 0; b < count; ++b) {
+    bool e = params_encoded;
+    RunRequest one = request;
+    one.args = rows[static_cast<std::size_t>(b)].args;
+    if (std::vector<Diagnostic> d = encode_args(loaded, prepared[static_cast<std::size_t>(b)], one, b, count, out.inputs, e);
+        !d.empty())
+      return R::failure(std::move(d));
+    encoded[static_cast<std::size_t>(b)] = e;
+  }
+  if (std::optional<Diagnostic> d = missing_param(*net, out.inputs)) return R::failure(std::move(*d));
+  Plan plan(*net, threads);
+  Result<NetworkRun> run = plan.run(out.inputs);
+  if (!run) return R::failure(std::move(run.diagnostics));
+  out.run = std::move(*run);
+  out.type = prepared.front().result_type;
+  for (Eigen::Index b = 0; b < count; ++b) {
+    const std::size_t k = static_cast<std::size_t>(b);
+    // (A network whose inputs are all params and constants has one output column for every row.)
+    const Eigen::Index column = out.run.output.cols() == 1 ? 0 : b;
+    if (encoded[k] && std::abs(out.run.mass_lost(column)) > 1e-9) {
+      RunRequest one = request;
+      one.args = rows[k].args;
+      return R::failure(error_at(rows[k].where, mass_lost_message(loaded, prepared[k], one)));
+    }
+    out.values.push_back(decode(out.run.output.col(column), *out.type, depth));
+  }
+  out.network = std::move(*net);
   return R::success(std::move(out));
 }
 
@@ -398,6 +503,18 @@ Result<Materialized> materialize_main(const LoadedProgram& loaded, const RunRequ
   if (!run) return R::failure(std::move(run.diagnostics));
   return R::success(Materialized{net->output_type, run->output.col(0), run->mass_lost.cwiseAbs().maxCoeff(),
                                  net->node_count()});
+}
+
+Result<std::pair<NetworkBatchResult, NetworkGradients>> grad_batch(const LoadedProgram& loaded, const RunRequest& request,
+                                                                   const std::vector<BatchRow>& rows, unsigned threads) {
+  using R = Result<std::pair<NetworkBatchResult, NetworkGradients>>;
+  Result<NetworkBatchResult> run = run_batch_on_network(loaded, request, rows, threads);
+  if (!run) return R::failure(std::move(run.diagnostics));
+  Eigen::MatrixXd ones = Eigen::MatrixXd::Ones(static_cast<Eigen::Index>(dimension(*run->type, request.depth)), 1);
+  Plan plan(run->network, threads);
+  Result<NetworkGradients> g = plan.gradient(run->inputs, ones);
+  if (!g) return R::failure(std::move(g.diagnostics));
+  return R::success({std::move(*run), std::move(*g)});
 }
 
 Result<std::pair<NetworkRunResult, NetworkGradients>> grad_main(const LoadedProgram& loaded, const RunRequest& request) {

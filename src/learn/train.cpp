@@ -39,7 +39,7 @@ std::optional<std::string> value_text(const nlohmann::json& j) {
 
 }  // namespace
 
-Result<std::vector<TrainingExample>> read_examples(const SourcePtr& jsonl) {
+Result<std::vector<TrainingExample>> read_examples(const SourcePtr& jsonl, Outputs outputs) {
   using R = Result<std::vector<TrainingExample>>;
   std::vector<TrainingExample> out;
   std::vector<Diagnostic> errors;
@@ -54,26 +54,32 @@ Result<std::vector<TrainingExample>> read_examples(const SourcePtr& jsonl) {
       nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
       TrainingExample e;
       e.where = where;
-      bool ok = j.is_object() && j.contains("args") && j["args"].is_array() && j.contains("output");
+      const bool required = outputs == Outputs::Required;
+      bool ok = j.is_object() && j.contains("args") && j["args"].is_array() && (j.contains("output") || !required);
       if (ok) {
         for (const auto& a : j["args"]) {
           std::optional<std::string> v = value_text(a);
           ok = ok && v.has_value();
           if (v) e.args.push_back(*v);
         }
-        std::optional<std::string> o = value_text(j["output"]);
-        ok = ok && o.has_value();
-        if (o) e.output = *o;
+        if (j.contains("output")) {
+          std::optional<std::string> o = value_text(j["output"]);
+          ok = ok && o.has_value();
+          if (o) e.output = *o;
+        }
       }
       if (ok) out.push_back(std::move(e));
       else
-        errors.push_back(error_at(where, "expected an example {\"args\": [VALUE, ...], \"output\": VALUE}, each VALUE "
-                                         "a string in source syntax or a list of numbers"));
+        errors.push_back(error_at(where, std::string(required ? "expected an example {\"args\": [VALUE, ...], \"output\": VALUE}"
+                                                              : "expected an input {\"args\": [VALUE, ...]}") +
+                                             ", each VALUE a string in source syntax or a list of numbers"));
     }
     begin = end + 1;
   }
   if (!errors.empty()) return R::failure(std::move(errors));
-  if (out.empty()) return R::failure(error_at(Span{jsonl.get(), 0, 0}, "no examples in " + jsonl->name()));
+  if (out.empty())
+    return R::failure(error_at(Span{jsonl.get(), 0, 0}, std::string(outputs == Outputs::Required ? "no examples" : "no inputs") +
+                                                            " in " + jsonl->name()));
   return R::success(std::move(out));
 }
 

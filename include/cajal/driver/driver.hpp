@@ -64,6 +64,31 @@ struct NetworkRunResult {
 // run lost mass past the depth (a natural exceeded D) or an argument does not fit in D.
 Result<NetworkRunResult> run_main_on_network(const LoadedProgram& loaded, const RunRequest& request);
 
+// ---- many inputs through one network ------------------------------------------------------------
+
+// One row of a batch: main's arguments, as RunRequest::args, and where the row was written (its
+// line in `cajal run --inputs FILE`), for the errors about it.
+struct BatchRow {
+  std::vector<SourcePtr> args;
+  Span where;
+};
+
+struct NetworkBatchResult {
+  Network network;    // main compiled once, with one input per argument
+  NetworkArgs inputs;  // column b of each input: row b's argument
+  NetworkRun run;      // column b of the output: row b's
+  TypePtr type;        // of the output
+  std::vector<std::optional<std::string>> values;  // each row's decoded output, when exact
+};
+
+// run_main_on_network for every row at once (`cajal run --engine network --inputs FILE`): main
+// compiled once at request.depth, each row's arguments encoded as one column, the batch run on
+// `threads` threads (cajal::Plan; 0: one per core; the result is the same for every number).
+// request.args must be empty; the params are request's, the same for every row. Fails at the
+// first row that does not type-check or fit, or whose run lost mass past D (naming the row).
+Result<NetworkBatchResult> run_batch_on_network(const LoadedProgram& loaded, const RunRequest& request,
+                                                const std::vector<BatchRow>& rows, unsigned threads = 0);
+
 // main as one tensor (`cajal compile --json`): the network with no inputs, run once. A function
 // is its dim B × dim A matrix, row-major. mass_lost > 0 says some columns lost mass past D.
 struct Materialized {
@@ -88,5 +113,11 @@ Result<ProveResult> certify_text(const std::string& name, const std::string& tex
 
 // The same, then reverse mode: gradients of the summed output (cotangent of ones).
 Result<std::pair<NetworkRunResult, NetworkGradients>> grad_main(const LoadedProgram& loaded, const RunRequest& request);
+
+// The same for every row of a batch (`cajal grad --inputs FILE`): the gradient of the sum over
+// the rows of the summed outputs, so each row's inputs get that row's gradient (column b), and
+// each param the sum over the rows.
+Result<std::pair<NetworkBatchResult, NetworkGradients>> grad_batch(const LoadedProgram& loaded, const RunRequest& request,
+                                                                   const std::vector<BatchRow>& rows, unsigned threads = 0);
 
 }  // namespace cajal

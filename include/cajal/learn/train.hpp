@@ -29,7 +29,10 @@ struct TrainingExample {
 
 // JSON Lines: one object a line, {"args": ["3"], "output": "false"}; blank lines are skipped.
 // Numbers and lists of numbers are accepted where a value is expected (written as JSON lists).
-Result<std::vector<TrainingExample>> read_examples(const SourcePtr& jsonl);
+// With Outputs::Optional (inputs to run, `cajal run --inputs`), a line may leave "output" out, and
+// one given is read and not used.
+enum class Outputs { Required, Optional };
+Result<std::vector<TrainingExample>> read_examples(const SourcePtr& jsonl, Outputs outputs = Outputs::Required);
 
 struct TrainOptions {
   int depth = 9;

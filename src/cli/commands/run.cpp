@@ -22,7 +22,30 @@ void define_run(Options& o) {
                     "recurrent neurons' states h_0 ... h_D with the weights n_k that select the output");
   o.valued("--trace-limit", "N", "with --trace: record at most N rule applications (default 500)");
   o.flag("--latex", "with --trace: write the derivation as bussproofs proof trees, for slides");
+  define_inputs(o);
+  define_threads(o);
 }
+
+namespace {
+// `run --engine network --inputs FILE`: one line (or JSON object) per row, in order.
+int run_batch(const Options& args, const RunSetup& setup, const LoadedProgram& loaded, bool as_json) {
+  const int depth = setup.request.depth;
+  SourcePtr file = load_source(*args.one("--inputs"));
+  Result<std::vector<BatchRow>> rows = read_batch_rows(file);
+  if (!rows) return report(rows.diagnostics, as_json);
+  Result<NetworkBatchResult> r = run_batch_on_network(loaded, setup.request, *rows, parse_threads(args));
+  if (!r) return report(r.diagnostics, as_json);
+  json outputs = json::array();
+  for (std::size_t b = 0; b < r->values.size(); ++b) {
+    const Eigen::VectorXd out = r->run.output.col(r->run.output.cols() == 1 ? 0 : static_cast<Eigen::Index>(b));
+    const std::string value = r->values[b] ? *r->values[b] : shaped_text(out, *r->type, depth);
+    if (as_json) outputs.push_back(json{{"value", value}, {"vector", vector_json(out)}});
+    else std::cout << value << "\n";
+  }
+  if (as_json) std::cout << json{{"type", print_type(r->type)}, {"depth", depth}, {"outputs", outputs}}.dump() << "\n";
+  return kSuccess;
+}
+}  // namespace
 
 int cmd_run(const Options& args) {
   bool as_json = args.has("--json");
@@ -34,6 +57,11 @@ int cmd_run(const Options& args) {
   if (!trace && (args.has("--trace-limit") || args.has("--latex")))
     throw UsageError{std::string(args.has("--latex") ? "--latex" : "--trace-limit") + " goes with --trace"};
   if (trace && as_json) throw UsageError{"--trace prints text (or LaTeX with --latex), not JSON"};
+  if (args.has("--inputs") && engine != "network") throw UsageError{"--inputs goes with --engine network"};
+  if (args.has("--inputs") && (args.has("--arg") || trace))
+    throw UsageError{std::string("--inputs gives the arguments of every run; it does not go with ") +
+                     (trace ? "--trace" : "--arg")};
+  if (args.has("--threads") && !args.has("--inputs")) throw UsageError{"--threads goes with --inputs"};
   if (engine == "network" && (args.has("--trace-limit") || args.has("--latex")))
     throw UsageError{std::string(args.has("--latex") ? "--latex" : "--trace-limit") +
                      " goes with the interpreter's trace (the network's trace is one line per neuron)"};
@@ -53,6 +81,7 @@ int cmd_run(const Options& args) {
   if (Mutant m = parse_mutant(args); m != Mutant::None) setup.request.rewrite = [m](Network& n) { apply_mutant(n, m); };
   Result<LoadedProgram> loaded = load(setup);
   if (!loaded) return report(loaded.diagnostics, as_json);
+  if (args.has("--inputs")) return run_batch(args, setup, *loaded, as_json);
   if (engine == "network") {
     Result<NetworkRunResult> r = run_main_on_network(*loaded, setup.request);
     if (!r) return report(r.diagnostics, as_json);
