@@ -19,7 +19,7 @@ namespace cajal::smt {
 
 namespace {
 std::mutex g_mutex;
-std::set<const z3::context*> g_interrupted;  // contexts (alive) on which a check was interrupted
+std::set<const z3::context*> g_interrupted;  // contexts (alive) to be freed in the background
 std::atomic<std::size_t> g_background{0};
 std::mutex g_finished_mutex;
 std::condition_variable g_finished;

@@ -88,17 +88,22 @@ struct Solver::Worker {
     ctx.reset();  // (slow for a large one: this is why it is freed here)
   }
 
-  // Waits among the idle workers with a fresh solver; false when there are enough already.
-  bool idle(const std::shared_ptr<Worker>& self) {
-    solver = std::make_unique<z3::solver>(*ctx);
-    {
-      std::lock_guard lock(mutex);
-      asked = answered = released = false;
+  // Waits among the idle workers with a fresh solver; false when there are enough already (or
+  // the solver or the place could not be made: nothing escapes this thread).
+  bool idle(const std::shared_ptr<Worker>& self) noexcept {
+    try {
+      solver = std::make_unique<z3::solver>(*ctx);
+      {
+        std::lock_guard lock(mutex);
+        asked = answered = released = false;
+      }
+      std::lock_guard lock(g_idle_mutex);
+      if (g_idle.size() >= kIdleWorkers) return false;
+      g_idle.push_back(self);
+      return true;
+    } catch (...) {
+      return false;
     }
-    std::lock_guard lock(g_idle_mutex);
-    if (g_idle.size() >= kIdleWorkers) return false;
-    g_idle.push_back(self);
-    return true;
   }
 
   // An idle worker, if there is one.

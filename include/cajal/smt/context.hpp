@@ -1,15 +1,16 @@
-// A Z3 context that does not make its owner wait for it to be freed.
+// A Z3 context that does not make its owner wait for it to be freed, and the threads that free
+// contexts and run checks in the background.
 //
 // Z3 4.8.12 can take minutes to free a context whose check was interrupted at its deadline
 // (measured: `cajal prove spec/examples/mul.cj --depth 64 --timeout 5` was still inside
-// Z3_del_context 120 s after the interrupt, having answered in 5 s). So a context on which a
-// check did not finish (interrupted at its deadline, out of memory, unknown), or that is destroyed
-// while an exception (a Z3 error) unwinds, is handed to a background thread that frees it, and the
-// verdict is returned at once; a context whose checks all finished is freed where it is destroyed.
-// The CLI exits without waiting for such threads (background_threads()).
-//
-// The same threads run each Z3 check (smt::Solver, smt::run_smtlib) in a context of its own, so
-// that the caller can leave at the check's deadline even when Z3 is slow to honour the interrupt.
+// Z3_del_context 120 s after the interrupt, having answered in 5 s), and a context that took long
+// to fill takes long to free. Checks do not run in the caller's context: each runs in a context of
+// its own on a thread of its own (smt::Solver, smt::run_smtlib), which frees that context, so the
+// caller can leave at the check's deadline even when Z3 is slow to honour the interrupt. The
+// caller's Context, which holds the terms, is handed to a background thread to be freed when its
+// owner abandons it (prove does after a long run, or after a Z3 error) or when it is destroyed
+// while an exception unwinds; otherwise it is freed where it is destroyed. The CLI exits without
+// waiting for such threads (background_threads()).
 #pragma once
 
 #include <z3++.h>
@@ -21,8 +22,7 @@
 
 namespace cajal::smt {
 
-// Records that a check on `ctx` did not finish (smt::Solver calls it): when its Context is
-// destroyed, it is freed in the background.
+// Marks `ctx` to be freed in the background when its Context is destroyed (Context::abandon).
 void note_interrupted(const z3::context& ctx);
 
 class Context {
