@@ -199,9 +199,10 @@ int main(int argc, char** argv) {
     cajal::cli::run_call(&call);  // fall back to the main thread's stack
   }
   std::cout.flush();
-  // Z3 is still at work in the background: a context being freed (it can take minutes,
-  // smt/context.hpp), or a check left at its deadline that has not yet honoured the interrupt. The
-  // answer is out, so exit without waiting for it.
+  // Z3's threads are still there: a context being freed (it can take minutes, smt/context.hpp), a
+  // check left at its deadline that has not yet honoured the interrupt, or idle check contexts kept
+  // for a next check (after any run that asked Z3 something). The answer is out, so exit without
+  // waiting for them (and without static destructors, which would).
   if (cajal::smt::background_threads() > 0) {
     std::cerr.flush();
     std::fflush(nullptr);

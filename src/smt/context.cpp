@@ -91,11 +91,6 @@ Context::~Context() {
   // (else ctx_ frees it here, slowly)
 }
 
-void free_interrupted(Z3_context ctx) {
-  auto free = [](void* p) { Z3_del_context(static_cast<Z3_context>(p)); };
-  if (!free_in_background(free, ctx)) Z3_del_context(ctx);
-}
-
 void note_interrupted(const z3::context& ctx) {
   std::lock_guard lock(g_mutex);
   g_interrupted.insert(&ctx);

@@ -24,6 +24,9 @@ const char* verdict_name(Verdict v) {
 namespace {
 using Clock = std::chrono::steady_clock;
 
+// What Z3's allocator may hold (its memory_max_size): the memory budget, in whole MiB.
+std::uint64_t z3_memory_cap() { return std::min<std::uint64_t>(memory_budget() >> 20, 1u << 30) << 20; }
+
 std::string seconds_text(double s) {
   std::ostringstream ss;
   ss << s;
@@ -72,6 +75,10 @@ struct Solver::Worker {
         r = solver->check();
       } catch (const z3::exception& e) {
         error = e.msg();
+      } catch (const std::exception& e) {  // (e.g. std::bad_alloc from Z3's own containers)
+        error = e.what();
+      } catch (...) {
+        error = "an unknown exception";
       }
       hold_after_check();  // (for_tests::hold_checks)
       lock.lock();
@@ -86,6 +93,17 @@ struct Solver::Worker {
     }
     solver.reset();
     ctx.reset();  // (slow for a large one: this is why it is freed here)
+  }
+
+  // Interrupts the check every 5 ms until it has answered (for a check its caller left: Z3 4.8.12
+  // forgets an interrupt that comes before the check starts). The worker frees its context only
+  // after answering, and this touches it only under `mutex` before that.
+  void interrupt_until_answered() {
+    std::unique_lock lock(mutex);
+    while (!answered) {
+      ctx->interrupt();
+      wake.wait_for(lock, std::chrono::milliseconds(5), [&] { return answered; });
+    }
   }
 
   // Waits among the idle workers with a fresh solver; false when there are enough already (or
@@ -148,7 +166,7 @@ Solver::Solver(z3::context& ctx, const Budget& budget)
       mirrored_(ctx) {
   // Z3's own allocator refuses to grow past the memory budget (`--max-memory`): a check that would
   // is unknown ("out of memory"), not the process's end.
-  z3::set_param("memory_max_size", static_cast<int>(std::min<std::uint64_t>(memory_budget() >> 20, 1u << 30)));
+  z3::set_param("memory_max_size", static_cast<int>(z3_memory_cap() >> 20));
 }
 
 Solver::~Solver() { retire(); }
@@ -181,9 +199,13 @@ void Solver::pop() {
     retire();
     return;
   }
-  worker_->solver->pop();
-  mirrored_.resize(mirrored_at_push_.back());
-  mirrored_at_push_.pop_back();
+  try {
+    worker_->solver->pop();
+    mirrored_.resize(mirrored_at_push_.back());
+    mirrored_at_push_.pop_back();
+  } catch (const z3::exception&) {
+    retire(false);  // (Scope's destructor calls this: nothing may escape)
+  }
 }
 
 void Solver::mirror() {
@@ -195,6 +217,11 @@ void Solver::mirror() {
     retire();
     std::shared_ptr<Worker> worker = Worker::take_idle();
     if (!worker) {
+      // Z3 makes a null context past its memory cap, which z3++ then uses: refused first. (A new
+      // context with its solver and a first check holds about 19 MiB.)
+      constexpr std::uint64_t kNewContextBytes = std::uint64_t{32} << 20;
+      if (static_cast<std::uint64_t>(Z3_get_estimated_alloc_size()) + kNewContextBytes > z3_memory_cap())
+        throw z3::exception("out of memory (no room for the check's own context)");
       worker = std::make_shared<Worker>();
       if (!run_in_background([worker] { worker->run(worker); }))
         throw z3::exception("no thread could be started for Z3's check");
@@ -208,9 +235,12 @@ void Solver::mirror() {
   z3::expr_vector added(ctx_);
   for (unsigned k = mirrored_.size(); k < stated.size(); ++k) added.push_back(stated[static_cast<int>(k)]);
   if (added.empty()) return;
-  // One translation for all of them: the terms they share are copied once.
-  z3::expr_vector copies(*worker_->ctx, Z3_ast_vector_translate(ctx_, added, *worker_->ctx));
-  worker_->ctx->check_error();
+  // One translation for all of them: the terms they share are copied once. (Z3 reports a failure,
+  // e.g. out of memory, on the source context, and returns no vector.)
+  Z3_ast_vector translated = Z3_ast_vector_translate(ctx_, added, *worker_->ctx);
+  ctx_.check_error();
+  if (!translated) throw z3::exception("the question could not be copied for its check");
+  z3::expr_vector copies(*worker_->ctx, translated);
   for (unsigned k = 0; k < copies.size(); ++k) worker_->solver->add(copies[static_cast<int>(k)]);
   for (unsigned k = 0; k < added.size(); ++k) mirrored_.push_back(added[static_cast<int>(k)]);
 }
@@ -242,6 +272,11 @@ z3::check_result Solver::check_until(Clock::time_point deadline) {
     reason_ = z3_failure(e.msg());
     return z3::unknown;
   }
+  // (Copying may take the time that was left; the worker, which has not started, stays as it is.)
+  if (Clock::now() >= deadline) {
+    reason_ = timeout;
+    return z3::unknown;
+  }
   Worker& w = *worker_;
   std::unique_lock lock(w.mutex);
   w.asked = true;
@@ -251,11 +286,21 @@ z3::check_result Solver::check_until(Clock::time_point deadline) {
   bool interrupted = false;
   if (!w.wake.wait_until(lock, deadline, answered)) {
     interrupted = true;
-    w.ctx->interrupt();
-    if (!w.wake.wait_for(lock, std::chrono::duration<double>(kInterruptGrace), answered)) {
-      // Z3 has not honoured the interrupt: leave the check to it (the worker frees the context).
+    // Interrupted again and again through the grace: an interrupt that comes before Z3 has
+    // started the check is forgotten when it starts.
+    const auto left_at = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(kInterruptGrace));
+    bool done = false;
+    while (!done && Clock::now() < left_at) {
+      w.ctx->interrupt();
+      done = w.wake.wait_until(lock, std::min(left_at, Clock::now() + std::chrono::milliseconds(5)), answered);
+    }
+    if (!done) {
+      // Z3 has not honoured the interrupt: leave the check to it (the worker frees the context),
+      // with a thread that goes on interrupting it until it stops.
       w.left = true;
       lock.unlock();
+      std::shared_ptr<Worker> held = worker_;
+      static_cast<void>(run_in_background([held] { held->interrupt_until_answered(); }));
       retire(false);
       reason_ = timeout;
       return z3::unknown;
@@ -263,24 +308,26 @@ z3::check_result Solver::check_until(Clock::time_point deadline) {
   }
   lock.unlock();  // (the worker waits for the next question: its context is the caller's to read)
   const z3::check_result r = w.result;
-  if (r == z3::sat) {  // (as a copy in ctx_: the worker and its context may go before the model)
-    try {
+  try {
+    if (r == z3::sat) {  // (as a copy in ctx_: the worker and its context may go before the model)
       z3::model found = w.solver->get_model();
-      model_.emplace(found, ctx_, z3::model::translate{});
-      ctx_.check_error();
-    } catch (const z3::exception& e) {
-      retire(false);
-      reason_ = z3_failure(e.msg());
-      return z3::unknown;
+      // (Z3 reports a failure, e.g. out of memory, on the source context, and returns no model.)
+      Z3_model translated = Z3_model_translate(*w.ctx, found, ctx_);
+      w.ctx->check_error();
+      if (!translated) throw z3::exception("the model could not be copied back");
+      model_.emplace(ctx_, translated);
+    } else if (r == z3::unknown) {
+      if (interrupted) reason_ = timeout;
+      else if (!w.failure.empty()) reason_ = z3_failure(w.failure);
+      else reason_ = w.solver->reason_unknown();
     }
+  } catch (const z3::exception& e) {
+    retire(false);
+    reason_ = z3_failure(e.msg());
+    return z3::unknown;
   }
-  if (r == z3::unknown) {
-    if (interrupted) reason_ = timeout;
-    else if (!w.failure.empty()) reason_ = z3_failure(w.failure);
-    else reason_ = w.solver->reason_unknown();
-  }
-  // Not asked again, nor reused: a check that did not finish, or an interrupted context (it stays
-  // interrupted).
+  // Not asked again, nor reused: a check that did not finish, or an interrupted context (whose
+  // search may have been cut short without saying so).
   if (interrupted || r == z3::unknown) retire(false);
   if (r != z3::unknown) return r;
   // Z3 4.8.12 reports a spent rlimit as "canceled" (or "max. resource limit exceeded"); we did not

@@ -3,6 +3,7 @@
 
 #include <chrono>
 
+#include "cajal/network/network.hpp"
 #include "cajal/smt/context.hpp"
 #include "cajal/smt/script.hpp"
 #include "cajal/smt/solver.hpp"
@@ -179,9 +180,9 @@ TEST(Smt, ACheckReturnsAtItsDeadlineWhenZ3IsSlowToStop) {
   EXPECT_EQ(smt::background_threads(), 0u);
 }
 
-TEST(Smt, AScriptReturnsAtItsDeadlineWhenZ3IsSlowToStop) {
+// The pigeonhole principle for n + 1 pigeons in n holes as SMT-LIB2 assertions (no check-sat).
+std::string pigeonhole_script(int holes) {
   std::string script;
-  const int holes = 10;
   for (int i = 0; i <= holes; ++i)
     for (int h = 0; h < holes; ++h) script += "(declare-const p" + std::to_string(i) + "_" + std::to_string(h) + " Bool)\n";
   for (int i = 0; i <= holes; ++i) {
@@ -194,6 +195,11 @@ TEST(Smt, AScriptReturnsAtItsDeadlineWhenZ3IsSlowToStop) {
       for (int j = i + 1; j <= holes; ++j)
         script += "(assert (not (and p" + std::to_string(i) + "_" + std::to_string(h) + " p" + std::to_string(j) + "_" +
                   std::to_string(h) + ")))\n";
+  return script;
+}
+
+TEST(Smt, AScriptReturnsAtItsDeadlineWhenZ3IsSlowToStop) {
+  std::string script = pigeonhole_script(10);
   script += "(check-sat)\n";
   smt::for_tests::hold_checks(3);
   const auto start = std::chrono::steady_clock::now();
@@ -205,6 +211,63 @@ TEST(Smt, AScriptReturnsAtItsDeadlineWhenZ3IsSlowToStop) {
   EXPECT_LT(took, 0.2 + smt::kInterruptGrace + 1.5) << "the script waited for Z3";
   smt::wait_for_background_threads();
   EXPECT_EQ(smt::background_threads(), 0u);
+}
+
+// A check asked just before its deadline: Z3 4.8.12 forgets an interrupt that comes before the
+// check starts, so the check is interrupted again and again, and one left to Z3 is interrupted
+// until it stops. Each of these would otherwise run the whole search (about 45 s) in the
+// background, and waiting for the background threads would take that long.
+TEST(Smt, AChecksInterruptIsNotLostNearItsStart) {
+  const auto start = std::chrono::steady_clock::now();
+  for (double ms : {0.5, 1.0, 2.0, 3.0, 5.0}) {
+    z3::context ctx;
+    smt::Solver s(ctx, smt::Budget{60});
+    pigeonhole(ctx, s);
+    EXPECT_FALSE(s.enumerate({}, 1, ms / 1000).complete);
+  }
+  smt::wait_for_background_threads();
+  EXPECT_LT(seconds_since(start), 15) << "a check went on in the background";
+}
+
+// Every check-sat of a script forgets the interrupts before it: a script left at its deadline is
+// interrupted until it stops.
+TEST(Smt, AScriptLeftAtItsDeadlineStopsAllItsChecks) {
+  std::string script = pigeonhole_script(10) + "(check-sat)\n(check-sat)\n(check-sat)\n";
+  const auto start = std::chrono::steady_clock::now();
+  Result<std::vector<std::string>> r = smt::run_smtlib(script, 0.2);
+  ASSERT_FALSE(r.ok());
+  smt::wait_for_background_threads();
+  EXPECT_LT(seconds_since(start), 15) << "the script's later checks ran to the end";
+}
+
+// Out of memory while the question is copied for its check, in a context kept from an earlier
+// check: unknown with the budget named (Z3 reports the failure on the caller's context and returns
+// no vector, which was dereferenced). And with no context kept, none is made past the budget (Z3
+// returns a null one, which z3++ dereferences).
+TEST(Smt, ACheckWithoutMemoryForItsCopyOrItsContextIsUnknown) {
+  const std::uint64_t budget = memory_budget();
+  auto cap_just_above_now = [] {
+    set_memory_budget(static_cast<std::uint64_t>(Z3_get_estimated_alloc_size()) + (std::uint64_t{8} << 20));
+    z3::set_param("memory_max_size", static_cast<int>(memory_budget() >> 20));
+  };
+  for (bool kept : {true, false}) {
+    z3::context ctx;
+    if (kept) {  // a context for the check below, kept idle
+      smt::Solver first(ctx, smt::Budget{30});
+      first.add(ctx.bool_const("a"));
+      ASSERT_EQ(first.check(), z3::sat);
+    } else {
+      smt::wait_for_background_threads();  // (no context kept)
+    }
+    smt::Solver s(ctx, smt::Budget{30});
+    z3::expr x = ctx.int_const("x");
+    for (int k = 0; k < 200000; ++k) s.add(x * ctx.int_val(k + 7) + ctx.int_const(("y" + std::to_string(k)).c_str()) != k);
+    cap_just_above_now();
+    EXPECT_EQ(s.check(), z3::unknown) << (kept ? "kept" : "new");
+    EXPECT_NE(s.reason_unknown().find("more memory than the budget"), std::string::npos) << s.reason_unknown();
+    set_memory_budget(budget);
+    z3::set_param("memory_max_size", static_cast<int>(std::min<std::uint64_t>(budget >> 20, 1u << 30)));
+  }
 }
 
 }  // namespace

@@ -41,9 +41,6 @@ class Context {
   std::unique_ptr<z3::context> ctx_;
 };
 
-// Frees a context of Z3's C API on which a check was interrupted, in the background.
-void free_interrupted(Z3_context ctx);
-
 // Why Z3 failed, for an unknown verdict: "Z3: MESSAGE", or for out of memory the budget it hit
 // (`--max-memory`, which smt::Solver gives Z3 as its memory_max_size) and how to raise it.
 std::string z3_failure(const std::string& message);
