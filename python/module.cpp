@@ -373,7 +373,7 @@ py::list network_run_batch(const PyNetwork& n, const py::iterable& rows, const p
   py::list out;
   const Type& t = *r.type;
   for (std::size_t b = 0; b < batch.size(); ++b) {
-    Eigen::VectorXd column = r.run.output.col(r.run.output.cols() == 1 ? 0 : static_cast<Eigen::Index>(b));
+    Eigen::VectorXd column = r.run.output.col(batch_column(r.run.output, b));
     if (!raw && r.values[b] && !t.is_arrow()) {
       if (Result<ValuePtr> v = value_from_vector(column, r.type, n.depth)) {
         Program empty;

@@ -404,9 +404,10 @@ Result<NetworkBatchResult> run_batch_on_network(const LoadedProgram& loaded, con
   if (!request.args.empty()) return R::failure(plain_error("a batch takes its arguments from its rows, not from --arg"));
   if (rows.empty()) return R::failure(plain_error("a batch needs at least one row"));
   // Every row's arguments parsed, type-checked and evaluated; the params once.
+  std::vector<RunRequest> requests;  // each row's, as for one run
   std::vector<Prepared> prepared;
   for (const BatchRow& row : rows) {
-    RunRequest one = request;
+    RunRequest& one = requests.emplace_back(request);
     one.args = row.args;
     Result<Prepared> p = prepare(loaded, one);
     if (!p) return R::failure(std::move(p.diagnostics));
@@ -429,13 +430,11 @@ Result<NetworkBatchResult> run_batch_on_network(const LoadedProgram& loaded, con
   std::vector<bool> encoded(rows.size(), params_encoded);
   const auto count = static_cast<Eigen::Index>(rows.size());
   for (Eigen::Index b = 0; b < count; ++b) {
+    const std::size_t k = static_cast<std::size_t>(b);
     bool e = params_encoded;
-    RunRequest one = request;
-    one.args = rows[static_cast<std::size_t>(b)].args;
-    if (std::vector<Diagnostic> d = encode_args(loaded, prepared[static_cast<std::size_t>(b)], one, b, count, out.inputs, e);
-        !d.empty())
+    if (std::vector<Diagnostic> d = encode_args(loaded, prepared[k], requests[k], b, count, out.inputs, e); !d.empty())
       return R::failure(std::move(d));
-    encoded[static_cast<std::size_t>(b)] = e;
+    encoded[k] = e;
   }
   if (std::optional<Diagnostic> d = missing_param(*net, out.inputs)) return R::failure(std::move(*d));
   Plan plan(*net, threads);
@@ -443,15 +442,10 @@ Result<NetworkBatchResult> run_batch_on_network(const LoadedProgram& loaded, con
   if (!run) return R::failure(std::move(run.diagnostics));
   out.run = std::move(*run);
   out.type = prepared.front().result_type;
-  for (Eigen::Index b = 0; b < count; ++b) {
-    const std::size_t k = static_cast<std::size_t>(b);
-    // (A network whose inputs are all params and constants has one output column for every row.)
-    const Eigen::Index column = out.run.output.cols() == 1 ? 0 : b;
-    if (encoded[k] && std::abs(out.run.mass_lost(column)) > 1e-9) {
-      RunRequest one = request;
-      one.args = rows[k].args;
-      return R::failure(error_at(rows[k].where, mass_lost_message(loaded, prepared[k], one)));
-    }
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    const Eigen::Index column = batch_column(out.run.output, k);
+    if (encoded[k] && std::abs(out.run.mass_lost(column)) > 1e-9)
+      return R::failure(error_at(rows[k].where, mass_lost_message(loaded, prepared[k], requests[k])));
     out.values.push_back(decode(out.run.output.col(column), *out.type, depth));
   }
   out.network = std::move(*net);

@@ -73,6 +73,13 @@ struct BatchRow {
   Span where;
 };
 
+// The column of a batch's matrix (an output, an input's gradient) that holds row `row`: that row's
+// own, or the only one when it does not vary over the batch (a network whose inputs are all params
+// and constants computes one column for every row).
+inline Eigen::Index batch_column(const Eigen::MatrixXd& m, std::size_t row) {
+  return m.cols() == 1 ? 0 : static_cast<Eigen::Index>(row);
+}
+
 struct NetworkBatchResult {
   Network network;    // main compiled once, with one input per argument
   NetworkArgs inputs;  // column b of each input: row b's argument

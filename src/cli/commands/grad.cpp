@@ -27,16 +27,13 @@ int grad_rows(const Options& args, const RunSetup& setup, const LoadedProgram& l
   if (!r) return report(r.diagnostics, as_json);
   const NetworkBatchResult& run = r->first;
   const NetworkGradients& g = r->second;
-  auto column = [](const Eigen::MatrixXd& m, std::size_t b) -> Eigen::VectorXd {
-    return m.col(m.cols() == 1 ? 0 : static_cast<Eigen::Index>(b));
-  };
   json out_rows = json::array(), params = json::object();
   for (std::size_t b = 0; b < rows->size(); ++b) {
-    const Eigen::VectorXd output = column(run.run.output, b);
+    const Eigen::VectorXd output = run.run.output.col(batch_column(run.run.output, b));
     json inputs = json::object();
     if (!as_json) std::cout << "row " << b + 1 << ": output = " << shaped_text(output, *run.type, depth) << "\n";
     for (std::size_t k = 0; k < run.network.inputs.size(); ++k) {
-      const Eigen::VectorXd d = column(g.inputs[k], b);
+      const Eigen::VectorXd d = g.inputs[k].col(batch_column(g.inputs[k], b));
       if (as_json) inputs[run.network.inputs[k].name] = shaped_json(d, *run.network.inputs[k].type, depth);
       else std::cout << "  d/d " << run.network.inputs[k].name << " = " << shaped_text(d, *run.network.inputs[k].type, depth) << "\n";
     }

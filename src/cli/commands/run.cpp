@@ -37,7 +37,7 @@ int run_batch(const Options& args, const RunSetup& setup, const LoadedProgram& l
   if (!r) return report(r.diagnostics, as_json);
   json outputs = json::array();
   for (std::size_t b = 0; b < r->values.size(); ++b) {
-    const Eigen::VectorXd out = r->run.output.col(r->run.output.cols() == 1 ? 0 : static_cast<Eigen::Index>(b));
+    const Eigen::VectorXd out = r->run.output.col(batch_column(r->run.output, b));
     const std::string value = r->values[b] ? *r->values[b] : shaped_text(out, *r->type, depth);
     if (as_json) outputs.push_back(json{{"value", value}, {"vector", vector_json(out)}});
     else std::cout << value << "\n";
