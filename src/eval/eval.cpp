@@ -101,11 +101,33 @@ struct EvalRules {
   }
 
   ValuePtr global(const std::string& name, Span site) {
-    if (auto it = ev.defs_.find(name); it != ev.defs_.end()) return it->second;
+    if (auto it = ev.defs_.find(name); it != ev.defs_.end()) {
+      count_natural(it->second.max_natural);
+      return it->second.value;
+    }
     if (const Def* def = ev.program_.find_def(name)) {
-      ValuePtr value = eval(*def->body, Env{});  // E-Def: a def is a closed term, evaluated once
-      ev.defs_.emplace(name, value);
-      return value;
+      // E-Def: a def is a closed term, evaluated once. The naturals it met count again at each
+      // use, as if it were evaluated there: max_natural does not depend on which use came first.
+      struct Apart {
+        Evaluator& ev;
+        std::uint64_t outer_max = ev.max_natural_;
+        int outer_uncounted = ev.uncounted_;
+        ~Apart() {
+          ev.max_natural_ = outer_max;
+          ev.uncounted_ = outer_uncounted;
+        }
+      };
+      Evaluator::DefValue entry;
+      {
+        Apart apart{ev};
+        ev.max_natural_ = 0;
+        ev.uncounted_ = 0;
+        entry.value = eval(*def->body, Env{});
+        entry.max_natural = ev.max_natural_;
+      }
+      ev.defs_.emplace(name, entry);
+      count_natural(entry.max_natural);
+      return entry.value;
     }
     if (ev.program_.find_param(name)) {
       if (auto it = ev.params_.find(name); it != ev.params_.end()) return it->second;  // E-Param
@@ -221,8 +243,11 @@ struct EvalRules {
   }
 
   ValuePtr nat_value(std::uint64_t n) {
-    if (ev.uncounted_ == 0) ev.max_natural_ = std::max(ev.max_natural_, n);
+    count_natural(n);
     return make_nat(n);
+  }
+  void count_natural(std::uint64_t n) {
+    if (ev.uncounted_ == 0) ev.max_natural_ = std::max(ev.max_natural_, n);
   }
 
   // E-Succ: naturals are exact; past 2^64 - 1 evaluation stops with an error.
@@ -387,6 +412,15 @@ Result<ValuePtr> Evaluator::def_value(const std::string& name) {
 
 Result<ValuePtr> Evaluator::apply(const ValuePtr& fn, const ValuePtr& arg, Span site) {
   return guarded([&] { return EvalRules{*this}.apply(fn, arg, site); });
+}
+
+Result<ValuePtr> Evaluator::apply_counting(const ValuePtr& fn, const ValuePtr& arg, std::uint64_t& largest_natural) {
+  const std::uint64_t before = max_natural_;
+  max_natural_ = 0;
+  Result<ValuePtr> value = apply(fn, arg);
+  largest_natural = max_natural_;
+  max_natural_ = std::max(before, largest_natural);
+  return value;
 }
 
 Result<ValuePtr> Evaluator::apply_traced(const ValuePtr& fn, const ValuePtr& arg, Span site, const std::string& text,

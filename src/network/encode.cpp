@@ -60,24 +60,65 @@ bool without_nat(const Type& t) {
   return !t.is_arrow() || (without_nat(*t.from) && without_nat(*t.to));
 }
 
-Eigen::VectorXd encode(const ValuePtr& v, const Type& type, int depth, Evaluator& ev, Columns columns) {
-  Eigen::VectorXd out = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(dimension(type, depth)));
+// Where an encoding is written: entry k at p[k * stride] (a function's column j inside its
+// matrix is the entries j, j + cols, ... of the matrix, so a nested column is strided again).
+// The entries are zero on entry; encode writes only the nonzero ones.
+struct Slots {
+  double* p;
+  std::size_t stride;
+  double& operator[](std::size_t k) const { return p[k * stride]; }
+};
+
+// One encoding at one depth. Applications go through `image`: remembered in `memo` when there is
+// one, and the largest natural each met (as the Evaluator counts) is kept in `largest_natural`.
+struct Encoder {
+  Evaluator& ev;
+  int depth;
+  Columns columns;
+  Tabulation::Images* memo;
+  std::uint64_t largest_natural = 0;
+
+  Result<ValuePtr> image(const ValuePtr& fn, const ValuePtr& arg, std::optional<std::size_t> basis_index) {
+    Tabulation::Images::iterator hit;
+    if (memo && basis_index) {
+      hit = memo->find({fn.get(), *basis_index});
+      if (hit != memo->end()) {
+        largest_natural = std::max(largest_natural, hit->second.largest_natural);
+        return Result<ValuePtr>::success(hit->second.value);
+      }
+    }
+    std::uint64_t met = 0;
+    Result<ValuePtr> value = ev.apply_counting(fn, arg, met);
+    largest_natural = std::max(largest_natural, met);
+    if (memo && basis_index && value) memo->emplace(std::pair{fn.get(), *basis_index}, Tabulation::Image{fn, *value, met});
+    return value;
+  }
+
+  void encode(const ValuePtr& v, const Type& type, Slots out);
+};
+
+void Encoder::encode(const ValuePtr& v, const Type& type, Slots out) {
   switch (type.kind) {
     case Type::Kind::Bool:
-      if (const BoolValue* b = v->as<BoolValue>()) return basis_vector(2, b->value ? 0 : 1);
+      if (const BoolValue* b = v->as<BoolValue>()) {
+        out[b->value ? 0 : 1] = 1.0;
+        return;
+      }
       break;
     case Type::Kind::Nat:
       if (const NatValue* n = v->as<NatValue>()) {
         if (n->value > static_cast<std::uint64_t>(depth))
           throw failure("the natural " + std::to_string(n->value) + " exceeds the depth D = " + std::to_string(depth) +
                         "; rerun with --depth " + std::to_string(n->value) + " or more");
-        return basis_vector(static_cast<std::size_t>(out.size()), static_cast<std::size_t>(n->value));
+        out[static_cast<std::size_t>(n->value)] = 1.0;
+        return;
       }
       break;
     case Type::Kind::Vec:
       if (const VecValue* x = v->as<VecValue>()) {
         if (x->x.size() != type.size) break;
-        return Eigen::Map<const Eigen::VectorXd>(x->x.data(), static_cast<Eigen::Index>(x->x.size()));
+        for (std::size_t k = 0; k < x->x.size(); ++k) out[k] = x->x[k];
+        return;
       }
       break;
     case Type::Kind::Arrow: {
@@ -85,10 +126,14 @@ Eigen::VectorXd encode(const ValuePtr& v, const Type& type, int depth, Evaluator
         if (m->depth != depth && !without_nat(type))
           throw failure("a matrix given at depth " + std::to_string(m->depth) + " is used at depth " +
                         std::to_string(depth));
-        return Eigen::Map<const Eigen::VectorXd>(m->data.data(), static_cast<Eigen::Index>(m->data.size()));
+        if (m->data.size() != dimension(type, depth)) break;
+        for (std::size_t k = 0; k < m->data.size(); ++k) out[k] = m->data[k];
+        return;
       }
       if (!is_function(*v)) break;
       const std::size_t cols = dimension(*type.from, depth);
+      // Column j of the row-major matrix: entries j, j + cols, ... (matrix_index).
+      auto column = [&](std::size_t j) { return Slots{out.p + matrix_index(cols, 0, j) * out.stride, cols * out.stride}; };
       if (type.from->is_arrow()) {
         // A function of a function: its column j is its value at the matrix unit e_j of its
         // argument's type (a matrix value, applied by E-AppMatrix). Where that has no value (the
@@ -97,27 +142,28 @@ Eigen::VectorXd encode(const ValuePtr& v, const Type& type, int depth, Evaluator
         for (std::size_t j = 0; j < cols; ++j) {
           Result<ValuePtr> unit = value_from_vector(basis_vector(cols, j), type.from, depth);
           if (!unit) throw EncodeFailure{unit.diagnostics.front()};
-          Result<ValuePtr> image = ev.apply(v, *unit);
-          if (!image && image.diagnostics.front().code == "eval.table-miss") continue;
-          if (!image) throw EncodeFailure{image.diagnostics.front()};
-          set_matrix_column(out, cols, j, encode(*image, *type.to, depth, ev, columns));
+          // (A unit is a matrix of this depth: its image is not remembered across depths.)
+          Result<ValuePtr> y = image(v, *unit, std::nullopt);
+          if (!y && y.diagnostics.front().code == "eval.table-miss") continue;
+          if (!y) throw EncodeFailure{y.diagnostics.front()};
+          encode(*y, *type.to, column(j));
         }
-        return out;
+        return;
       }
       const TableValue* table = v->as<TableValue>();
       for (std::size_t j = 0; j < cols; ++j) {
         // C-Table: a table on Nat has zero columns past its largest key (no value there).
         if (table && j >= table->entries.size()) continue;
-        Result<ValuePtr> image = ev.apply(v, basis_value(*type.from, j));
-        if (!image) throw EncodeFailure{image.diagnostics.front()};
+        Result<ValuePtr> y = image(v, basis_value(*type.from, j), j);
+        if (!y) throw EncodeFailure{y.diagnostics.front()};
         // A column whose image is a natural above D is zero: its mass is lost, as in the matrix
         // C-Abs materializes from the function's own term (spec/denotation.md §2, §7).
-        if (const NatValue* n = (*image)->as<NatValue>();
+        if (const NatValue* n = (*y)->as<NatValue>();
             n && n->value > static_cast<std::uint64_t>(depth) && columns == Columns::MayLose)
           continue;
-        set_matrix_column(out, cols, j, encode(*image, *type.to, depth, ev, columns));
+        encode(*y, *type.to, column(j));
       }
-      return out;
+      return;
     }
   }
   throw failure("internal error: a value does not have type " + print_type(type));
@@ -144,15 +190,34 @@ struct MatrixMap final : LinearMap {
 
 }  // namespace
 
-Result<Eigen::VectorXd> encode_value(const ValuePtr& v, const Type& type, int depth, Evaluator& ev, Columns columns) {
+namespace {
+
+Result<Eigen::VectorXd> encode_with(Encoder& encoder, const ValuePtr& v, const Type& type) {
+  const int depth = encoder.depth;
   if (const double bytes = 8.0 * static_cast<double>(dimension(type, depth)); bytes > static_cast<double>(memory_budget()))
     return Result<Eigen::VectorXd>::failure(
         error_at(Span{}, over_budget("encoding a value of type " + print_type(type) + " at depth " + std::to_string(depth), bytes)));
   try {
-    return Result<Eigen::VectorXd>::success(encode(v, type, depth, ev, columns));
+    Eigen::VectorXd out = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(dimension(type, depth)));
+    encoder.encode(v, type, Slots{out.data(), 1});
+    return Result<Eigen::VectorXd>::success(std::move(out));
   } catch (const EncodeFailure& f) {
     return Result<Eigen::VectorXd>::failure(f.diagnostic);
   }
+}
+
+}  // namespace
+
+Result<Eigen::VectorXd> encode_value(const ValuePtr& v, const Type& type, int depth, Evaluator& ev, Columns columns) {
+  Encoder encoder{ev, depth, columns, nullptr};
+  return encode_with(encoder, v, type);
+}
+
+Result<Eigen::VectorXd> Tabulation::encode(const ValuePtr& v, const Type& type, int depth, Columns columns) {
+  Encoder encoder{ev_, depth, columns, &images_};
+  Result<Eigen::VectorXd> x = encode_with(encoder, v, type);
+  largest_natural_ = encoder.largest_natural;
+  return x;
 }
 
 Result<ValuePtr> value_from_vector(const Eigen::VectorXd& x, const TypePtr& type, int depth) {

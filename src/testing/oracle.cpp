@@ -97,6 +97,14 @@ Verdict cross_check(const Case& c, const OracleOptions& options) {
     if (const NatLit* n = t.as<NatLit>(); n && !keys.count(&t)) largest_numeral = std::max(largest_numeral, n->value);
   });
 
+  // The interpreter's value as a vector at each depth (a function's table applies it to every
+  // argument ≤ D, and the naturals met there count too), and the inputs': each application is
+  // made once for all depths (Tabulation), and counted at each depth that uses it.
+  Evaluator table(loaded.program, params, options.eval);
+  for (const ValuePtr& a : args) table.mark_opaque(a);
+  for (const auto& [name, v] : params) table.mark_opaque(v);
+  Tabulation expected_tables(table), input_tables(values);
+
   Verdict verdict;
   for (int depth : options.depths) {
     if (largest_numeral > static_cast<std::uint64_t>(depth)) continue;  // outside this depth
@@ -124,13 +132,13 @@ Verdict cross_check(const Case& c, const OracleOptions& options) {
     NetworkArgs inputs;
     bool fits = true;
     for (std::size_t i = 0; i < args.size() && fits; ++i) {
-      Result<Eigen::VectorXd> x = encode_value(args[i], *c.arg_types[i], depth, values);
+      Result<Eigen::VectorXd> x = input_tables.encode(args[i], *c.arg_types[i], depth);
       fits = x.ok();
       if (fits) inputs.inputs.push_back(*x);
     }
     for (const auto& [name, v] : params) {
       if (!fits) break;
-      Result<Eigen::VectorXd> x = encode_value(v, *program.find_param(name)->type, depth, values);
+      Result<Eigen::VectorXd> x = input_tables.encode(v, *program.find_param(name)->type, depth);
       fits = x.ok();
       if (fits) inputs.params.emplace(name, *x);
     }
@@ -139,14 +147,9 @@ Verdict cross_check(const Case& c, const OracleOptions& options) {
     if (!run) return fail("the engine failed: " + run.diagnostics.front().message, depth);
     Eigen::VectorXd output = run->output.col(0);
 
-    // The interpreter's value as a vector (a function's table applies it to every argument ≤ D,
-    // and the naturals met there count too).
-    Evaluator table(loaded.program, params, options.eval);
-    for (const ValuePtr& a : args) table.mark_opaque(a);
-    for (const auto& [name, v] : params) table.mark_opaque(v);
-    Result<Eigen::VectorXd> expected =
-        table_miss ? Result<Eigen::VectorXd>::failure(result.diagnostics) : encode_value(*result, *result_type, depth, table);
-    std::uint64_t needed = table_miss ? UINT64_MAX : std::max(main_naturals, table.max_natural());
+    Result<Eigen::VectorXd> expected = table_miss ? Result<Eigen::VectorXd>::failure(result.diagnostics)
+                                                  : expected_tables.encode(*result, *result_type, depth);
+    std::uint64_t needed = table_miss ? UINT64_MAX : std::max(main_naturals, expected_tables.largest_natural());
     bool within = expected.ok() && needed <= static_cast<std::uint64_t>(depth);
     // (Tabulating a function result may apply an input table past its keys: a natural above D.)
     if (!expected.ok() && !table_miss && expected.diagnostics.front().code != "eval.table-miss" &&

@@ -352,6 +352,30 @@ TEST(Encode, FunctionsByTheirTables) {
   EXPECT_FALSE(decode(vec({0.5, 0.5}), *Type::boolean(), 9));
 }
 
+// A Tabulation encodes as encode_value does at every depth and counts the naturals a new
+// Evaluator would count there, but makes each application once: after D = 1 and 3, the table at
+// D = 9 costs only what it alone costs.
+TEST(Encode, ATabulationMakesEachApplicationOnceForAllDepths) {
+  Loaded l = load("def main = fun x : Nat => fun y : Nat => iter { y | s => succ s } (x)");
+  TypePtr nnn = Type::arrow(Type::nat(), Type::arrow(Type::nat(), Type::nat()));
+  Evaluator shared(l.result->program, {});
+  Tabulation tables(shared);
+  ValuePtr add = *shared.def_value("main");
+  std::uint64_t steps_alone_at_9 = 0;
+  for (int depth : {1, 3, 9}) {
+    Evaluator alone(l.result->program, {});
+    Result<VectorXd> want = encode_value(*alone.def_value("main"), *nnn, depth, alone);
+    ASSERT_TRUE(want.ok()) << render(want.diagnostics);
+    Result<VectorXd> got = tables.encode(add, *nnn, depth);
+    ASSERT_TRUE(got.ok()) << render(got.diagnostics);
+    EXPECT_EQ(*got, *want) << "at depth " << depth;
+    EXPECT_EQ(tables.largest_natural(), alone.max_natural()) << "at depth " << depth;
+    EXPECT_EQ(tables.largest_natural(), static_cast<std::uint64_t>(2 * depth));
+    steps_alone_at_9 = alone.steps();
+  }
+  EXPECT_EQ(shared.steps(), steps_alone_at_9);
+}
+
 // A column whose natural is above D is zero, as in the matrix C-Abs materializes from the same
 // term; with Columns::Exact (training data) it is an error instead.
 TEST(Encode, AColumnAboveTheDepthIsZeroAsInTheCompiledMatrix) {

@@ -6,6 +6,22 @@ namespace {
 
 TEST(EVar, LooksUpTheEnvironment) { EXPECT_EQ(run("def main = fun x : Nat => x", {"7"}), "7"); }
 TEST(EDef, DefsAreEvaluatedOnDemand) { EXPECT_EQ(run("def two = 2\ndef main = succ two"), "3"); }
+// A def is evaluated once, but the naturals it met count at every use: how large a natural an
+// application needs does not depend on whether an earlier one evaluated the def first.
+TEST(EDef, TheNaturalsADefMetCountAtEveryUse) {
+  Loaded l = load("def seven = 7\ndef main = fun b : Bool => if b then seven else 0");
+  ASSERT_TRUE(l.result.ok()) << render(l.result.diagnostics);
+  Evaluator ev(l.result->program, {});
+  ValuePtr main = *ev.def_value("main");
+  std::uint64_t met = 99;
+  ASSERT_TRUE(ev.apply_counting(main, make_bool(false), met).ok());
+  EXPECT_EQ(met, 0u);
+  ASSERT_TRUE(ev.apply_counting(main, make_bool(true), met).ok());  // evaluates `seven`
+  EXPECT_EQ(met, 7u);
+  ASSERT_TRUE(ev.apply_counting(main, make_bool(true), met).ok());  // `seven` is known now
+  EXPECT_EQ(met, 7u);
+  EXPECT_EQ(ev.max_natural(), 7u);
+}
 TEST(EParam, ParamsTakeTheirValueFromTheCommandLine) {
   EXPECT_EQ(run("param p : Nat\ndef main = succ p", {}, {{"p", "4"}}), "5");
   EXPECT_EQ(run("param p : Nat\ndef main = succ p"), "ERROR: param `p` has no value; give it one with --param p=TERM");

@@ -44,6 +44,10 @@ class Evaluator {
   Result<ValuePtr> def_value(const std::string& name);
   // Applies a function value to an argument (E-App after its premises).
   Result<ValuePtr> apply(const ValuePtr& fn, const ValuePtr& arg, Span site = {});
+  // The same, also giving the largest natural this application met, counted as max_natural()
+  // counts: what a new Evaluator would report after making only this application (a def
+  // evaluated before counts its naturals at every use). Given when the application fails too.
+  Result<ValuePtr> apply_counting(const ValuePtr& fn, const ValuePtr& arg, std::uint64_t& largest_natural);
   // The same, recorded when tracing as an E-App step that shows `text` (e.g. "main 7") as its
   // term, and whose first premises are the trace's top-level steps from index `premises_from` on
   // (the steps that computed the function and the argument: `cajal run` evaluates `main t₁ … tₙ`
@@ -74,7 +78,11 @@ class Evaluator {
  private:
   const Program& program_;
   std::map<std::string, ValuePtr> params_;
-  std::map<std::string, ValuePtr> defs_;
+  struct DefValue {
+    ValuePtr value;
+    std::uint64_t max_natural = 0;  // the largest natural its evaluation met (counted again at each use)
+  };
+  std::map<std::string, DefValue> defs_;
   EvalOptions options_;
   std::uint64_t steps_ = 0;
   std::size_t depth_ = 0;

@@ -9,8 +9,10 @@
 #pragma once
 
 #include <Eigen/Dense>
+#include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cajal/eval/eval.hpp"
@@ -45,6 +47,33 @@ std::string spaced_text(const Eigen::VectorXd& x);
 enum class Columns { MayLose, Exact };
 Result<Eigen::VectorXd> encode_value(const ValuePtr& v, const Type& type, int depth, Evaluator& ev,
                                      Columns columns = Columns::MayLose);
+
+// Encodes values at several depths (the oracle compares one result at D = 1, 3, 6, 9), making
+// each application a function's table needs once: f applied to the basis value j of Bool or Nat
+// is the same value at every depth, since values are immutable and evaluation is deterministic.
+// (A function of a function is applied to matrix units of each depth; those are not kept.)
+class Tabulation {
+ public:
+  // `ev` makes the applications; it must outlive this, as must the values encoded.
+  explicit Tabulation(Evaluator& ev) : ev_(ev) {}
+  // encode_value(v, type, depth, ev, columns).
+  Result<Eigen::VectorXd> encode(const ValuePtr& v, const Type& type, int depth, Columns columns = Columns::MayLose);
+  // The largest natural the applications the last encode used met, as Evaluator::max_natural
+  // counts: what a new Evaluator's max_natural() would be after that encode_value alone.
+  std::uint64_t largest_natural() const { return largest_natural_; }
+
+  struct Image {
+    ValuePtr fn;  // keeps the key's address from being reused
+    ValuePtr value;
+    std::uint64_t largest_natural = 0;
+  };
+  using Images = std::map<std::pair<const Value*, std::size_t>, Image>;
+
+ private:
+  Evaluator& ev_;
+  Images images_;
+  std::uint64_t largest_natural_ = 0;
+};
 
 // The value a vector encodes at `depth`: a Vec as itself, a function as a matrix value (applied by
 // E-AppMatrix), a Bool or a Nat only when it is exactly one-hot (else an error: soft values are
