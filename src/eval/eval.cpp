@@ -3,6 +3,7 @@
 
 #include <limits>
 #include <sstream>
+#include <string_view>
 
 #include "cajal/syntax/print.hpp"
 
@@ -52,9 +53,11 @@ struct EvalRules {
     bool recorded = false;
     std::size_t saved = static_cast<std::size_t>(-1);
 
-    TraceFrame(Evaluator& e, const Term* term, const Env& env, const std::string& applied = {}) : ev(e) {
+    TraceFrame(Evaluator& e, const Term* term, const Env& env, std::string_view applied = {}) : ev(e) {
+      if (ev.options_.trace) start(term, env, applied);  // (every rule application passes here)
+    }
+    [[gnu::noinline]] void start(const Term* term, const Env& env, std::string_view applied) {
       Trace* trace = ev.options_.trace;
-      if (!trace) return;
       saved = ev.trace_current_;
       if (trace->recorded >= trace->limit) {
         (ev.trace_stack_.empty() ? trace->omitted : ev.trace_stack_.back().omitted) += 1;
@@ -63,7 +66,7 @@ struct EvalRules {
         return;
       }
       TraceStep step;
-      step.term = term ? print_term_brief(*term, 60) : applied;
+      step.term = term ? print_term_brief(*term, 60) : std::string(applied);
       if (term)
         for (const std::string& x : free_variables(*term))
           if (const ValuePtr* v = env.lookup(x)) step.env.emplace_back(x, *v);
@@ -76,7 +79,9 @@ struct EvalRules {
       if (recorded) ev.trace_stack_.back().value = value;
     }
     ~TraceFrame() {
-      if (!ev.options_.trace) return;
+      if (ev.options_.trace) finish();
+    }
+    [[gnu::noinline]] void finish() {
       ev.trace_current_ = saved;
       if (!recorded) return;
       TraceStep step = std::move(ev.trace_stack_.back());

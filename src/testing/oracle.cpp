@@ -40,6 +40,26 @@ Verdict skipped_verdict() {
   return v;
 }
 
+// The largest numeral in the program: below it a depth cannot compile it (C-Num rejects it).
+// Table keys do not count: C-Table drops the columns past D.
+std::uint64_t largest_numeral_in(const Program& program) {
+  std::uint64_t largest = 0;
+  std::vector<const Term*> todo;
+  for (const Decl& d : program.decls)
+    if (const Def* def = std::get_if<Def>(&d)) todo.push_back(def->body.get());
+  while (!todo.empty()) {
+    const Term* t = todo.back();
+    todo.pop_back();
+    if (const NatLit* n = t->as<NatLit>()) largest = std::max(largest, n->value);
+    if (const Table* table = t->as<Table>()) {
+      for (const TableEntry& e : table->entries) todo.push_back(e.value.get());  // not its keys
+      continue;
+    }
+    append_children(*t, todo);
+  }
+  return largest;
+}
+
 }  // namespace
 
 // (Long on purpose: the oracle is one sequence of checks, interpreter then each depth, each step
@@ -85,17 +105,7 @@ Verdict cross_check(const Case& c, const OracleOptions& options) {
   for (std::size_t i = 0; i < args.size(); ++i) result_type = result_type->to;
   const std::uint64_t main_naturals = interpreter.max_natural();
 
-  // The largest numeral in the program: below it a depth cannot compile it (C-Num rejects it).
-  std::uint64_t largest_numeral = 0;
-  // (Table keys do not count: C-Table drops the columns past D.)
-  std::set<const Term*> keys;
-  for_each_subterm(program, [&](const Term& t) {
-    if (const Table* table = t.as<Table>())
-      for (const TableEntry& e : table->entries) keys.insert(e.key.get());
-  });
-  for_each_subterm(program, [&](const Term& t) {
-    if (const NatLit* n = t.as<NatLit>(); n && !keys.count(&t)) largest_numeral = std::max(largest_numeral, n->value);
-  });
+  const std::uint64_t largest_numeral = largest_numeral_in(program);
 
   // The interpreter's value as a vector at each depth (a function's table applies it to every
   // argument ≤ D, and the naturals met there count too), and the inputs': each application is

@@ -25,6 +25,11 @@ TypePtr TypeTable::of(const Term& t) const {
   return it == types_.end() ? nullptr : it->second;
 }
 
+const Type* TypeTable::find(const Term& t) const {
+  auto it = types_.find(&t);
+  return it == types_.end() ? nullptr : it->second.get();
+}
+
 namespace {
 
 // Thrown inside one def's check; turned into a Diagnostic (a value) at the library boundary.
@@ -305,9 +310,13 @@ Result<CheckedProgram> check_program(const Program& program, const CheckOptions&
   std::map<std::string, Span> later_defs;
   std::map<std::string, Span> broken_defs;
   std::map<std::string, Span> declared;
+  std::size_t terms = 0;
   for (const Decl& decl : program.decls)
-    if (const Def* def = std::get_if<Def>(&decl); def && !later_defs.count(def->name))
-      later_defs.emplace(def->name, def->name_span);
+    if (const Def* def = std::get_if<Def>(&decl)) {
+      if (!later_defs.count(def->name)) later_defs.emplace(def->name, def->name_span);
+      terms += term_size(*def->body);
+    }
+  out.types.reserve(terms);
 
   for (const Decl& decl : program.decls) {
     const std::string& name = decl_name(decl);

@@ -44,8 +44,12 @@ class Globals {
 class TypeTable {
  public:
   void set(const Term& t, TypePtr type) { types_[&t] = std::move(type); }
+  // Room for n terms' types, made at once.
+  void reserve(std::size_t n) { types_.reserve(n); }
   // The type of a checked subterm, or null for a term that was not checked.
   TypePtr of(const Term& t) const;
+  // The same, as a pointer to the type this table keeps (no reference count is touched).
+  const Type* find(const Term& t) const;
 
  private:
   std::unordered_map<const Term*, TypePtr> types_;
