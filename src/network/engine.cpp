@@ -78,34 +78,14 @@ void accumulate(MatrixXd& into, const Eigen::MatrixBase<Delta>& delta) {
 }
 
 // y = F·x (or y += F·x) for the n columns of x: F is rows × cs, stored row-major; x is cs × n and
-// y rows × n, column-major. Small products are a loop here; larger ones go to the kernels chosen
-// for this CPU (kernels.hpp).
+// y rows × n, column-major. Small products are a loop, larger ones a GEMM, each from the kernels
+// chosen for this CPU (kernels.hpp).
 void product(const double* f, Index rows, Index cs, const double* x, Index n, double* y, bool accumulate) {
   if (rows * cs * n <= 256) {
-    for (Index b = 0; b < n; ++b) {
-      const double* xb = x + b * cs;
-      double* yb = y + b * rows;
-      Index i = 0;
-      for (; i + 4 <= rows; i += 4) {  // four rows at once: four independent sums
-        const double *f0 = f + i * cs, *f1 = f0 + cs, *f2 = f1 + cs, *f3 = f2 + cs;
-        double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
-        for (Index j = 0; j < cs; ++j) {
-          const double xj = xb[j];
-          s0 += f0[j] * xj, s1 += f1[j] * xj, s2 += f2[j] * xj, s3 += f3[j] * xj;
-        }
-        if (accumulate) s0 += yb[i], s1 += yb[i + 1], s2 += yb[i + 2], s3 += yb[i + 3];
-        yb[i] = s0, yb[i + 1] = s1, yb[i + 2] = s2, yb[i + 3] = s3;
-      }
-      for (; i < rows; ++i) {  // the last rows: two partial sums each (halves the dependent chain)
-        const double* fi = f + i * cs;
-        double s0 = 0.0, s1 = 0.0;
-        Index j = 0;
-        for (; j + 2 <= cs; j += 2) s0 += fi[j] * xb[j], s1 += fi[j + 1] * xb[j + 1];
-        if (j < cs) s0 += fi[j] * xb[j];
-        const double s = s0 + s1;
-        yb[i] = accumulate ? yb[i] + s : s;
-      }
-    }
+    kernels::Small p;
+    p.rows = rows, p.cols = cs, p.n = n;
+    p.f = f, p.x = x, p.y = y, p.accumulate = accumulate;
+    kernels::kernels().small(p);
     return;
   }
   kernels::Gemm g;

@@ -31,9 +31,23 @@ struct Gemm {
   bool accumulate = false;
 };
 
+// y = F·x, or y += F·x when `accumulate`, for the n columns of x: F is rows × cols, row-major;
+// x is cols × n and y rows × n, column-major. For the small products (a neuron of dimension 10 on
+// one column) where a GEMM's set-up would cost more than the arithmetic: each row's dot product
+// is summed in four interleaved partial sums (0, 4, 8, ...; 1, 5, ...), which this variant's
+// vector unit adds at once, then the rest of the row.
+struct Small {
+  std::ptrdiff_t rows = 0, cols = 0, n = 0;
+  const double* f = nullptr;
+  const double* x = nullptr;
+  double* y = nullptr;
+  bool accumulate = false;
+};
+
 struct Table {
   const char* name;  // "baseline", "x86-64-v3", "native"
   void (*gemm)(const Gemm&);
+  void (*small)(const Small&);
 };
 
 // The variant in use (chosen on first call; thread-safe).

@@ -181,6 +181,34 @@ TEST(Engine, BatchesAreColumns) {
   EXPECT_EQ(r->output, want);
 }
 
+// A param's matrix applied to a batch: the small products (up to 256 multiplications) are summed
+// four rows and four columns at a time, with the rows and columns left over after that. Whatever
+// the kernels (the engine.kernels_* CTests run this under each), they are products: exact on
+// small integers, and within rounding of Eigen's on reals.
+TEST(Engine, SmallProductsAreProducts) {
+  for (int depth : {2, 6, 9}) {  // F is 3 × 3, 7 × 7, 10 × 10
+    Compiled c = compiled("param F : Nat -o Nat\ndef main = fun x : Nat => F x", depth);
+    const Eigen::Index d = depth + 1;
+    std::mt19937 random(static_cast<unsigned>(depth));
+    std::uniform_int_distribution<int> small_integer(-4, 4);
+    MatrixXd f(d, d), x(d, 2);  // (a batch of two: 2 d² ≤ 256 multiplications)
+    for (Eigen::Index k = 0; k < f.size(); ++k) f(k) = small_integer(random);
+    for (Eigen::Index k = 0; k < x.size(); ++k) x(k) = small_integer(random);
+    Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> rows = f;
+    VectorXd stored = Eigen::Map<const VectorXd>(rows.data(), rows.size());  // row-major, as params are
+    Result<NetworkRun> exact = run_network(c.net, NetworkArgs{{x}, {{"F", stored}}});
+    ASSERT_TRUE(exact.ok()) << render(exact.diagnostics);
+    EXPECT_EQ(exact->output, f * x) << "D = " << depth;
+
+    MatrixXd soft_f = MatrixXd::Random(d, d), soft_x = MatrixXd::Random(d, 2);
+    rows = soft_f;
+    stored = Eigen::Map<const VectorXd>(rows.data(), rows.size());
+    Result<NetworkRun> soft = run_network(c.net, NetworkArgs{{soft_x}, {{"F", stored}}});
+    ASSERT_TRUE(soft.ok()) << render(soft.diagnostics);
+    EXPECT_LE((soft->output - soft_f * soft_x).cwiseAbs().maxCoeff(), 1e-14 * static_cast<double>(d)) << "D = " << depth;
+  }
+}
+
 TEST(Engine, RejectsArgumentsThatDoNotFit) {
   Compiled c = compiled("def main = fun b : Bool => b");
   EXPECT_EQ(run_network(c.net, NetworkArgs{{MatrixXd::Zero(3, 1)}, {}}).diagnostics.front().message,
