@@ -303,7 +303,8 @@ class Runner {
     // for gradients: every row, since ∂out/∂n_k = h_k whatever n_k is.
     Index last = record_ ? count.rows - 1 : -1;
     for (Index k = count.rows - 1; k >= 0 && last < 0; --k)
-      if (!count.m().row(k).isZero(0.0)) last = k;
+      for (Index j = 0; j < count.cols && last < 0; ++j)
+        if (count.p[j * count.rows + k] != 0.0) last = k;
     Val h = f.values[static_cast<std::size_t>(n.args[0])];
     MatrixXd& out = f.buffers[i];
     out.setZero(h.rows, std::max(h.cols, count.cols));
