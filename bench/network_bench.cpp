@@ -119,13 +119,17 @@ BENCHMARK(BM_IterationNeuronOneShot)->Arg(2)->Arg(10)->Unit(benchmark::kMicrosec
 // What one more recurrent neuron costs, apart from what a run costs anyway (checking arguments,
 // the result): K = 8 neurons in a chain, iter { ... iter { s | y => step y } (n1) ... } (n8), each
 // run for min(4, D) steps on one state; the counter per_neuron is (t_8 − t_1) / 7, both timed
-// with kept plans on one thread in this run.
-Iteration chain(Eigen::Index dim, int k) {
+// with kept plans on one thread in this run. The second argument is the number of products in
+// each step: with 1 (step y) the step is fused (Plan::fused_steps, counted in `fused`); with 2
+// (step (step y)) it runs through its frames, twice the arithmetic.
+Iteration chain(Eigen::Index dim, int k, int products) {
   const int depth = static_cast<int>(dim) - 1;
   std::string text = "param step : Nat -o Nat\ndef main = fun s : Nat => ", body = "s";
+  std::string step = "y";
+  for (int p = 0; p < products; ++p) step = "step (" + step + ")";
   for (int i = 1; i <= k; ++i) {
     text += "fun n" + std::to_string(i) + " : Nat => ";
-    body = "iter { " + body + " | y => step y } (n" + std::to_string(i) + ")";
+    body = "iter { " + body + " | y => " + step + " } (n" + std::to_string(i) + ")";
   }
   Program p = load(text + body + "\n");
   Iteration it{compile(p.loaded, depth), {}, dim, 1, std::min<Eigen::Index>(kMaxSteps, depth)};
@@ -138,14 +142,16 @@ Iteration chain(Eigen::Index dim, int k) {
 }
 void BM_IterationNeuronChain(benchmark::State& state) {
   constexpr int kChain = 8;
-  Iteration one = chain(state.range(0), 1), eight = chain(state.range(0), kChain);
+  const int products = static_cast<int>(state.range(1));
+  Iteration one = chain(state.range(0), 1, products), eight = chain(state.range(0), kChain, products);
   Plan p1(one.net, 1), p8(eight.net, 1);
   if (!time_runs(state, [&] { return p8.run(eight.args); })) return;
   const double t1 = seconds_per_run(p1, one.args), t8 = seconds_per_run(p8, eight.args);
   state.counters["per_neuron_us"] = (t8 - t1) / (kChain - 1) * 1e6;
   state.counters["one_neuron_run_us"] = t1 * 1e6;
+  state.counters["fused"] = static_cast<double>(p8.fused_steps());
 }
-BENCHMARK(BM_IterationNeuronChain)->Arg(2)->Arg(10)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_IterationNeuronChain)->ArgsProduct({{2, 10}, {1, 2}})->Unit(benchmark::kMicrosecond);
 
 // A large batch on 1 and 2 threads (wall clock): Plan cuts it into chunks of 256 columns.
 void BM_IterationNeuronThreads(benchmark::State& state) {

@@ -104,7 +104,8 @@ struct Nested {
   std::vector<Val> states;                    // Iterate (recorded): h_0 .. h_K
   std::vector<Val> inputs;                    // the step's or the body's inputs
   std::unique_ptr<Frame> body;                // Abstract: the body over the basis batch
-  std::vector<MatrixXd> owned;                // Abstract: the basis batch and expanded captures
+  std::vector<MatrixXd> owned;                // Abstract: the basis batch and expanded captures;
+                                              // Iterate with a fused step: the two alternating states
   Index outer_batch = 1;                      // Abstract: batch of the captures
 };
 struct Frame {
@@ -122,6 +123,17 @@ struct Frame {
 // params, a recurrent or abstraction neuron's among its graph's nested frames; the inputs'
 // dimensions; the output's mass) and what it keeps between runs: one worker per thread, each
 // with its top-level frame and the frames below it.
+// A graph's output neuron that, as an iteration's step, is one neuron on the state: a shift
+// (succ), or a product whose matrix is the same at every step (a param, a constant such as a
+// table, or a capture).
+struct FusedStep {
+  enum class Kind : std::uint8_t { None, Shift, ApplyParam, ApplyConst, ApplyCapture };
+  Kind kind = Kind::None;
+  // ApplyParam: the param's index; ApplyConst: the constant's node; ApplyCapture: its position
+  // among the step's inputs.
+  int source = -1;
+};
+
 struct Plan::Impl {
   const Network& net;
   unsigned threads;
@@ -145,6 +157,8 @@ struct Plan::Impl {
   double expected_mass;
   Index output_dim;
   std::vector<Worker> workers;
+  // Per node, as slots: for the output of a graph that is an iteration's step, how it is fused.
+  std::vector<FusedStep> fused;
 
   Impl(const Network& n, unsigned t)
       : net(n), threads(t), conserves_mass(n.output_type && without_vec(*n.output_type)),
@@ -172,6 +186,37 @@ struct Plan::Impl {
           it = param_names.end() - 1;
         }
         of[i] = static_cast<int>(it - param_names.begin());
+      }
+    }
+    fused.resize(slots.size());
+    for (const Graph& g : net.graphs)
+      for (const Node& node : g.nodes)
+        if (node.op == Op::Iterate) fuse(node.sub);
+  }
+  // Whether step graph gi (its input 0 the state) is one neuron on the state; other nodes may
+  // only hold inputs (Input, Param, Const), which that neuron reads.
+  void fuse(int gi) {
+    const Graph& g = net.graphs[static_cast<std::size_t>(gi)];
+    if (g.output < 0 || g.inputs.empty()) return;
+    const std::size_t o = static_cast<std::size_t>(g.output);
+    for (std::size_t i = 0; i < g.nodes.size(); ++i)
+      if (i != o && g.nodes[i].op != Op::Input && g.nodes[i].op != Op::Param && g.nodes[i].op != Op::Const) return;
+    const Node& out = g.nodes[o];
+    const int state = g.inputs[0];
+    FusedStep& f = fused[offset[static_cast<std::size_t>(gi)] + o];
+    if (out.op == Op::Shift && out.args[0] == state) {
+      f.kind = FusedStep::Kind::Shift;
+    } else if (out.op == Op::Apply && out.args[1] == state && out.args[0] != state) {
+      const Node& fn = g.nodes[static_cast<std::size_t>(out.args[0])];
+      if (fn.op == Op::Param) {
+        f.kind = FusedStep::Kind::ApplyParam;
+        f.source = static_cast<int>(slot(gi, static_cast<std::size_t>(out.args[0])));
+      } else if (fn.op == Op::Const) {
+        f.kind = FusedStep::Kind::ApplyConst;
+        f.source = out.args[0];
+      } else if (const auto at = std::find(g.inputs.begin(), g.inputs.end(), out.args[0]); at != g.inputs.end()) {
+        f.kind = FusedStep::Kind::ApplyCapture;
+        f.source = static_cast<int>(at - g.inputs.begin());
       }
     }
   }
@@ -256,13 +301,7 @@ class Runner {
         case Op::Input: continue;  // bound above
         case Op::Param: f.values[i] = params_[static_cast<std::size_t>(slot[i])]; continue;
         case Op::Const: f.values[i] = view(n.value); continue;
-        case Op::Shift: {  // succ: row k moves to row k+1; row D falls off
-          const Val x = arg(0);
-          out.resize(x.rows, x.cols);
-          out.row(0).setZero();
-          out.bottomRows(x.rows - 1) = x.m().topRows(x.rows - 1);
-          break;
-        }
+        case Op::Shift: shift(arg(0), out); break;
         case Op::Mix: {  // if: c₀·t + c₁·u
           const Val c = arg(0), t = arg(1), u = arg(2);
           const Index b = cols_of({c, t, u});
@@ -273,23 +312,30 @@ class Runner {
             for (Index j = 0; j < b; ++j) out.col(j) = c.at(0, j) * t.col(j) + c.at(1, j) * u.col(j);
           break;
         }
-        case Op::Apply: {  // matrix–vector product, f stored row-major
-          const Val fv = arg(0), a = arg(1);
-          const Index rows = static_cast<Index>(n.rows), cs = static_cast<Index>(n.cols);
-          if (fv.cols == 1) {
-            out.resize(rows, a.cols);
-            product(fv.p, rows, cs, a.p, a.cols, out.data(), false);  // one product for the batch
-          } else {
-            const Index b = cols_of({fv, a});
-            out.resize(rows, b);
-            for (Index j = 0; j < b; ++j) product(fv.col(j).data(), rows, cs, a.col(j).data(), 1, out.col(j).data(), false);
-          }
-          break;
-        }
+        case Op::Apply: apply(n, arg(0), arg(1), out); break;
         case Op::Iterate: iterate(n, f, i, f.nested[static_cast<std::size_t>(slot[i])]); break;
         case Op::Abstract: abstract(n, f, i, f.nested[static_cast<std::size_t>(slot[i])]); break;
       }
       f.values[i] = view(out);
+    }
+  }
+
+  // succ: row k moves to row k+1; row D falls off.
+  static void shift(const Val& x, MatrixXd& out) {
+    out.resize(x.rows, x.cols);
+    out.row(0).setZero();
+    out.bottomRows(x.rows - 1) = x.m().topRows(x.rows - 1);
+  }
+  // The matrix–vector product of an Apply node, f stored row-major.
+  static void apply(const Node& n, const Val& fv, const Val& a, MatrixXd& out) {
+    const Index rows = static_cast<Index>(n.rows), cs = static_cast<Index>(n.cols);
+    if (fv.cols == 1) {
+      out.resize(rows, a.cols);
+      product(fv.p, rows, cs, a.p, a.cols, out.data(), false);  // one product for the batch
+    } else {
+      const Index b = cols_of({fv, a});
+      out.resize(rows, b);
+      for (Index j = 0; j < b; ++j) product(fv.col(j).data(), rows, cs, a.col(j).data(), 1, out.col(j).data(), false);
     }
   }
 
@@ -310,6 +356,27 @@ class Runner {
     out.setZero(h.rows, std::max(h.cols, count.cols));
     s.states.clear();
     const Graph& step = graph(n.sub);
+    const FusedStep& fused = plan_.fused[plan_.offset[static_cast<std::size_t>(n.sub)] + static_cast<std::size_t>(step.output)];
+    if (!record_ && fused.kind != FusedStep::Kind::None) {
+      // A step that is one neuron on the state (Plan::Impl::fuse): that neuron's arithmetic on
+      // two alternating buffers, the same numbers without a frame per step.
+      s.owned.resize(2);
+      const Node& neuron = step.nodes[static_cast<std::size_t>(step.output)];
+      Val fn;
+      if (fused.kind == FusedStep::Kind::ApplyParam) fn = params_[static_cast<std::size_t>(fused.source)];
+      else if (fused.kind == FusedStep::Kind::ApplyConst) fn = view(step.nodes[static_cast<std::size_t>(fused.source)].value);
+      else if (fused.kind == FusedStep::Kind::ApplyCapture) fn = s.inputs[static_cast<std::size_t>(fused.source)];
+      for (Index k = 0; k <= last; ++k) {
+        if (k > 0) {
+          MatrixXd& next = s.owned[static_cast<std::size_t>(k & 1)];
+          if (fused.kind == FusedStep::Kind::Shift) shift(h, next);
+          else apply(neuron, fn, h, next);
+          h = view(next);
+        }
+        add_weighted(out, count, k, h);
+      }
+      return;
+    }
     for (Index k = 0; k <= last; ++k) {
       if (k > 0) {
         s.inputs[0] = h;
@@ -799,6 +866,11 @@ Result<std::vector<NeuronTrace>> Plan::trace(const NetworkArgs& args) {
   } catch (const EngineError& e) {
     return R::failure(error_at(Span{}, e.message));
   }
+}
+
+std::size_t Plan::fused_steps() const {
+  return static_cast<std::size_t>(std::count_if(impl_->fused.begin(), impl_->fused.end(),
+                                                [](const FusedStep& f) { return f.kind != FusedStep::Kind::None; }));
 }
 
 const char* engine_kernels() { return kernels::kernels().name; }

@@ -649,6 +649,45 @@ TEST(Plan, AnEmptyNetworkIsRefusedNotRun) {
   EXPECT_FALSE(gradient(empty, NetworkArgs{}, MatrixXd::Zero(1, 1)).ok());
 }
 
+// A recurrent neuron whose step is one neuron on its state runs that neuron's arithmetic in a
+// loop, without a frame per step: the same numbers, bit for bit, as the step's frames give (a
+// recorded run, for gradients, keeps them), on a batch and on one column, with lost mass alike.
+TEST(Plan, FusedStepsGiveTheNumbersOfTheirFrames) {
+  const char* fused[] = {
+      "def main = fun x : Nat => fun n : Nat => iter { x | y => succ y } (n)",
+      "param F : Nat -o Nat\ndef main = fun x : Nat => fun n : Nat => iter { x | y => F y } (n)",
+      "def main = fun x : Nat => fun n : Nat => iter { x | y => {0 ↦ 2, 1 ↦ 0, 2 ↦ 5, 3 ↦ 1} y } (n)",
+      // (a def is compiled once, in the top-level graph: the step captures it)
+      "def g = fun z : Nat => succ (succ z)\n"
+      "def main = fun x : Nat => fun n : Nat => iter { x | y => g y } (n)",
+  };
+  const int depth = 5;
+  const Eigen::Index d = depth + 1;
+  for (const char* program : fused) {
+    Compiled c = compiled(program, depth);
+    Plan plan(c.net, 1);
+    EXPECT_EQ(plan.fused_steps(), 1u) << program;
+    for (Eigen::Index batch : {1, 3}) {
+      NetworkArgs args;
+      for (const NetworkInput& in : c.net.inputs) {
+        const Eigen::Index rows = static_cast<Eigen::Index>(dimension(*in.type, depth));
+        args.inputs.push_back(MatrixXd::Random(rows, batch));
+      }
+      for (const NetworkInput& p : c.net.params) args.params[p.name] = VectorXd::Random(static_cast<Eigen::Index>(dimension(*p.type, depth)));
+      Result<NetworkRun> run = plan.run(args);
+      Result<NetworkGradients> framed = gradient(c.net, args, MatrixXd::Ones(d, 1));
+      ASSERT_TRUE(run.ok()) << program << ": " << render(run.diagnostics);
+      ASSERT_TRUE(framed.ok()) << program << ": " << render(framed.diagnostics);
+      EXPECT_EQ(run->output, framed->run.output) << program << ", batch " << batch;
+      EXPECT_EQ(run->mass_lost, framed->run.mass_lost) << program << ", batch " << batch;
+    }
+  }
+  // Two neurons in the step: run through its frames.
+  EXPECT_EQ(Plan(compiled("param F : Nat -o Nat\ndef main = fun x : Nat => fun n : Nat => iter { x | y => F (F y) } (n)", depth).net, 1)
+                .fused_steps(),
+            0u);
+}
+
 TEST(Plan, ForcedKernelsAreTheOnesUsed) {
   // CAJAL_KERNELS (the engine.kernels_* CTests run the engine's tests under each variant) must
   // really select the variant, or those runs would test the default twice.
