@@ -119,10 +119,6 @@ struct Frame {
 
 }  // namespace
 
-// What a plan knows of its network before any run (each node's slot: a Param's index among the
-// params, a recurrent or abstraction neuron's among its graph's nested frames; the inputs'
-// dimensions; the output's mass) and what it keeps between runs: one worker per thread, each
-// with its top-level frame and the frames below it.
 // A graph's output neuron that, as an iteration's step, is one neuron on the state: a shift
 // (succ), or a product whose matrix is the same at every step (a param, a constant such as a
 // table, or a capture).
@@ -134,6 +130,10 @@ struct FusedStep {
   int source = -1;
 };
 
+// What a plan knows of its network before any run (each node's slot: a Param's index among the
+// params, a recurrent or abstraction neuron's among its graph's nested frames; the inputs'
+// dimensions; the output's mass) and what it keeps between runs: one worker per thread, each
+// with its top-level frame and the frames below it.
 struct Plan::Impl {
   const Network& net;
   unsigned threads;
