@@ -107,7 +107,10 @@ Verdict cross_check(const Case& c, const OracleOptions& options) {
 
   // The interpreter's value as a vector at each depth (a function's table applies it to every
   // argument ≤ D, and the naturals met there count too), and the inputs': each application is
-  // made once for all depths (Tabulation), and counted at each depth that uses it.
+  // made once for all depths (Tabulation), and counted at each depth that uses it. (One
+  // evaluator for all depths: its step budget covers their tabulations together; for functions
+  // on Bool and Nat that is about what the deepest needs alone, since the shallower depths'
+  // applications are among its own.)
   Evaluator table(loaded.program, params, options.eval);
   for (const ValuePtr& a : args) table.mark_opaque(a);
   for (const auto& [name, v] : params) table.mark_opaque(v);
