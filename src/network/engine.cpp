@@ -119,7 +119,7 @@ struct Frame {
 
 }  // namespace
 
-// A graph's output neuron that, as an iteration's step, is one neuron on the state: a shift
+// An iteration's step graph whose output neuron is one neuron on the state: a shift
 // (succ), or a product whose matrix is the same at every step (a param, a constant such as a
 // table, or a capture).
 struct FusedStep {
@@ -157,7 +157,7 @@ struct Plan::Impl {
   double expected_mass;
   Index output_dim;
   std::vector<Worker> workers;
-  // Per node, as slots: for the output of a graph that is an iteration's step, how it is fused.
+  // Per graph: for a graph that is an iteration's step, how it is fused.
   std::vector<FusedStep> fused;
 
   Impl(const Network& n, unsigned t)
@@ -188,7 +188,7 @@ struct Plan::Impl {
         of[i] = static_cast<int>(it - param_names.begin());
       }
     }
-    fused.resize(slots.size());
+    fused.resize(net.graphs.size());
     for (const Graph& g : net.graphs)
       for (const Node& node : g.nodes)
         if (node.op == Op::Iterate) fuse(node.sub);
@@ -203,7 +203,7 @@ struct Plan::Impl {
       if (i != o && g.nodes[i].op != Op::Input && g.nodes[i].op != Op::Param && g.nodes[i].op != Op::Const) return;
     const Node& out = g.nodes[o];
     const int state = g.inputs[0];
-    FusedStep& f = fused[offset[static_cast<std::size_t>(gi)] + o];
+    FusedStep& f = fused[static_cast<std::size_t>(gi)];
     if (out.op == Op::Shift && out.args[0] == state) {
       f.kind = FusedStep::Kind::Shift;
     } else if (out.op == Op::Apply && out.args[1] == state && out.args[0] != state) {
@@ -356,7 +356,7 @@ class Runner {
     out.setZero(h.rows, std::max(h.cols, count.cols));
     s.states.clear();
     const Graph& step = graph(n.sub);
-    const FusedStep& fused = plan_.fused[plan_.offset[static_cast<std::size_t>(n.sub)] + static_cast<std::size_t>(step.output)];
+    const FusedStep& fused = plan_.fused[static_cast<std::size_t>(n.sub)];
     if (!record_ && fused.kind != FusedStep::Kind::None) {
       // A step that is one neuron on the state (Plan::Impl::fuse): that neuron's arithmetic on
       // two alternating buffers, the same numbers without a frame per step.
