@@ -52,13 +52,20 @@ std::vector<TypePtr> spine(TypePtr t) {
 // Ways to reach `type` from a variable of type `have` by applying it to k arguments.
 std::vector<std::size_t> arities_reaching(const TypePtr& have, const TypePtr& type) {
   std::vector<std::size_t> out;
-  TypePtr t = have;
+  const Type* t = have.get();
   for (std::size_t k = 0;; ++k) {
-    if (same_type(t, type)) out.push_back(k);
+    if (*t == *type) out.push_back(k);
     if (!t->is_arrow()) break;
-    t = t->to;
+    t = t->to.get();
   }
   return out;
+}
+// Whether some arity reaches `type` (arities_reaching is not empty).
+bool reaches(const TypePtr& have, const TypePtr& type) {
+  for (const Type* t = have.get();; t = t->to.get()) {
+    if (*t == *type) return true;
+    if (!t->is_arrow()) return false;
+  }
 }
 
 struct Builder {
@@ -69,19 +76,21 @@ struct Builder {
   TermPtr term(const TypePtr& type, const Context& delta, int size) {
     if (size <= 1) return consume_all(delta, leaf(type, size), type);
     enum Choice { kLeaf, kLam, kApp, kIf, kLet, kIter, kSucc, kUseVar, kUseGlobal };
-    std::vector<std::pair<int, Choice>> options{{1, kLeaf}, {3, kApp}, {3, kIf}, {2, kLet}, {3, kIter}};
-    if (type->is_arrow()) options.push_back({6, kLam});
-    if (type->kind == Type::Kind::Nat) options.push_back({3, kSucc});
-    if (std::any_of(delta.begin(), delta.end(), [&](const auto& b) { return !arities_reaching(b.second, type).empty(); }))
-      options.push_back({8, kUseVar});
-    if (std::any_of(theta.begin(), theta.end(), [&](const auto& b) { return !arities_reaching(b.second, type).empty(); }))
-      options.push_back({2, kUseGlobal});
+    std::pair<int, Choice> options[9] = {{1, kLeaf}, {3, kApp}, {3, kIf}, {2, kLet}, {3, kIter}};
+    std::size_t count = 5;
+    if (type->is_arrow()) options[count++] = {6, kLam};
+    if (type->kind == Type::Kind::Nat) options[count++] = {3, kSucc};
+    if (std::any_of(delta.begin(), delta.end(), [&](const auto& b) { return reaches(b.second, type); }))
+      options[count++] = {8, kUseVar};
+    if (std::any_of(theta.begin(), theta.end(), [&](const auto& b) { return reaches(b.second, type); }))
+      options[count++] = {2, kUseGlobal};
     // A weighted pick; it shrinks towards the first option (a leaf).
     int total = 0;
-    for (auto [w, c] : options) total += w;
+    for (std::size_t o = 0; o < count; ++o) total += options[o].first;
     int r = ch.pick(0, total);
     Choice choice = kLeaf;
-    for (auto [w, c] : options) {
+    for (std::size_t o = 0; o < count; ++o) {
+      auto [w, c] = options[o];
       if (r < w) {
         choice = c;
         break;
@@ -127,7 +136,7 @@ struct Builder {
       case kUseVar: {  // T-Var, applied to enough arguments to reach `type`
         std::vector<std::size_t> candidates;
         for (std::size_t i = 0; i < delta.size(); ++i)
-          if (!arities_reaching(delta[i].second, type).empty()) candidates.push_back(i);
+          if (reaches(delta[i].second, type)) candidates.push_back(i);
         std::size_t i = ch.pick_of(candidates);
         Context rest = delta;
         rest.erase(rest.begin() + static_cast<long>(i));
@@ -136,7 +145,7 @@ struct Builder {
       case kUseGlobal: {  // T-Def / T-Param
         std::vector<std::size_t> candidates;
         for (std::size_t i = 0; i < theta.size(); ++i)
-          if (!arities_reaching(theta[i].second, type).empty()) candidates.push_back(i);
+          if (reaches(theta[i].second, type)) candidates.push_back(i);
         std::size_t i = ch.pick_of(candidates);
         return apply_to_args(var(theta[i].first), theta[i].second, type, delta, sub);
       }
