@@ -79,10 +79,12 @@ struct Encoder {
   std::uint64_t largest_natural = 0;
 
   Result<ValuePtr> image(const ValuePtr& fn, const ValuePtr& arg, std::optional<std::size_t> basis_index) {
-    Tabulation::Images::iterator hit;
-    if (memo && basis_index) {
-      hit = memo->find({fn.get(), *basis_index});
-      if (hit != memo->end()) {
+    // Remembered when it has a basis index, unless a table's (its application is a lookup,
+    // cheaper than remembering it).
+    const std::size_t j = basis_index.value_or(0);
+    const bool remember = memo && basis_index && !fn->as<TableValue>();
+    if (remember) {
+      if (auto hit = memo->find({fn.get(), j}); hit != memo->end()) {
         largest_natural = std::max(largest_natural, hit->second.largest_natural);
         return Result<ValuePtr>::success(hit->second.value);
       }
@@ -90,7 +92,7 @@ struct Encoder {
     std::uint64_t met = 0;
     Result<ValuePtr> value = ev.apply_counting(fn, arg, met);
     largest_natural = std::max(largest_natural, met);
-    if (memo && basis_index && value) memo->emplace(std::pair{fn.get(), *basis_index}, Tabulation::Image{fn, *value, met});
+    if (remember && value) memo->emplace(std::pair{fn.get(), j}, Tabulation::Image{fn, *value, met});
     return value;
   }
 

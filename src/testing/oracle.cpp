@@ -44,17 +44,21 @@ Verdict skipped_verdict() {
 // The largest numeral in the program: below it a depth cannot compile it (C-Num rejects it).
 // Table keys do not count: C-Table drops the columns past D.
 std::uint64_t largest_numeral_in(const Program& program) {
-  std::vector<std::pair<const Term*, std::uint64_t>> numerals;
-  std::vector<const Term*> keys;
-  for_each_subterm(program, [&](const Term& t) {
-    if (const NatLit* n = t.as<NatLit>()) numerals.emplace_back(&t, n->value);
-    if (const Table* table = t.as<Table>())
-      for (const TableEntry& e : table->entries) keys.push_back(e.key.get());
-  });
-  std::sort(keys.begin(), keys.end());
+  std::vector<const Term*> todo;
+  for (const Decl& d : program.decls)
+    if (const Def* def = std::get_if<Def>(&d)) todo.push_back(def->body.get());
   std::uint64_t largest = 0;
-  for (const auto& [term, value] : numerals)
-    if (!std::binary_search(keys.begin(), keys.end(), term)) largest = std::max(largest, value);
+  while (!todo.empty()) {
+    const Term& t = *todo.back();
+    todo.pop_back();
+    if (const NatLit* n = t.as<NatLit>()) {
+      largest = std::max(largest, n->value);
+    } else if (const Table* table = t.as<Table>()) {
+      for (const TableEntry& e : table->entries) todo.push_back(e.value.get());  // not its keys
+    } else {
+      append_children(t, todo);
+    }
+  }
   return largest;
 }
 
