@@ -418,13 +418,15 @@ class Runner {
     for (int c : n.args) outer = std::max(outer, f.values[static_cast<std::size_t>(c)].cols);
     s.owned.resize(1 + n.args.size());
     s.inputs.resize(1 + n.args.size());
-    MatrixXd& basis = s.owned[0];  // e_0 .. e_{a-1}, once per capture column (kept between runs)
-    if (basis.rows() != a || basis.cols() != a * outer) {
-      basis.setZero(a, a * outer);
-      for (Index b = 0; b < outer; ++b)
-        for (Index j = 0; j < a; ++j) basis(j, b * a + j) = 1.0;
+    // e_0 .. e_{a-1}, once per capture column: the thread's shared copy when small, else kept
+    // between runs by this neuron.
+    if (const MatrixXd* shared = shared_basis(a, outer)) {
+      s.inputs[0] = view(*shared);
+    } else {
+      MatrixXd& basis = s.owned[0];
+      if (basis.rows() != a || basis.cols() != a * outer) identity_blocks(basis, a, outer);
+      s.inputs[0] = view(basis);
     }
-    s.inputs[0] = view(basis);
     for (std::size_t k = 0; k < n.args.size(); ++k) {
       const Val c = f.values[static_cast<std::size_t>(n.args[k])];
       if (c.cols == 1) {
@@ -449,6 +451,36 @@ class Runner {
         dest = r.m().middleCols(b * a, a);
     }
     s.outer_batch = outer;
+  }
+
+  // outer identity matrices of size a, side by side.
+  static void identity_blocks(MatrixXd& basis, Index a, Index outer) {
+    basis.setZero(a, a * outer);
+    for (Index b = 0; b < outer; ++b)
+      for (Index j = 0; j < a; ++j) basis(j, b * a + j) = 1.0;
+  }
+  // The basis batch of an abstraction on a-dimensional arguments with `outer` capture columns,
+  // made once per thread and shared by every plan it runs (a one-shot run, as the fuzz campaigns
+  // and check make, would otherwise build it each time): bodies only read their inputs, and a
+  // basis once made is never moved or freed while the thread lives, so a view of it stays valid.
+  // Only small ones are kept (at most kSharedBasis numbers each, kSharedBases in all); null for
+  // the others.
+  static const MatrixXd* shared_basis(Index a, Index outer) {
+    static constexpr Index kSharedBasis = Index{1} << 16, kSharedBases = Index{1} << 18;
+    struct Kept {
+      std::vector<std::unique_ptr<MatrixXd>> bases;
+      Index numbers = 0;
+    };
+    static thread_local Kept kept;
+    for (const auto& m : kept.bases)
+      if (m->rows() == a && m->cols() == a * outer) return m.get();
+    const Index numbers = a * a * outer;
+    if (numbers > kSharedBasis || kept.numbers + numbers > kSharedBases) return nullptr;
+    auto m = std::make_unique<MatrixXd>();
+    identity_blocks(*m, a, outer);
+    kept.numbers += numbers;
+    kept.bases.push_back(std::move(m));
+    return kept.bases.back().get();
   }
 
   // ---- backward ----

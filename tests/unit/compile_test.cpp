@@ -1,6 +1,7 @@
 // The compiler, rule by rule (spec/denotation.md), and the engine that runs what it emits.
 #include <nlohmann/json.hpp>
 #include <random>
+#include <thread>
 
 #include "cajal/compile/compile.hpp"
 #include "cajal/network/encode.hpp"
@@ -641,6 +642,46 @@ TEST(Plan, SharedInputsKeepOneColumnAcrossChunks) {
   EXPECT_EQ(g->inputs[1].cols(), 1);
   EXPECT_NEAR(g->inputs[1](0), args.inputs[0].sum(), 1e-9);  // Σ_j (a₀ⱼ + a₁ⱼ) · 1
   EXPECT_NEAR(g->inputs[1](1), args.inputs[0].sum(), 1e-9);
+}
+
+// Abstractions share their basis batch (e_0 .. e_{a-1} once per capture column) per thread: here
+// an iteration's state is a function of two Bools, so its step materializes an abstraction whose
+// body materializes another, capturing the outer argument (a basis batch a times wider), while the
+// outer body still reads its own. Every column of a batch (one-hot inputs: exact arithmetic) is the
+// same number as that column run alone, in this thread and in a new one.
+TEST(Plan, AbstractionsGiveTheSameNumbersWhateverBasisTheyShare) {
+  Compiled c = compiled(
+      "def main = fun a : Bool => fun b : Bool => fun n : Nat =>"
+      "  (iter { fun x : Bool => fun y : Bool => if x then y else (if y then false else true)"
+      "        | g => fun x : Bool => fun y : Bool => g y x } (n)) a b",
+      3);
+  ASSERT_EQ(c.net.inputs.size(), 3u);
+  const Eigen::Index columns = 8;
+  NetworkArgs batch;
+  batch.inputs = {MatrixXd::Zero(2, columns), MatrixXd::Zero(2, columns), MatrixXd::Zero(4, columns)};
+  for (Eigen::Index j = 0; j < columns; ++j) {
+    batch.inputs[0](j % 2, j) = 1;
+    batch.inputs[1]((j / 2) % 2, j) = 1;
+    batch.inputs[2](j % 4, j) = 1;
+  }
+  auto runs = [&](MatrixXd& out) {
+    Result<NetworkRun> whole = run_network(c.net, batch);
+    ASSERT_TRUE(whole.ok()) << whole.diagnostics.front().message;
+    out = whole->output;
+    for (Eigen::Index j = 0; j < columns; ++j) {
+      NetworkArgs one;
+      for (const MatrixXd& in : batch.inputs) one.inputs.push_back(in.col(j));
+      Result<NetworkRun> alone = run_network(c.net, one);
+      ASSERT_TRUE(alone.ok());
+      EXPECT_EQ(alone->output.col(0), whole->output.col(j)) << "column " << j;
+    }
+  };
+  MatrixXd here, there;
+  runs(here);
+  std::thread other([&] { runs(there); });
+  other.join();
+  EXPECT_EQ(here, there);
+  EXPECT_EQ(here.rows(), 2);
 }
 
 TEST(Plan, AnEmptyNetworkIsRefusedNotRun) {
