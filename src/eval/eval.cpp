@@ -101,7 +101,7 @@ struct EvalRules {
       named("E-Var");
       return *value;
     }
-    named(ev.program_.find_def(v.name) ? "E-Def" : "E-Param");
+    if (ev.options_.trace) named(ev.program_.find_def(v.name) ? "E-Def" : "E-Param");  // (a search)
     return global(v.name, t.span);
   }
 
