@@ -90,7 +90,7 @@ class Compiler {
       count_numbers(in.dim, main.name_span, [&] { return "the input `" + name + "`"; });
       in.name = name;
       in.rule = "input";
-      int id = add(in);
+      int id = add(std::move(in));
       net_.graphs[0].inputs.push_back(id);
       net_.inputs.push_back({name, type->from});
       m = apply(m, CVal{Ref{0, id}, nullptr, nullptr, type->from.get()}, *main.body);
@@ -133,23 +133,27 @@ class Compiler {
   }
 
   // Every neuron passes through here: its size is counted against the budget before any
-  // constant of that size is allocated.
-  Node made_by(const char* rule, const Term& t, Op op, std::size_t d) {
+  // constant of that size is allocated. The neuron is made in place in the current graph; the
+  // caller fills in the rest through the reference, before anything else is added there.
+  std::pair<int, Node&> made_by(const char* rule, const Term& t, Op op, std::size_t d) {
     count_numbers(d, t.span, [] { return std::string("its neurons' values"); });
-    Node n;
+    Graph& g = current();
+    Node& n = g.nodes.emplace_back();  // made in place: the caller fills in the rest
     n.op = op;
     n.dim = d;
     n.rule = rule;
     n.term = &t;
-    if (!annotate_) return n;
+    const int id = static_cast<int>(g.nodes.size()) - 1;
+    if (!annotate_) return {id, n};
     n.source = print_term_brief(t, 60);
     if (t.span.known()) {
       LineCol lc = t.span.source->locate(t.span.begin);
       n.line = lc.line;
       n.column = lc.column;
     }
-    return n;
+    return {id, n};
   }
+
 
   // The node `r` as seen from the graph being built (capturing it through every enclosing
   // subgraph in between).
@@ -161,13 +165,12 @@ class Compiler {
     int outer = import(level - 1, r);
     Graph& g = net_.graphs[static_cast<std::size_t>(b.graph)];
     const Node& source = net_.graphs[static_cast<std::size_t>(r.graph)].nodes[static_cast<std::size_t>(r.node)];
-    Node in;
+    Node& in = g.nodes.emplace_back();  // (source is in another graph: it stays where it is)
     in.op = Op::Input;
     in.dim = source.dim;
     in.name = "capture";
     in.rule = "capture";
     in.source = source.source;
-    g.nodes.push_back(std::move(in));
     int id = static_cast<int>(g.nodes.size()) - 1;
     g.inputs.push_back(id);
     b.capture_args.push_back(outer);
@@ -196,12 +199,11 @@ class Compiler {
     // is refused here rather than written as a network no reader accepts).
     count_numbers(d, Span{}, [&] { return "the input `" + name + "`"; });
     Graph& g = net_.graphs[static_cast<std::size_t>(graph)];
-    Node in;
+    Node& in = g.nodes.emplace_back();
     in.op = Op::Input;
     in.dim = d;
     in.name = name;
     in.rule = rule;
-    g.nodes.push_back(std::move(in));
     int id = static_cast<int>(g.nodes.size()) - 1;
     g.inputs.push_back(id);
     return id;
@@ -223,12 +225,12 @@ class Compiler {
       CVal body = compile(*l.body, extend(closure.env, l.param, CVal{Ref{g, x}, nullptr, nullptr, closure.type->from.get()}));
       return dense(body, *l.body).node;
     });
-    Node n = made_by("C-Abs", closure.source ? *closure.source : at, Op::Abstract, saturating_product(dim(to), dim(from)));
+    auto [id, n] = made_by("C-Abs", closure.source ? *closure.source : at, Op::Abstract, saturating_product(dim(to), dim(from)));
     n.rows = dim(to);
     n.cols = dim(from);
     n.sub = sub;
     for (int c : captures) n.args.push_back(c);
-    return add(std::move(n));
+    return id;
   }
 
   const Type* type_of(const Term& t) const {
@@ -245,9 +247,9 @@ class Compiler {
   CVal rule(const Term& t, const Var& v, const CEnvPtr& env) {
     if (const CVal* value = lookup(env, v.name)) return *value;
     if (const Param* p = program_.program.find_param(v.name)) {
-      Node n = made_by("C-Param", t, Op::Param, dim(*p->type));
+      auto [id, n] = made_by("C-Param", t, Op::Param, dim(*p->type));
       n.name = p->name;
-      return dense_val(add(std::move(n)), p->type.get());
+      return dense_val(id, p->type.get());
     }
     const Def* def = program_.program.find_def(v.name);
     if (!def) throw CompileError{error_at(t.span, "internal error: unbound variable `" + v.name + "`")};
@@ -283,18 +285,18 @@ class Compiler {
     if (f.is_closure()) return compile(*f.lam->body, extend(f.env, f.lam->param, x));
     int fn = local(f.ref);
     int arg = dense(x, at).node;
-    Node n = made_by("C-App", at, Op::Apply, dim(*f.type->to));
+    auto [id, n] = made_by("C-App", at, Op::Apply, dim(*f.type->to));
     n.rows = dim(*f.type->to);
     n.cols = dim(*f.type->from);
     n.args = {fn, arg};
-    return dense_val(add(std::move(n)), f.type->to.get());
+    return dense_val(id, f.type->to.get());
   }
 
   // ---- C-True / C-False -----------------------------------------------------------------------
   CVal rule(const Term& t, const BoolLit& b, const CEnvPtr&) {
-    Node n = made_by(b.value ? "C-True" : "C-False", t, Op::Const, 2);
+    auto [id, n] = made_by(b.value ? "C-True" : "C-False", t, Op::Const, 2);
     n.value = Eigen::Vector2d(b.value ? 1.0 : 0.0, b.value ? 0.0 : 1.0);
-    return dense_val(add(std::move(n)), bool_type_.get());
+    return dense_val(id, bool_type_.get());
   }
 
   // ---- C-If: c₀·⟦t⟧ + c₁·⟦u⟧ ------------------------------------------------------------------
@@ -311,9 +313,9 @@ class Compiler {
     int a = dense(compile(*i.then_branch, shared), *i.then_branch).node;
     int b = dense(compile(*i.else_branch, shared), *i.else_branch).node;
     const Type* type = type_of(t);
-    Node n = made_by("C-If", t, Op::Mix, dim(*type));
+    auto [id, n] = made_by("C-If", t, Op::Mix, dim(*type));
     n.args = {c, a, b};
-    return dense_val(add(std::move(n)), type);
+    return dense_val(id, type);
   }
 
   // ---- C-Zero / C-Num: k = e_k ----------------------------------------------------------------
@@ -322,18 +324,18 @@ class Compiler {
       throw CompileError{error_at(t.span, "the numeral " + std::to_string(k.value) + " exceeds the depth D = " +
                                               std::to_string(depth_) + "; compile with --depth " +
                                               std::to_string(k.value) + " or more")};
-    Node n = made_by(k.value == 0 ? "C-Zero" : "C-Num", t, Op::Const, dim(*nat_type_));
+    auto [id, n] = made_by(k.value == 0 ? "C-Zero" : "C-Num", t, Op::Const, dim(*nat_type_));
     n.value = basis_vector(n.dim, static_cast<std::size_t>(k.value));
-    return dense_val(add(std::move(n)), nat_type_.get());
+    return dense_val(id, nat_type_.get());
   }
 
   // ---- C-Table: the constant matrix whose column j encodes the entry for the j-th key -----------
   // (a table on Nat has zero columns past its largest key, and keys past D have no column).
   CVal rule(const Term& t, const Table& table, const CEnvPtr&) {
     const Type* type = type_of(t);
-    Node n = made_by("C-Table", t, Op::Const, dim(*type));
+    auto [id, n] = made_by("C-Table", t, Op::Const, dim(*type));
     n.value = table_matrix(table, *type);
-    return dense_val(add(std::move(n)), type);
+    return dense_val(id, type);
   }
   Eigen::VectorXd table_matrix(const Table& table, const Type& type) {
     const std::size_t rows = dim(*type.to), cols = dim(*type.from);
@@ -360,9 +362,9 @@ class Compiler {
   // ---- C-Succ: the shift e_k ↦ e_{k+1} --------------------------------------------------------
   CVal rule(const Term& t, const Succ& s, const CEnvPtr& env) {
     int x = dense(compile(*s.arg, env), *s.arg).node;
-    Node n = made_by("C-Succ", t, Op::Shift, dim(*nat_type_));
+    auto [id, n] = made_by("C-Succ", t, Op::Shift, dim(*nat_type_));
     n.args = {x};
-    return dense_val(add(std::move(n)), nat_type_.get());
+    return dense_val(id, nat_type_.get());
   }
 
   // ---- C-Iter: the recurrent neuron h₀ = ⟦b⟧, h_{k+1} = ⟦s⟧(h_k), read out Σ_k n_k h_k --------
@@ -375,11 +377,11 @@ class Compiler {
       CVal step = compile(*it.step, extend(env, it.state, CVal{Ref{g, y}, nullptr, nullptr, state}));
       return dense(step, *it.step).node;
     });
-    Node n = made_by("C-Iter", t, Op::Iterate, dim(*state));
+    auto [id, n] = made_by("C-Iter", t, Op::Iterate, dim(*state));
     n.sub = sub;
     n.args = {base, count};
     for (int c : captures) n.args.push_back(c);
-    return dense_val(add(std::move(n)), state);
+    return dense_val(id, state);
   }
 
   // ---- C-Let ----------------------------------------------------------------------------------
