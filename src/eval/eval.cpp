@@ -270,7 +270,7 @@ struct EvalRules {
     ValuePtr state = eval(*it.base, env);
     std::uint64_t n = nat(eval(*it.count, env), it.count->span);
     named(n == 0 ? "E-IterZero" : "E-IterSucc");
-    for (std::uint64_t k = 0; k < n; ++k) state = eval(*it.step, env.bind(it.state, state));
+    for (std::uint64_t k = 0; k < n; ++k) state = eval(*it.step, env.bind(it.state, std::move(state)));
     (void)t;
     return state;
   }
@@ -279,7 +279,7 @@ struct EvalRules {
   ValuePtr rule(const Term&, const Let& l, const Env& env) {
     named("E-Let");
     ValuePtr bound = eval(*l.bound, env);
-    return eval(*l.body, env.bind(l.name, bound));
+    return eval(*l.body, env.bind(l.name, std::move(bound)));
   }
 
   static std::uint64_t nat(const ValuePtr& v, Span site) {

@@ -6,8 +6,8 @@
 
 namespace cajal {
 
-Env Env::bind(std::string name, ValuePtr value) const {
-  return Env(std::make_shared<const Node>(Node{std::move(name), std::move(value), head_}));
+Env Env::bind(const std::string& name, ValuePtr value) const {
+  return Env(std::make_shared<const Node>(name, std::move(value), head_));  // (the name copied once, in place)
 }
 
 const ValuePtr* Env::lookup(const std::string& name) const {
@@ -31,8 +31,9 @@ ValuePtr make_nat(std::uint64_t n) {
   }();
   return n < small.size() ? small[n] : std::make_shared<const Value>(Value{NatValue{n}});
 }
-ValuePtr make_closure(Closure c) { return std::make_shared<const Value>(Value{std::move(c)}); }
-ValuePtr make_table(TableValue t) { return std::make_shared<const Value>(Value{std::move(t)}); }
+// (Each made in place from its alternative: no temporary Value.)
+ValuePtr make_closure(Closure c) { return std::make_shared<const Value>(std::move(c)); }
+ValuePtr make_table(TableValue t) { return std::make_shared<const Value>(std::move(t)); }
 ValuePtr basis_value(const Type& type, std::size_t j) {
   if (type.kind == Type::Kind::Bool) return make_bool(j == 0);
   if (type.kind == Type::Kind::Vec) {
@@ -43,7 +44,7 @@ ValuePtr basis_value(const Type& type, std::size_t j) {
   return make_nat(j);
 }
 
-ValuePtr make_vec(std::vector<double> x) { return std::make_shared<const Value>(Value{VecValue{std::move(x)}}); }
-ValuePtr make_matrix(MatrixValue m) { return std::make_shared<const Value>(Value{std::move(m)}); }
+ValuePtr make_vec(std::vector<double> x) { return std::make_shared<const Value>(VecValue{std::move(x)}); }
+ValuePtr make_matrix(MatrixValue m) { return std::make_shared<const Value>(std::move(m)); }
 
 }  // namespace cajal

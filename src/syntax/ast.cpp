@@ -56,7 +56,8 @@ bool same_type(const TypePtr& a, const TypePtr& b) {
   return *a == *b;
 }
 
-TermPtr make_term(Term::Node node, Span span) { return std::make_shared<const Term>(Term{std::move(node), span}); }
+// (The node is moved once more, into the term made in place: no temporary Term.)
+TermPtr make_term(Term::Node node, Span span) { return std::make_shared<const Term>(std::move(node), span); }
 
 std::size_t table_index(const Term& key) {
   if (const BoolLit* b = key.as<BoolLit>()) return b->value ? 0 : 1;

@@ -22,7 +22,7 @@ using ValuePtr = std::shared_ptr<const Value>;
 class Env {
  public:
   Env() = default;
-  Env bind(std::string name, ValuePtr value) const;
+  Env bind(const std::string& name, ValuePtr value) const;
   // The innermost value bound to `name`, or null.
   const ValuePtr* lookup(const std::string& name) const;
 
