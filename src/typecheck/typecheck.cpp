@@ -193,15 +193,17 @@ class Checker {
     std::vector<bool> after_then = marks();
     for (std::size_t k = 0; k < delta_.size(); ++k) delta_[k].used = start[k];
     TypePtr else_type = check(*i.else_branch, premise(d));
-    std::vector<std::string> then_only, else_only, then_set, else_set;
-    for (std::size_t k = 0; k < delta_.size(); ++k) {
-      bool in_then = after_then[k] && !start[k];
-      bool in_else = delta_[k].used && !start[k];
-      if (in_then) then_set.push_back(delta_[k].name);
-      if (in_else) else_set.push_back(delta_[k].name);
-      if (in_then != in_else) (in_then ? then_only : else_only).push_back(delta_[k].name);
-    }
-    if (!then_only.empty() || !else_only.empty()) {
+    bool same_uses = true;  // (the sets below are made only for the error)
+    for (std::size_t k = 0; k < delta_.size(); ++k) same_uses = same_uses && after_then[k] == delta_[k].used;
+    if (!same_uses) {
+      std::vector<std::string> then_only, else_only, then_set, else_set;
+      for (std::size_t k = 0; k < delta_.size(); ++k) {
+        bool in_then = after_then[k] && !start[k];
+        bool in_else = delta_[k].used && !start[k];
+        if (in_then) then_set.push_back(delta_[k].name);
+        if (in_else) else_set.push_back(delta_[k].name);
+        if (in_then != in_else) (in_then ? then_only : else_only).push_back(delta_[k].name);
+      }
       auto set = [](const std::vector<std::string>& xs) {
         std::string s = "{";
         for (std::size_t k = 0; k < xs.size(); ++k) s += (k ? ", " : "") + xs[k];
