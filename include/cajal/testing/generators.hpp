@@ -57,12 +57,13 @@ class SplitMix64 {
 // asked for, and the smallest value past its end), so any sequence builds a well-typed program.
 class RecordedChoices final : public Choices {
  public:
-  explicit RecordedChoices(SplitMix64& random) : random_(&random) {}
+  explicit RecordedChoices(SplitMix64& random) : random_(&random) { choices_.reserve(kRecordedAtFirst); }
   explicit RecordedChoices(std::vector<int> replay) : choices_(std::move(replay)) {}
   int pick(int lo, int hi) override;
   const std::vector<int>& choices() const { return choices_; }
 
  private:
+  static constexpr std::size_t kRecordedAtFirst = 256;  // room for most programs' choices at once
   SplitMix64* random_ = nullptr;
   std::vector<int> choices_;
   std::size_t next_ = 0;
