@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <string_view>
 
 #include "cajal/network/encode.hpp"
 #include "cajal/syntax/print.hpp"
@@ -135,7 +136,7 @@ class Compiler {
   // Every neuron passes through here: its size is counted against the budget before any
   // constant of that size is allocated. The neuron is made in place in the current graph; the
   // caller fills in the rest through the reference, before anything else is added there.
-  std::pair<int, Node&> made_by(const char* rule, const Term& t, Op op, std::size_t d) {
+  std::pair<int, Node&> made_by(std::string_view rule, const Term& t, Op op, std::size_t d) {
     count_numbers(d, t.span, [] { return std::string("its neurons' values"); });
     Graph& g = current();
     Node& n = g.nodes.emplace_back();  // made in place: the caller fills in the rest
@@ -193,7 +194,7 @@ class Compiler {
     return {id, captures};
   }
 
-  int add_input(int graph, std::size_t d, const std::string& name, const char* rule) {
+  int add_input(int graph, std::size_t d, const std::string& name, std::string_view rule) {
     // An input holds d numbers per column when the network runs: counted like any neuron (a
     // type whose dimension saturated, such as (Vec 2^20 -o Vec 2^20) -o Vec 2^20 -o Vec 2^20,
     // is refused here rather than written as a network no reader accepts).
