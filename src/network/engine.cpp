@@ -121,9 +121,10 @@ struct Frame {
 
 // An iteration's step graph whose output neuron is one neuron on the state: a shift
 // (succ), or a product whose matrix is the same at every step (a param, a constant such as a
-// table, or a capture).
+// table, or a capture); or whose output is the state itself (`y => y`, which the generated
+// programs use to consume a variable).
 struct FusedStep {
-  enum class Kind : std::uint8_t { None, Shift, ApplyParam, ApplyConst, ApplyCapture };
+  enum class Kind : std::uint8_t { None, Identity, Shift, ApplyParam, ApplyConst, ApplyCapture };
   Kind kind = Kind::None;
   // ApplyParam: the param's index; ApplyConst: the constant's node; ApplyCapture: its position
   // among the step's inputs.
@@ -193,8 +194,8 @@ struct Plan::Impl {
       for (const Node& node : g.nodes)
         if (node.op == Op::Iterate) fuse(node.sub);
   }
-  // Whether step graph gi (its input 0 the state) is one neuron on the state; other nodes may
-  // only hold inputs (Input, Param, Const), which that neuron reads.
+  // Whether step graph gi (its input 0 the state) is one neuron on the state, or the state
+  // itself; other nodes may only hold inputs (Input, Param, Const), which that neuron reads.
   void fuse(int gi) {
     const Graph& g = net.graphs[static_cast<std::size_t>(gi)];
     if (g.output < 0 || g.inputs.empty()) return;
@@ -204,7 +205,9 @@ struct Plan::Impl {
     const Node& out = g.nodes[o];
     const int state = g.inputs[0];
     FusedStep& f = fused[static_cast<std::size_t>(gi)];
-    if (out.op == Op::Shift && out.args[0] == state) {
+    if (g.output == state) {
+      f.kind = FusedStep::Kind::Identity;
+    } else if (out.op == Op::Shift && out.args[0] == state) {
       f.kind = FusedStep::Kind::Shift;
     } else if (out.op == Op::Apply && out.args[1] == state && out.args[0] != state) {
       const Node& fn = g.nodes[static_cast<std::size_t>(out.args[0])];
@@ -359,15 +362,16 @@ class Runner {
     const FusedStep& fused = plan_.fused[static_cast<std::size_t>(n.sub)];
     if (!record_ && fused.kind != FusedStep::Kind::None) {
       // A step that is one neuron on the state (Plan::Impl::fuse): that neuron's arithmetic on
-      // two alternating buffers, the same numbers without a frame per step.
-      s.owned.resize(2);
+      // two alternating buffers, the same numbers without a frame per step (none for the
+      // identity, whose every state is the first).
+      if (fused.kind != FusedStep::Kind::Identity) s.owned.resize(2);
       const Node& neuron = step.nodes[static_cast<std::size_t>(step.output)];
       Val fn;
       if (fused.kind == FusedStep::Kind::ApplyParam) fn = params_[static_cast<std::size_t>(fused.source)];
       else if (fused.kind == FusedStep::Kind::ApplyConst) fn = view(step.nodes[static_cast<std::size_t>(fused.source)].value);
       else if (fused.kind == FusedStep::Kind::ApplyCapture) fn = s.inputs[static_cast<std::size_t>(fused.source)];
       for (Index k = 0; k <= last; ++k) {
-        if (k > 0) {
+        if (k > 0 && fused.kind != FusedStep::Kind::Identity) {  // (the identity leaves h as it is)
           MatrixXd& next = s.owned[static_cast<std::size_t>(k & 1)];
           if (fused.kind == FusedStep::Kind::Shift) shift(h, next);
           else apply(neuron, fn, h, next);

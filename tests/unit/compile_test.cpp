@@ -696,6 +696,7 @@ TEST(Plan, AnEmptyNetworkIsRefusedNotRun) {
 TEST(Plan, FusedStepsGiveTheNumbersOfTheirFrames) {
   const char* fused[] = {
       "def main = fun x : Nat => fun n : Nat => iter { x | y => succ y } (n)",
+      "def main = fun x : Nat => fun n : Nat => iter { x | y => y } (n)",  // the state as it is
       "param F : Nat -o Nat\ndef main = fun x : Nat => fun n : Nat => iter { x | y => F y } (n)",
       "def main = fun x : Nat => fun n : Nat => iter { x | y => {0 ↦ 2, 1 ↦ 0, 2 ↦ 5, 3 ↦ 1} y } (n)",
       // (a def is compiled once, in the top-level graph: the step captures it)
