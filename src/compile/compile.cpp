@@ -155,7 +155,6 @@ class Compiler {
     return {id, n};
   }
 
-
   // The node `r` as seen from the graph being built (capturing it through every enclosing
   // subgraph in between).
   int local(Ref r) { return import(stack_.size() - 1, r); }

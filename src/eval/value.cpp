@@ -1,5 +1,6 @@
 #include "cajal/eval/value.hpp"
 
+#include "cajal/syntax/in_place.hpp"
 #include "cajal/syntax/per_thread.hpp"
 
 #include <vector>
@@ -7,7 +8,7 @@
 namespace cajal {
 
 Env Env::bind(const std::string& name, ValuePtr value) const {
-  return Env(std::make_shared<const Node>(name, std::move(value), head_));  // (the name copied once, in place)
+  return Env(make_shared_braced<Node>(name, std::move(value), head_));  // (the name copied once, in place)
 }
 
 const ValuePtr* Env::lookup(const std::string& name) const {
@@ -31,9 +32,9 @@ ValuePtr make_nat(std::uint64_t n) {
   }();
   return n < small.size() ? small[n] : std::make_shared<const Value>(Value{NatValue{n}});
 }
-// (Each made in place from its alternative: no temporary Value.)
-ValuePtr make_closure(Closure c) { return std::make_shared<const Value>(std::move(c)); }
-ValuePtr make_table(TableValue t) { return std::make_shared<const Value>(std::move(t)); }
+// (Each built in place from its alternative: no temporary Value.)
+ValuePtr make_closure(Closure c) { return make_shared_braced<Value>(std::move(c)); }
+ValuePtr make_table(TableValue t) { return make_shared_braced<Value>(std::move(t)); }
 ValuePtr basis_value(const Type& type, std::size_t j) {
   if (type.kind == Type::Kind::Bool) return make_bool(j == 0);
   if (type.kind == Type::Kind::Vec) {
@@ -44,7 +45,7 @@ ValuePtr basis_value(const Type& type, std::size_t j) {
   return make_nat(j);
 }
 
-ValuePtr make_vec(std::vector<double> x) { return std::make_shared<const Value>(VecValue{std::move(x)}); }
-ValuePtr make_matrix(MatrixValue m) { return std::make_shared<const Value>(std::move(m)); }
+ValuePtr make_vec(std::vector<double> x) { return make_shared_braced<Value>(VecValue{std::move(x)}); }
+ValuePtr make_matrix(MatrixValue m) { return make_shared_braced<Value>(std::move(m)); }
 
 }  // namespace cajal

@@ -1,5 +1,6 @@
 #include "cajal/syntax/ast.hpp"
 
+#include "cajal/syntax/in_place.hpp"
 #include "cajal/syntax/per_thread.hpp"
 
 #include <cstdint>
@@ -56,8 +57,7 @@ bool same_type(const TypePtr& a, const TypePtr& b) {
   return *a == *b;
 }
 
-// (The node is moved once more, into the term made in place: no temporary Term.)
-TermPtr make_term(Term::Node node, Span span) { return std::make_shared<const Term>(std::move(node), span); }
+TermPtr make_term(Term::Node node, Span span) { return make_shared_braced<Term>(std::move(node), span); }
 
 std::size_t table_index(const Term& key) {
   if (const BoolLit* b = key.as<BoolLit>()) return b->value ? 0 : 1;
