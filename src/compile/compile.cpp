@@ -85,14 +85,7 @@ class Compiler {
     for (std::size_t i = 0; i < inputs; ++i) {
       std::string name = spine ? spine->param : "arg" + std::to_string(i + 1);
       spine = spine && spine->body->is<Lam>() ? spine->body->as<Lam>() : nullptr;
-      Node in;
-      in.op = Op::Input;
-      in.dim = dim(*type->from);
-      count_numbers(in.dim, main.name_span, [&] { return "the input `" + name + "`"; });
-      in.name = name;
-      in.rule = "input";
-      int id = add(std::move(in));
-      net_.graphs[0].inputs.push_back(id);
+      int id = add_input(0, dim(*type->from), name, "input", main.name_span);
       net_.inputs.push_back({name, type->from});
       m = apply(m, CVal{Ref{0, id}, nullptr, nullptr, type->from.get()}, *main.body);
       type = type->to;
@@ -117,11 +110,6 @@ class Compiler {
   Graph& current() { return net_.graphs[static_cast<std::size_t>(stack_.back().graph)]; }
   int current_id() const { return stack_.back().graph; }
 
-  int add(Node n) {
-    Graph& g = current();
-    g.nodes.push_back(std::move(n));
-    return static_cast<int>(g.nodes.size()) - 1;
-  }
   // Every neuron (and every input, which holds its numbers when the network runs) is counted
   // against the budget before anything of its size is allocated.
   // (`what` names them, e.g. "the input `x`", and is made only for the error.)
@@ -193,11 +181,11 @@ class Compiler {
     return {id, captures};
   }
 
-  int add_input(int graph, std::size_t d, const std::string& name, std::string_view rule) {
+  int add_input(int graph, std::size_t d, const std::string& name, std::string_view rule, Span where = {}) {
     // An input holds d numbers per column when the network runs: counted like any neuron (a
     // type whose dimension saturated, such as (Vec 2^20 -o Vec 2^20) -o Vec 2^20 -o Vec 2^20,
     // is refused here rather than written as a network no reader accepts).
-    count_numbers(d, Span{}, [&] { return "the input `" + name + "`"; });
+    count_numbers(d, where, [&] { return "the input `" + name + "`"; });
     Graph& g = net_.graphs[static_cast<std::size_t>(graph)];
     Node& in = g.nodes.emplace_back();
     in.op = Op::Input;
