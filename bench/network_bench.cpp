@@ -120,12 +120,14 @@ BENCHMARK(BM_IterationNeuronOneShot)->Arg(2)->Arg(10)->Unit(benchmark::kMicrosec
 // the result): K = 8 neurons in a chain, iter { ... iter { s | y => step y } (n1) ... } (n8), each
 // run for min(4, D) steps on one state; the counter per_neuron is (t_8 − t_1) / 7, both timed
 // with kept plans on one thread in this run. The second argument is the number of products in
-// each step: with 1 (step y) the step is fused (Plan::fused_steps, counted in `fused`); with 2
-// (step (step y)) it runs through its frames, twice the arithmetic.
-Iteration chain(Eigen::Index dim, int k, int products) {
+// each step: with 1 (step y) or 2 (step (step y)) the step is fused (Plan::fused_steps, counted
+// in `fused`). With the third argument 1 the products are on a recurrent neuron that does nothing,
+// `step (step (iter { y | z => z } (m)))` with m = 0: the same products, but a step with a
+// recurrent neuron in it runs through its frames (`fused` counts the inner neurons' steps).
+Iteration chain(Eigen::Index dim, int k, int products, bool framed) {
   const int depth = static_cast<int>(dim) - 1;
-  std::string text = "param step : Nat -o Nat\ndef main = fun s : Nat => ", body = "s";
-  std::string step = "y";
+  std::string text = "param step : Nat -o Nat\nparam m : Nat\ndef main = fun s : Nat => ", body = "s";
+  std::string step = framed ? "iter { y | z => z } (m)" : "y";
   for (int p = 0; p < products; ++p) step = "step (" + step + ")";
   for (int i = 1; i <= k; ++i) {
     text += "fun n" + std::to_string(i) + " : Nat => ";
@@ -138,12 +140,14 @@ Iteration chain(Eigen::Index dim, int k, int products) {
   count(it.steps, 0) = 1.0;
   for (int i = 1; i <= k; ++i) it.args.inputs.push_back(count);
   it.args.params["step"] = Eigen::VectorXd::Random(dim * dim) / static_cast<double>(dim);
+  if (framed) it.args.params["m"] = Eigen::VectorXd::Unit(dim, 0);
   return it;
 }
 void BM_IterationNeuronChain(benchmark::State& state) {
   constexpr int kChain = 8;
   const int products = static_cast<int>(state.range(1));
-  Iteration one = chain(state.range(0), 1, products), eight = chain(state.range(0), kChain, products);
+  const bool framed = state.range(2) != 0;
+  Iteration one = chain(state.range(0), 1, products, framed), eight = chain(state.range(0), kChain, products, framed);
   Plan p1(one.net, 1), p8(eight.net, 1);
   if (!time_runs(state, [&] { return p8.run(eight.args); })) return;
   const double t1 = seconds_per_run(p1, one.args), t8 = seconds_per_run(p8, eight.args);
@@ -151,7 +155,14 @@ void BM_IterationNeuronChain(benchmark::State& state) {
   state.counters["one_neuron_run_us"] = t1 * 1e6;
   state.counters["fused"] = static_cast<double>(p8.fused_steps());
 }
-BENCHMARK(BM_IterationNeuronChain)->ArgsProduct({{2, 10}, {1, 2}})->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_IterationNeuronChain)
+    ->Args({2, 1, 0})
+    ->Args({10, 1, 0})
+    ->Args({2, 2, 0})
+    ->Args({10, 2, 0})
+    ->Args({2, 2, 1})
+    ->Args({10, 2, 1})
+    ->Unit(benchmark::kMicrosecond);
 
 // A large batch on 1 and 2 threads (wall clock): Plan cuts it into chunks of 256 columns.
 void BM_IterationNeuronThreads(benchmark::State& state) {

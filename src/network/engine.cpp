@@ -17,6 +17,7 @@
 #include "cajal/network/engine.hpp"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
@@ -105,7 +106,9 @@ struct Nested {
   std::vector<Val> inputs;                    // the step's or the body's inputs
   std::unique_ptr<Frame> body;                // Abstract: the body over the basis batch
   std::vector<MatrixXd> owned;                // Abstract: the basis batch and expanded captures;
-                                              // Iterate with a fused step: the two alternating states
+                                              // Iterate with a fused step: the two alternating
+                                              // states, then the step's other values
+  std::vector<Val> link_values;               // Iterate with a fused step: each link's, this step
   Index outer_batch = 1;                      // Abstract: batch of the captures
 };
 struct Frame {
@@ -119,16 +122,25 @@ struct Frame {
 
 }  // namespace
 
-// An iteration's step graph whose output neuron is one neuron on the state: a shift
-// (succ), or a product whose matrix is the same at every step (a param, a constant such as a
-// table, or a capture); or whose output is the state itself (`y => y`, which the generated
-// programs use to consume a variable).
+// An iteration's step graph without recurrent neurons or abstractions in it: only mixes (if),
+// products and shifts (succ), on the state, on each other and on what is the same at every step
+// (params, constants such as tables, captures). `y => F (succ y)`, `y => if c then F y else y`.
+// With no neuron at all it is the state itself (`y => y`, which the generated programs use to
+// consume a variable).
 struct FusedStep {
-  enum class Kind : std::uint8_t { None, Identity, Shift, ApplyParam, ApplyConst, ApplyCapture };
-  Kind kind = Kind::None;
-  // ApplyParam: the param's index; ApplyConst: the constant's node; ApplyCapture: its position
-  // among the step's inputs.
-  int source = -1;
+  struct Operand {
+    enum class From : std::uint8_t { State, Link, Param, Const, Capture };
+    From from = From::State;
+    // Link: its index among the links; Param: the param's index; Const: the constant's node;
+    // Capture: its position among the step's inputs.
+    int index = -1;
+  };
+  struct Link {
+    const Node* neuron = nullptr;
+    std::array<Operand, 3> args;  // as many as the neuron has
+  };
+  bool fused = false;
+  std::vector<Link> links;  // the step's neurons, in order; the last one its output
 };
 
 // What a plan knows of its network before any run (each node's slot: a Param's index among the
@@ -194,34 +206,43 @@ struct Plan::Impl {
       for (const Node& node : g.nodes)
         if (node.op == Op::Iterate) fuse(node.sub);
   }
-  // Whether step graph gi (its input 0 the state) is one neuron on the state, or the state
-  // itself; other nodes may only hold inputs (Input, Param, Const), which that neuron reads.
+  // Whether step graph gi (its input 0 the state) can run as a FusedStep: its neurons are
+  // mixes, products and shifts, the last of them its output (or none, the output the state).
   void fuse(int gi) {
     const Graph& g = net.graphs[static_cast<std::size_t>(gi)];
     if (g.output < 0 || g.inputs.empty()) return;
-    const std::size_t o = static_cast<std::size_t>(g.output);
-    for (std::size_t i = 0; i < g.nodes.size(); ++i)
-      if (i != o && g.nodes[i].op != Op::Input && g.nodes[i].op != Op::Param && g.nodes[i].op != Op::Const) return;
-    const Node& out = g.nodes[o];
-    const int state = g.inputs[0];
-    FusedStep& f = fused[static_cast<std::size_t>(gi)];
-    if (g.output == state) {
-      f.kind = FusedStep::Kind::Identity;
-    } else if (out.op == Op::Shift && out.args[0] == state) {
-      f.kind = FusedStep::Kind::Shift;
-    } else if (out.op == Op::Apply && out.args[1] == state && out.args[0] != state) {
-      const Node& fn = g.nodes[static_cast<std::size_t>(out.args[0])];
-      if (fn.op == Op::Param) {
-        f.kind = FusedStep::Kind::ApplyParam;
-        f.source = static_cast<int>(slot(gi, static_cast<std::size_t>(out.args[0])));
-      } else if (fn.op == Op::Const) {
-        f.kind = FusedStep::Kind::ApplyConst;
-        f.source = out.args[0];
-      } else if (const auto at = std::find(g.inputs.begin(), g.inputs.end(), out.args[0]); at != g.inputs.end()) {
-        f.kind = FusedStep::Kind::ApplyCapture;
-        f.source = static_cast<int>(at - g.inputs.begin());
+    using From = FusedStep::Operand::From;
+    std::vector<int> link_of(g.nodes.size(), -1);
+    std::vector<FusedStep::Link> links;
+    for (std::size_t i = 0; i < g.nodes.size(); ++i) {
+      const Node& n = g.nodes[i];
+      if (n.op == Op::Input || n.op == Op::Param || n.op == Op::Const) continue;
+      if (n.op != Op::Mix && n.op != Op::Apply && n.op != Op::Shift) return;
+      FusedStep::Link& link = links.emplace_back();
+      link.neuron = &n;
+      for (std::size_t k = 0; k < n.args.size(); ++k) {
+        const std::size_t a = static_cast<std::size_t>(n.args[k]);
+        FusedStep::Operand& to = link.args[k];
+        if (link_of[a] >= 0) {
+          to = {From::Link, link_of[a]};
+        } else if (g.nodes[a].op == Op::Param) {
+          to = {From::Param, static_cast<int>(slot(gi, a))};
+        } else if (g.nodes[a].op == Op::Const) {
+          to = {From::Const, n.args[k]};
+        } else {
+          const auto input = std::find(g.inputs.begin(), g.inputs.end(), n.args[k]);
+          if (input == g.inputs.end()) return;  // (an input node that is not the graph's)
+          to = input == g.inputs.begin() ? FusedStep::Operand{From::State, 0}
+                                         : FusedStep::Operand{From::Capture, static_cast<int>(input - g.inputs.begin())};
+        }
       }
+      link_of[i] = static_cast<int>(links.size() - 1);
     }
+    const bool ends_at_output = links.empty() ? g.output == g.inputs[0] : links.back().neuron == &g.nodes[static_cast<std::size_t>(g.output)];
+    if (!ends_at_output) return;
+    FusedStep& f = fused[static_cast<std::size_t>(gi)];
+    f.fused = true;
+    f.links = std::move(links);
   }
   std::size_t slot(int gi, std::size_t i) const { return static_cast<std::size_t>(slots[offset[static_cast<std::size_t>(gi)] + i]); }
   std::unique_ptr<Frame> frame(int gi) const {
@@ -305,16 +326,7 @@ class Runner {
         case Op::Param: f.values[i] = params_[static_cast<std::size_t>(slot[i])]; continue;
         case Op::Const: f.values[i] = view(n.value); continue;
         case Op::Shift: shift(arg(0), out); break;
-        case Op::Mix: {  // if: c₀·t + c₁·u
-          const Val c = arg(0), t = arg(1), u = arg(2);
-          const Index b = cols_of({c, t, u});
-          out.resize(static_cast<Index>(n.dim), b);
-          if (c.cols == 1 && t.cols == b && u.cols == b)  // one condition for the batch
-            out = c.p[0] * t.m() + c.p[1] * u.m();
-          else
-            for (Index j = 0; j < b; ++j) out.col(j) = c.at(0, j) * t.col(j) + c.at(1, j) * u.col(j);
-          break;
-        }
+        case Op::Mix: mix(n, arg(0), arg(1), arg(2), out); break;
         case Op::Apply: apply(n, arg(0), arg(1), out); break;
         case Op::Iterate: iterate(n, f, i, f.nested[static_cast<std::size_t>(slot[i])]); break;
         case Op::Abstract: abstract(n, f, i, f.nested[static_cast<std::size_t>(slot[i])]); break;
@@ -323,6 +335,15 @@ class Runner {
     }
   }
 
+  // if: c₀·t + c₁·u.
+  static void mix(const Node& n, const Val& c, const Val& t, const Val& u, MatrixXd& out) {
+    const Index b = cols_of({c, t, u});
+    out.resize(static_cast<Index>(n.dim), b);
+    if (c.cols == 1 && t.cols == b && u.cols == b)  // one condition for the batch
+      out = c.p[0] * t.m() + c.p[1] * u.m();
+    else
+      for (Index j = 0; j < b; ++j) out.col(j) = c.at(0, j) * t.col(j) + c.at(1, j) * u.col(j);
+  }
   // succ: row k moves to row k+1; row D falls off.
   static void shift(const Val& x, MatrixXd& out) {
     out.resize(x.rows, x.cols);
@@ -360,22 +381,37 @@ class Runner {
     s.states.clear();
     const Graph& step = graph(n.sub);
     const FusedStep& fused = plan_.fused[static_cast<std::size_t>(n.sub)];
-    if (!record_ && fused.kind != FusedStep::Kind::None) {
-      // A step that is one neuron on the state (Plan::Impl::fuse): that neuron's arithmetic on
-      // two alternating buffers, the same numbers without a frame per step (none for the
-      // identity, whose every state is the first).
-      if (fused.kind != FusedStep::Kind::Identity) s.owned.resize(2);
-      const Node& neuron = step.nodes[static_cast<std::size_t>(step.output)];
-      Val fn;
-      if (fused.kind == FusedStep::Kind::ApplyParam) fn = params_[static_cast<std::size_t>(fused.source)];
-      else if (fused.kind == FusedStep::Kind::ApplyConst) fn = view(step.nodes[static_cast<std::size_t>(fused.source)].value);
-      else if (fused.kind == FusedStep::Kind::ApplyCapture) fn = s.inputs[static_cast<std::size_t>(fused.source)];
+    if (!record_ && fused.fused) {
+      // A step of mixes, products and shifts (Plan::Impl::fuse): their arithmetic in a loop, the
+      // same numbers without a frame per step. The states alternate between owned[0] and
+      // owned[1]; link j before the last writes owned[2 + j]. The identity has no link, and
+      // every state is the first.
+      using From = FusedStep::Operand::From;
+      const std::size_t links = fused.links.size();
+      if (links > 0) s.owned.resize(links + 1);
+      s.link_values.resize(links);
+      auto operand = [&](const FusedStep::Operand& o) -> Val {
+        switch (o.from) {
+          case From::State: return h;
+          case From::Link: return s.link_values[static_cast<std::size_t>(o.index)];
+          case From::Param: return params_[static_cast<std::size_t>(o.index)];
+          case From::Const: return view(step.nodes[static_cast<std::size_t>(o.index)].value);
+          case From::Capture: break;
+        }
+        return s.inputs[static_cast<std::size_t>(o.index)];
+      };
       for (Index k = 0; k <= last; ++k) {
-        if (k > 0 && fused.kind != FusedStep::Kind::Identity) {  // (the identity leaves h as it is)
-          MatrixXd& next = s.owned[static_cast<std::size_t>(k & 1)];
-          if (fused.kind == FusedStep::Kind::Shift) shift(h, next);
-          else apply(neuron, fn, h, next);
-          h = view(next);
+        if (k > 0 && links > 0) {
+          for (std::size_t j = 0; j < links; ++j) {
+            const FusedStep::Link& link = fused.links[j];
+            const Node& neuron = *link.neuron;
+            MatrixXd& into = j + 1 == links ? s.owned[static_cast<std::size_t>(k & 1)] : s.owned[2 + j];
+            if (neuron.op == Op::Shift) shift(operand(link.args[0]), into);
+            else if (neuron.op == Op::Apply) apply(neuron, operand(link.args[0]), operand(link.args[1]), into);
+            else mix(neuron, operand(link.args[0]), operand(link.args[1]), operand(link.args[2]), into);
+            s.link_values[j] = view(into);
+          }
+          h = s.link_values.back();
         }
         add_weighted(out, count, k, h);
       }
@@ -906,7 +942,7 @@ Result<std::vector<NeuronTrace>> Plan::trace(const NetworkArgs& args) {
 
 std::size_t Plan::fused_steps() const {
   return static_cast<std::size_t>(std::count_if(impl_->fused.begin(), impl_->fused.end(),
-                                                [](const FusedStep& f) { return f.kind != FusedStep::Kind::None; }));
+                                                [](const FusedStep& f) { return f.fused; }));
 }
 
 const char* engine_kernels() { return kernels::kernels().name; }

@@ -690,7 +690,7 @@ TEST(Plan, AnEmptyNetworkIsRefusedNotRun) {
   EXPECT_FALSE(gradient(empty, NetworkArgs{}, MatrixXd::Zero(1, 1)).ok());
 }
 
-// A recurrent neuron whose step is one neuron on its state runs that neuron's arithmetic in a
+// A recurrent neuron whose step has only mixes, products and shifts runs their arithmetic in a
 // loop, without a frame per step: the same numbers, bit for bit, as the step's frames give (a
 // recorded run, for gradients, keeps them), on a batch and on one column, with lost mass alike.
 TEST(Plan, FusedStepsGiveTheNumbersOfTheirFrames) {
@@ -702,11 +702,25 @@ TEST(Plan, FusedStepsGiveTheNumbersOfTheirFrames) {
       // (a def is compiled once, in the top-level graph: the step captures it)
       "def g = fun z : Nat => succ (succ z)\n"
       "def main = fun x : Nat => fun n : Nat => iter { x | y => g y } (n)",
+      // several neurons, each on the ones before
+      "param F : Nat -o Nat\ndef main = fun x : Nat => fun n : Nat => iter { x | y => F (F y) } (n)",
+      "param F : Nat -o Nat\ndef main = fun x : Nat => fun n : Nat => iter { x | y => succ (F (succ y)) } (n)",
+      // through a Bool: values of other shapes than the state's
+      "param P : Nat -o Bool\nparam Q : Bool -o Nat\n"
+      "def main = fun x : Nat => fun n : Nat => iter { x | y => Q (P y) } (n)",
+      "param Q : Bool -o Nat\ndef h = fun z : Nat => {0 ↦ true, 1 ↦ false} z\n"
+      "def main = fun x : Nat => fun n : Nat => iter { x | y => succ (Q (h y)) } (n)",
+      // mixes: the state read twice; a matrix computed in the step; a condition from the state
+      "param c : Bool\ndef main = fun x : Nat => fun n : Nat => iter { x | y => if c then succ y else y } (n)",
+      "param c : Bool\nparam F : Nat -o Nat\nparam G : Nat -o Nat\n"
+      "def main = fun x : Nat => fun n : Nat => iter { x | y => (if c then F else G) y } (n)",
+      "param P : Nat -o Bool\nparam F : Nat -o Nat\nparam z : Nat\n"
+      "def main = fun n : Nat => fun b : Bool => iter { b | y => if y then P (F z) else P z } (n)",
   };
   const int depth = 5;
-  const Eigen::Index d = depth + 1;
   for (const char* program : fused) {
     Compiled c = compiled(program, depth);
+    const MatrixXd cotangent = MatrixXd::Ones(static_cast<Eigen::Index>(dimension(*c.net.output_type, depth)), 1);
     Plan plan(c.net, 1);
     EXPECT_EQ(plan.fused_steps(), 1u) << program;
     for (Eigen::Index batch : {1, 3}) {
@@ -717,17 +731,26 @@ TEST(Plan, FusedStepsGiveTheNumbersOfTheirFrames) {
       }
       for (const NetworkInput& p : c.net.params) args.params[p.name] = VectorXd::Random(static_cast<Eigen::Index>(dimension(*p.type, depth)));
       Result<NetworkRun> run = plan.run(args);
-      Result<NetworkGradients> framed = gradient(c.net, args, MatrixXd::Ones(d, 1));
+      Result<NetworkGradients> framed = gradient(c.net, args, cotangent);
       ASSERT_TRUE(run.ok()) << program << ": " << render(run.diagnostics);
       ASSERT_TRUE(framed.ok()) << program << ": " << render(framed.diagnostics);
       EXPECT_EQ(run->output, framed->run.output) << program << ", batch " << batch;
       EXPECT_EQ(run->mass_lost, framed->run.mass_lost) << program << ", batch " << batch;
+      // A second run on the plan's buffers, from other inputs, is not left with the first one's.
+      for (MatrixXd& in : args.inputs) in = MatrixXd::Random(in.rows(), in.cols());
+      run = plan.run(args);
+      framed = gradient(c.net, args, cotangent);
+      ASSERT_TRUE(run.ok() && framed.ok()) << program;
+      EXPECT_EQ(run->output, framed->run.output) << program << ", batch " << batch << ", second run";
     }
   }
-  // Two neurons in the step: run through its frames.
-  EXPECT_EQ(Plan(compiled("param F : Nat -o Nat\ndef main = fun x : Nat => fun n : Nat => iter { x | y => F (F y) } (n)", depth).net, 1)
-                .fused_steps(),
-            0u);
+  // A step with a recurrent neuron or an abstraction in it runs through its frames (the nested
+  // recurrent neuron's own step is fused).
+  const std::pair<const char*, std::size_t> framed[] = {
+      {"param m : Nat\ndef main = fun x : Nat => fun n : Nat => iter { x | y => iter { y | z => succ z } (m) } (n)", 1},
+      {"param F : Nat -o Nat\ndef main = fun n : Nat => iter { F | g => fun z : Nat => g (succ z) } (n)", 0},
+  };
+  for (const auto& [program, fused_count] : framed) EXPECT_EQ(Plan(compiled(program, depth).net, 1).fused_steps(), fused_count) << program;
 }
 
 TEST(Plan, ForcedKernelsAreTheOnesUsed) {
