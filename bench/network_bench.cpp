@@ -1,6 +1,9 @@
 // The engine's speed.
 //   build/bench/cajal_bench --benchmark_filter=IterationNeuron
 //   build/bench/cajal_bench --benchmark_filter=BlowUp
+//   build/bench/cajal_bench --benchmark_filter=LongChain
+#include <malloc.h>
+
 #include <chrono>
 #include <string>
 
@@ -175,6 +178,31 @@ BENCHMARK(BM_IterationNeuronThreads)
     ->ArgsProduct({{100, 1000}, {4096}, {1, 2}})
     ->UseRealTime()
     ->Unit(benchmark::kMicrosecond);
+
+// The heap's bytes in use (glibc: its arenas and the blocks it maps on its own).
+double heap_bytes() {
+  const struct mallinfo2 m = mallinfo2();
+  return static_cast<double>(m.uordblks + m.hblkhd);
+}
+
+// A long chain at a large shape: K succs, `succ succ ... succ x`, on a batch of 256 states of
+// dimension 100, a kept plan on one thread. A forward run keeps only the values still to be read
+// (spec/denotation.md §6.4): the counter held_MiB is what the heap holds after the plan's first
+// runs (their results freed) less what it held before the plan was made, measured with glibc's
+// mallinfo2; the time is per run.
+void BM_LongChain(benchmark::State& state) {
+  std::string chain = "x";
+  for (int k = 0; k < state.range(0); ++k) chain = "succ " + chain;
+  Program p = load("def main = fun x : Nat => " + chain + "\n");
+  const Network net = compile(p.loaded, 99);
+  NetworkArgs args;
+  args.inputs.push_back(MatrixXd::Random(100, 256));
+  const double before = heap_bytes();
+  Plan plan(net, 1);
+  if (!time_runs(state, [&] { return plan.run(args); })) return;
+  state.counters["held_MiB"] = (heap_bytes() - before) / (1 << 20);
+}
+BENCHMARK(BM_LongChain)->Arg(20)->Arg(200)->Unit(benchmark::kMicrosecond);
 
 // The case a lazy-closure compiler takes 2^D work for: the step uses its function-typed state in
 // both branches of an `if`. Compile and run at depth D (the count is D: D iterations).

@@ -7,7 +7,9 @@
 // that computed it. A frame is one evaluation of one graph, in node order (the graph is
 // topologically ordered): the top-level graph has one frame, a recurrent neuron's step two that
 // alternate (one per step when the run is recorded for gradients), a materialized abstraction's
-// body one. Frames belong to the plan and outlive a run: a second run on the same shapes
+// body one. A forward run keeps only the values still to be read: values that are not live at
+// once share a buffer (Plan::Impl::share_buffers); a recorded run keeps every one. Frames belong
+// to the plan and outlive a run, and buffers only grow: a second run on the same shapes
 // allocates nothing. The backward pass walks the recorded frames in reverse.
 //
 // Batches are cut into chunks of kChunkColumns columns, run one after another or on several
@@ -97,6 +99,39 @@ void product(const double* f, Index rows, Index cs, const double* x, Index n, do
   kernels::kernels().gemm(g);
 }
 
+// A computed value's numbers: the buffer grows to the largest value put in it and never shrinks,
+// so values that are not live at once can share it, and a run on the shapes of the previous one
+// allocates nothing.
+class Buffer {
+ public:
+  using Map = Eigen::Map<MatrixXd>;
+  // The buffer as a rows × cols matrix, its numbers left as they were (those in use kept when it
+  // grows: add_weighted widens a value in place).
+  Map shape(Index rows, Index cols) {
+    if (rows * cols > capacity_) {
+      auto larger = std::make_unique_for_overwrite<double[]>(static_cast<std::size_t>(rows * cols));
+      std::copy_n(numbers_.get(), rows_ * cols_, larger.get());
+      numbers_ = std::move(larger);
+      capacity_ = rows * cols;
+    }
+    rows_ = rows, cols_ = cols;
+    return m();
+  }
+  Map m() { return Map(numbers_.get(), rows_, cols_); }
+  Val view() const { return Val{numbers_.get(), rows_, cols_}; }
+  Index cols() const { return cols_; }
+
+ private:
+  std::unique_ptr<double[]> numbers_;  // (not initialized: every value is written before it is read)
+  Index capacity_ = 0, rows_ = 0, cols_ = 0;
+};
+
+// What a run keeps of its values: those still to be read (a forward run: values that are not live
+// at once share a buffer, and a step of mixes, products and shifts is fused); every value of the
+// top-level graph (its neurons' values, for `top_level_values`); or every value of every frame,
+// with a frame per step (recorded, for gradients and traces).
+enum class Keep : std::uint8_t { Live, TopLevel, All };
+
 // One evaluation of one graph: every node's value, the buffers of those it computes, and what a
 // recurrent neuron or an abstraction among them needs (their own frames).
 struct Frame;
@@ -105,19 +140,20 @@ struct Nested {
   std::vector<Val> states;                    // Iterate (recorded): h_0 .. h_K
   std::vector<Val> inputs;                    // the step's or the body's inputs
   std::unique_ptr<Frame> body;                // Abstract: the body over the basis batch
-  std::vector<MatrixXd> owned;                // Abstract: the basis batch and expanded captures;
-                                              // Iterate with a fused step: the two alternating
+  std::vector<MatrixXd> owned;                // Abstract: the basis batch and expanded captures
+  std::vector<Buffer> links;                  // Iterate with a fused step: the two alternating
                                               // states, then the step's other values
   std::vector<Val> link_values;               // Iterate with a fused step: each link's, this step
   Index outer_batch = 1;                      // Abstract: batch of the captures
 };
 struct Frame {
   std::vector<Val> values;
-  std::vector<MatrixXd> buffers;
+  std::vector<Buffer> buffers;  // per node when every value is kept, else per shared buffer
   std::vector<Nested> nested;
   std::vector<MatrixXd> adjoints;  // backward
   std::vector<char> has_adjoint;
-  Frame(std::size_t nodes, std::size_t nested_nodes) : values(nodes), buffers(nodes), nested(nested_nodes) {}
+  Frame(std::size_t nodes, std::size_t shared_buffers, std::size_t nested_nodes)
+      : values(nodes), buffers(shared_buffers), nested(nested_nodes) {}
 };
 
 }  // namespace
@@ -150,15 +186,29 @@ struct FusedStep {
 struct Plan::Impl {
   const Network& net;
   unsigned threads;
-  // Per node of every graph (graph gi's nodes from offset[gi]): a Param node's index in
-  // param_names, an Iterate or Abstract node's index among its graph's nested frames, else -1.
-  std::vector<int> slots;
-  std::vector<std::size_t> offset, nested_count;  // per graph
+  // Per node of every graph (graph gi's from layout[gi].first): `slot`, a Param node's index in
+  // param_names, an Iterate or Abstract node's index among its graph's nested frames, else -1;
+  // `buffer`, the buffer a run that keeps only live values computes it in (share_buffers), -1 for
+  // inputs, params and constants.
+  struct NodeSlots {
+    int slot = -1, buffer = -1;
+  };
+  std::vector<NodeSlots> slots;
+  // Per graph: where its nodes' slots start, how many nested frames it has, and its shared
+  // buffers: the largest dimension each holds, in buffer_dims from `buffers` — if it `shares`
+  // them: a graph of at most two computed values has nothing to share, and keeps a buffer per
+  // node.
+  struct Layout {
+    std::size_t first = 0, nested = 0, buffers = 0, buffer_count = 0;
+    bool shares = false;
+  };
+  std::vector<Layout> layout;
+  std::vector<Index> buffer_dims;
   std::vector<const std::string*> param_names;  // the Param neurons' names (the network outlives the plan)
   std::vector<Index> param_dims;
-  // Numbers the top-level frame holds (unrecorded, recorded): for a batch of one, and per column
-  // of a larger batch (where it grows linearly). Computed when first needed (negative: not yet).
-  mutable double single[2] = {-1, -1}, per_column[2] = {-1, -1};
+  // Numbers the top-level frame holds (per Keep): for a batch of one, and per column of a larger
+  // batch (where it grows linearly). Computed when first needed (negative: not yet).
+  mutable double single[3] = {-1, -1, -1}, per_column[3] = {-1, -1, -1};
   struct Worker {
     std::unique_ptr<Frame> root;
     std::vector<Val> inputs;               // the chunk's columns of each input
@@ -181,43 +231,95 @@ struct Plan::Impl {
     for (const NetworkInput& in : net.inputs) input_dims.push_back(static_cast<Index>(dimension(*in.type, net.depth)));
     std::size_t nodes = 0;
     for (const Graph& g : net.graphs) nodes += g.nodes.size();
-    slots.reserve(nodes);
-    offset.reserve(net.graphs.size());
-    nested_count.reserve(net.graphs.size());
-    for (const Graph& g : net.graphs) {
-      offset.push_back(slots.size());
-      slots.resize(slots.size() + g.nodes.size(), -1);
-      int* of = slots.data() + offset.back();
-      std::size_t& nested = nested_count.emplace_back(0);
+    slots.resize(nodes);
+    layout.resize(net.graphs.size());
+    buffer_dims.reserve(nodes);
+    std::vector<int> scratch;
+    scratch.reserve(nodes);
+    for (std::size_t gi = 0, first = 0; gi < net.graphs.size(); ++gi) {
+      const Graph& g = net.graphs[gi];
+      layout[gi].first = first;
+      first += g.nodes.size();
+      NodeSlots* of = slots.data() + layout[gi].first;
+      std::size_t& nested = layout[gi].nested;
+      std::size_t computed = 0;
       for (std::size_t i = 0; i < g.nodes.size(); ++i) {
-        if (g.nodes[i].op == Op::Iterate || g.nodes[i].op == Op::Abstract) of[i] = static_cast<int>(nested++);
-        if (g.nodes[i].op != Op::Param) continue;
+        const Op op = g.nodes[i].op;
+        if (op == Op::Iterate || op == Op::Abstract) of[i].slot = static_cast<int>(nested++);
+        if (op != Op::Input && op != Op::Param && op != Op::Const) ++computed;
+        if (op != Op::Param) continue;
         auto it = std::find_if(param_names.begin(), param_names.end(), [&](const std::string* name) { return *name == g.nodes[i].name; });
         if (it == param_names.end()) {
           param_names.push_back(&g.nodes[i].name);
           param_dims.push_back(static_cast<Index>(g.nodes[i].dim));
           it = param_names.end() - 1;
         }
-        of[i] = static_cast<int>(it - param_names.begin());
+        of[i].slot = static_cast<int>(it - param_names.begin());
       }
+      layout[gi].shares = computed > 2;
+      if (layout[gi].shares) share_buffers(gi, scratch);
     }
     fused.resize(net.graphs.size());
     for (const Graph& g : net.graphs)
       for (const Node& node : g.nodes)
-        if (node.op == Op::Iterate) fuse(node.sub);
+        if (node.op == Op::Iterate) fuse(node.sub, scratch);
+  }
+  // Which of graph gi's computed values share a buffer. In node order a value would take a free
+  // buffer and give its arguments' back after their last use; the same buffers are found in one
+  // walk from the last node to the first: a value takes a free buffer where it is last read (the
+  // first time the walk meets it), or at the neuron that computes it when nothing reads it, and
+  // gives it back at that neuron — after the neuron's arguments have taken theirs, so a neuron's
+  // buffer is never one of its arguments'. The graph's output takes its buffer before the walk:
+  // no later neuron writes over it (its frame's caller reads it).
+  void share_buffers(std::size_t gi, std::vector<int>& free) {
+    const Graph& g = net.graphs[gi];
+    NodeSlots* of = slots.data() + layout[gi].first;  // (buffers all -1)
+    const std::size_t first = buffer_dims.size();
+    layout[gi].buffers = first;
+    free.clear();
+    auto take = [&](std::size_t v) {
+      if (free.empty()) {
+        of[v].buffer = static_cast<int>(buffer_dims.size() - first);
+        buffer_dims.push_back(0);
+      } else {
+        of[v].buffer = free.back();
+        free.pop_back();
+      }
+    };
+    if (g.output >= 0) take(static_cast<std::size_t>(g.output));
+    for (std::size_t i = g.nodes.size(); i-- > 0;) {
+      const Node& n = g.nodes[i];
+      if (n.op == Op::Input || n.op == Op::Param || n.op == Op::Const) continue;
+      if (of[i].buffer < 0) take(i);  // (read by nothing)
+      for (int arg : n.args) {
+        const std::size_t a = static_cast<std::size_t>(arg);
+        const Op op = g.nodes[a].op;
+        if (of[a].buffer < 0 && op != Op::Input && op != Op::Param && op != Op::Const) take(a);
+      }
+      Index& dim = buffer_dims[first + static_cast<std::size_t>(of[i].buffer)];
+      dim = std::max(dim, static_cast<Index>(n.dim));
+      free.push_back(of[i].buffer);
+    }
+    layout[gi].buffer_count = buffer_dims.size() - first;
   }
   // Whether step graph gi (its input 0 the state) can run as a FusedStep: its neurons are
   // mixes, products and shifts, the last of them its output (or none, the output the state).
-  void fuse(int gi) {
+  void fuse(int gi, std::vector<int>& link_of) {
+    FusedStep& f = fused[static_cast<std::size_t>(gi)];
+    f.fused = links_of(gi, link_of, f.links);
+    if (!f.fused) f.links.clear();
+  }
+  // The links of step graph gi if it can run as a FusedStep (else false). link_of: room to work.
+  bool links_of(int gi, std::vector<int>& link_of, std::vector<FusedStep::Link>& links) const {
     const Graph& g = net.graphs[static_cast<std::size_t>(gi)];
-    if (g.output < 0 || g.inputs.empty()) return;
+    if (g.output < 0 || g.inputs.empty()) return false;
     using From = FusedStep::Operand::From;
-    std::vector<int> link_of(g.nodes.size(), -1);
-    std::vector<FusedStep::Link> links;
+    link_of.assign(g.nodes.size(), -1);
+    links.clear();
     for (std::size_t i = 0; i < g.nodes.size(); ++i) {
       const Node& n = g.nodes[i];
       if (n.op == Op::Input || n.op == Op::Param || n.op == Op::Const) continue;
-      if (n.op != Op::Mix && n.op != Op::Apply && n.op != Op::Shift) return;
+      if (n.op != Op::Mix && n.op != Op::Apply && n.op != Op::Shift) return false;
       FusedStep::Link& link = links.emplace_back();
       link.neuron = &n;
       for (std::size_t k = 0; k < n.args.size(); ++k) {
@@ -231,22 +333,24 @@ struct Plan::Impl {
           to = {From::Const, n.args[k]};
         } else {
           const auto input = std::find(g.inputs.begin(), g.inputs.end(), n.args[k]);
-          if (input == g.inputs.end()) return;  // (an input node that is not the graph's)
+          if (input == g.inputs.end()) return false;  // (an input node that is not the graph's)
           to = input == g.inputs.begin() ? FusedStep::Operand{From::State, 0}
                                          : FusedStep::Operand{From::Capture, static_cast<int>(input - g.inputs.begin())};
         }
       }
       link_of[i] = static_cast<int>(links.size() - 1);
     }
-    const bool ends_at_output = links.empty() ? g.output == g.inputs[0] : links.back().neuron == &g.nodes[static_cast<std::size_t>(g.output)];
-    if (!ends_at_output) return;
-    FusedStep& f = fused[static_cast<std::size_t>(gi)];
-    f.fused = true;
-    f.links = std::move(links);
+    return links.empty() ? g.output == g.inputs[0] : links.back().neuron == &g.nodes[static_cast<std::size_t>(g.output)];
   }
-  std::size_t slot(int gi, std::size_t i) const { return static_cast<std::size_t>(slots[offset[static_cast<std::size_t>(gi)] + i]); }
+  std::size_t slot(int gi, std::size_t i) const {
+    return static_cast<std::size_t>(slots[layout[static_cast<std::size_t>(gi)].first + i].slot);
+  }
+  // A frame for graph gi, with the buffers of a run that keeps only live values (one that keeps
+  // every value adds the others).
   std::unique_ptr<Frame> frame(int gi) const {
-    return std::make_unique<Frame>(net.graphs[static_cast<std::size_t>(gi)].nodes.size(), nested_count[static_cast<std::size_t>(gi)]);
+    const std::size_t nodes = net.graphs[static_cast<std::size_t>(gi)].nodes.size();
+    const Layout& l = layout[static_cast<std::size_t>(gi)];
+    return std::make_unique<Frame>(nodes, l.shares ? l.buffer_count : nodes, l.nested);
   }
 
   // The threads a batch of `batch` columns runs on (0 asked: one per core), each with its worker
@@ -265,36 +369,48 @@ struct Plan::Impl {
   }
   Worker& worker(unsigned w) { return workers[w]; }
 
-  // The numbers the frames of graph gi hold for `cols` batch columns: every computed neuron's
-  // value, the frames of recurrent neurons' steps (two, or one per step when recorded) and of
-  // abstractions' bodies (over the basis batch, with the basis and the widened captures).
-  double stored(int gi, double cols, bool record) const {
+  // The numbers the frames of graph gi hold for `cols` batch columns: its computed values (every
+  // one, or its shared buffers, each as large as the largest value it holds), the frames of
+  // recurrent neurons' steps (two, or one per step when recorded; none for a fused step, whose
+  // values have a buffer each and its output two) and of abstractions' bodies (over the basis
+  // batch, with the basis and the widened captures). Below the top level, TopLevel keeps what
+  // Live does.
+  double stored(int gi, double cols, Keep keep) const {
+    const std::size_t g = static_cast<std::size_t>(gi);
+    const Graph& graph = net.graphs[g];
     double total = 0;
-    for (const Node& n : net.graphs[static_cast<std::size_t>(gi)].nodes) {
-      const double dim = static_cast<double>(n.dim);
-      switch (n.op) {
-        case Op::Input:
-        case Op::Param:
-        case Op::Const: break;
-        case Op::Iterate: total += dim * cols + (record ? net.depth + 1.0 : 2.0) * stored(n.sub, cols, record); break;
-        case Op::Abstract: {
-          const double a = static_cast<double>(n.cols), inner = cols * a;
-          total += dim * cols + a * inner + stored(n.sub, inner, record);
-          if (cols > 1)  // captures that vary over the batch are widened to the basis batch
-            for (int c : n.args) total += static_cast<double>(net.graphs[static_cast<std::size_t>(gi)].nodes[static_cast<std::size_t>(c)].dim) * inner;
-          break;
+    if (keep == Keep::All || (keep == Keep::TopLevel && gi == 0) || !layout[g].shares) {
+      for (const Node& n : graph.nodes)
+        if (n.op != Op::Input && n.op != Op::Param && n.op != Op::Const) total += static_cast<double>(n.dim) * cols;
+    } else {
+      for (std::size_t b = 0; b < layout[g].buffer_count; ++b) total += static_cast<double>(buffer_dims[layout[g].buffers + b]) * cols;
+    }
+    const Keep below = keep == Keep::All ? Keep::All : Keep::Live;
+    for (const Node& n : graph.nodes) {
+      if (n.op == Op::Iterate) {
+        const FusedStep& f = fused[static_cast<std::size_t>(n.sub)];
+        if (below == Keep::Live && f.fused) {
+          for (const FusedStep::Link& link : f.links) total += static_cast<double>(link.neuron->dim) * cols;
+          if (!f.links.empty()) total += static_cast<double>(f.links.back().neuron->dim) * cols;
+        } else {
+          total += (below == Keep::All ? net.depth + 1.0 : 2.0) * stored(n.sub, cols, below);
         }
-        default: total += dim * cols;
+      } else if (n.op == Op::Abstract) {
+        const double a = static_cast<double>(n.cols), inner = cols * a;
+        total += a * inner + stored(n.sub, inner, below);
+        if (cols > 1)  // captures that vary over the batch are widened to the basis batch
+          for (int c : n.args) total += static_cast<double>(graph.nodes[static_cast<std::size_t>(c)].dim) * inner;
       }
     }
     return total;
   }
   // Bytes a run on `batch` columns holds: the workers' frames (twice, values and adjoints, when
   // recorded for gradients) over a chunk each (the whole batch when not `chunked`), and the result.
-  double bytes(Index batch, unsigned workers, bool record, bool chunked) const {
+  double bytes(Index batch, unsigned workers, Keep keep, bool chunked) const {
+    const bool record = keep == Keep::All;
     const double cols = static_cast<double>(chunked ? std::min(batch, kChunkColumns) : batch);
-    double& per = cols == 1 ? single[record] : per_column[record];
-    if (per < 0) per = cols == 1 ? stored(0, 1.0, record) : stored(0, 2.0, record) / 2;
+    double& per = cols == 1 ? single[static_cast<int>(keep)] : per_column[static_cast<int>(keep)];
+    if (per < 0) per = cols == 1 ? stored(0, 1.0, keep) : stored(0, 2.0, keep) / 2;
     const double held = cols == 1 ? per : per * cols;
     const double frames = static_cast<double>(workers) * (record ? 2.0 : 1.0) * held;
     double result = static_cast<double>(output_dim);
@@ -309,63 +425,69 @@ namespace {
 // Runs graphs on frames: the forward pass, and (for a recorded run) the backward pass.
 class Runner {
  public:
-  Runner(const Plan::Impl& plan, const std::vector<Val>& params, bool record, std::vector<VectorXd>* param_adjoints)
-      : plan_(plan), params_(params), record_(record), param_adjoints_(param_adjoints) {}
+  Runner(const Plan::Impl& plan, const std::vector<Val>& params, Keep keep, std::vector<VectorXd>* param_adjoints)
+      : plan_(plan), params_(params), keep_(keep), record_(keep == Keep::All), param_adjoints_(param_adjoints) {}
 
   // ---- forward ----
   void forward(int gi, Frame& f, const Val* inputs) {
     const Graph& g = graph(gi);
-    const int* slot = plan_.slots.data() + plan_.offset[static_cast<std::size_t>(gi)];
+    const Plan::Impl::NodeSlots* slot = plan_.slots.data() + plan_.layout[static_cast<std::size_t>(gi)].first;
+    // Every value in a buffer of its own, or in the buffer it shares (Plan::Impl::share_buffers).
+    const bool keep_all = keep_ == Keep::All || (keep_ == Keep::TopLevel && gi == 0) || !plan_.layout[static_cast<std::size_t>(gi)].shares;
+    if (keep_all && f.buffers.size() < g.nodes.size()) f.buffers.resize(g.nodes.size());  // (values stay: numbers do not move)
     for (std::size_t k = 0; k < g.inputs.size(); ++k) f.values[static_cast<std::size_t>(g.inputs[k])] = inputs[k];
     for (std::size_t i = 0; i < g.nodes.size(); ++i) {
       const Node& n = g.nodes[i];
       auto arg = [&](std::size_t k) { return f.values[static_cast<std::size_t>(n.args[k])]; };
-      MatrixXd& out = f.buffers[i];
       switch (n.op) {
         case Op::Input: continue;  // bound above
-        case Op::Param: f.values[i] = params_[static_cast<std::size_t>(slot[i])]; continue;
+        case Op::Param: f.values[i] = params_[static_cast<std::size_t>(slot[i].slot)]; continue;
         case Op::Const: f.values[i] = view(n.value); continue;
+        default: break;
+      }
+      Buffer& out = f.buffers[keep_all ? i : static_cast<std::size_t>(slot[i].buffer)];
+      switch (n.op) {
         case Op::Shift: shift(arg(0), out); break;
         case Op::Mix: mix(n, arg(0), arg(1), arg(2), out); break;
         case Op::Apply: apply(n, arg(0), arg(1), out); break;
-        case Op::Iterate: iterate(n, f, i, f.nested[static_cast<std::size_t>(slot[i])]); break;
-        case Op::Abstract: abstract(n, f, i, f.nested[static_cast<std::size_t>(slot[i])]); break;
+        case Op::Iterate: iterate(n, f, out, f.nested[static_cast<std::size_t>(slot[i].slot)]); break;
+        case Op::Abstract: abstract(n, f, out, f.nested[static_cast<std::size_t>(slot[i].slot)]); break;
+        default: break;
       }
-      f.values[i] = view(out);
+      f.values[i] = out.view();
     }
   }
 
   // if: c₀·t + c₁·u.
-  static void mix(const Node& n, const Val& c, const Val& t, const Val& u, MatrixXd& out) {
+  static void mix(const Node& n, const Val& c, const Val& t, const Val& u, Buffer& into) {
     const Index b = cols_of({c, t, u});
-    out.resize(static_cast<Index>(n.dim), b);
+    Buffer::Map out = into.shape(static_cast<Index>(n.dim), b);
     if (c.cols == 1 && t.cols == b && u.cols == b)  // one condition for the batch
       out = c.p[0] * t.m() + c.p[1] * u.m();
     else
       for (Index j = 0; j < b; ++j) out.col(j) = c.at(0, j) * t.col(j) + c.at(1, j) * u.col(j);
   }
   // succ: row k moves to row k+1; row D falls off.
-  static void shift(const Val& x, MatrixXd& out) {
-    out.resize(x.rows, x.cols);
+  static void shift(const Val& x, Buffer& into) {
+    Buffer::Map out = into.shape(x.rows, x.cols);
     out.row(0).setZero();
     out.bottomRows(x.rows - 1) = x.m().topRows(x.rows - 1);
   }
   // The matrix–vector product of an Apply node, f stored row-major.
-  static void apply(const Node& n, const Val& fv, const Val& a, MatrixXd& out) {
+  static void apply(const Node& n, const Val& fv, const Val& a, Buffer& into) {
     const Index rows = static_cast<Index>(n.rows), cs = static_cast<Index>(n.cols);
     if (fv.cols == 1) {
-      out.resize(rows, a.cols);
-      product(fv.p, rows, cs, a.p, a.cols, out.data(), false);  // one product for the batch
+      product(fv.p, rows, cs, a.p, a.cols, into.shape(rows, a.cols).data(), false);  // one product for the batch
     } else {
       const Index b = cols_of({fv, a});
-      out.resize(rows, b);
+      Buffer::Map out = into.shape(rows, b);
       for (Index j = 0; j < b; ++j) product(fv.col(j).data(), rows, cs, a.col(j).data(), 1, out.col(j).data(), false);
     }
   }
 
   // The recurrent neuron: h₀ = b, h_{k+1} = step(h_k), out = Σ_k n_k h_k, for k up to the last
   // index where some column of n is non-zero (never past D).
-  void iterate(const Node& n, Frame& f, std::size_t i, Nested& s) {
+  void iterate(const Node& n, Frame& f, Buffer& out, Nested& s) {
     const Val count = f.values[static_cast<std::size_t>(n.args[1])];
     s.inputs.resize(n.args.size() - 1);
     for (std::size_t k = 2; k < n.args.size(); ++k) s.inputs[k - 1] = f.values[static_cast<std::size_t>(n.args[k])];
@@ -376,19 +498,18 @@ class Runner {
       for (Index j = 0; j < count.cols && last < 0; ++j)
         if (count.p[j * count.rows + k] != 0.0) last = k;
     Val h = f.values[static_cast<std::size_t>(n.args[0])];
-    MatrixXd& out = f.buffers[i];
-    out.setZero(h.rows, std::max(h.cols, count.cols));
+    out.shape(h.rows, std::max(h.cols, count.cols)).setZero();
     s.states.clear();
     const Graph& step = graph(n.sub);
     const FusedStep& fused = plan_.fused[static_cast<std::size_t>(n.sub)];
     if (!record_ && fused.fused) {
       // A step of mixes, products and shifts (Plan::Impl::fuse): their arithmetic in a loop, the
-      // same numbers without a frame per step. The states alternate between owned[0] and
-      // owned[1]; link j before the last writes owned[2 + j]. The identity has no link, and
+      // same numbers without a frame per step. The states alternate between links[0] and
+      // links[1]; link j before the last writes links[2 + j]. The identity has no link, and
       // every state is the first.
       using From = FusedStep::Operand::From;
       const std::size_t links = fused.links.size();
-      if (links > 0) s.owned.resize(links + 1);
+      if (links > 0) s.links.resize(links + 1);
       s.link_values.resize(links);
       auto operand = [&](const FusedStep::Operand& o) -> Val {
         switch (o.from) {
@@ -405,11 +526,11 @@ class Runner {
           for (std::size_t j = 0; j < links; ++j) {
             const FusedStep::Link& link = fused.links[j];
             const Node& neuron = *link.neuron;
-            MatrixXd& into = j + 1 == links ? s.owned[static_cast<std::size_t>(k & 1)] : s.owned[2 + j];
+            Buffer& into = j + 1 == links ? s.links[static_cast<std::size_t>(k & 1)] : s.links[2 + j];
             if (neuron.op == Op::Shift) shift(operand(link.args[0]), into);
             else if (neuron.op == Op::Apply) apply(neuron, operand(link.args[0]), operand(link.args[1]), into);
             else mix(neuron, operand(link.args[0]), operand(link.args[1]), operand(link.args[2]), into);
-            s.link_values[j] = view(into);
+            s.link_values[j] = into.view();
           }
           h = s.link_values.back();
         }
@@ -430,13 +551,15 @@ class Runner {
     }
   }
 
-  // out(:, b) += n(k, b) · h(:, b), broadcasting either side.
-  static void add_weighted(MatrixXd& out, const Val& count, Index k, const Val& h) {
+  // out(:, b) += n(k, b) · h(:, b), broadcasting either side (out, one column so far, is widened
+  // to h's batch).
+  static void add_weighted(Buffer& into, const Val& count, Index k, const Val& h) {
     const Index width = std::max(count.cols, h.cols);
-    if (out.cols() < width) {
-      MatrixXd wider = out.replicate(1, width);
-      out.swap(wider);
+    if (into.cols() < width) {
+      Buffer::Map wider = into.shape(h.rows, width);  // (column 0 kept)
+      wider.rightCols(width - 1) = wider.col(0).replicate(1, width - 1);
     }
+    Buffer::Map out = into.m();
     if (count.cols == 1) {  // one weight for the batch: one operation on the whole matrix
       const double w = count.p[k];
       if (w == 0.0) return;
@@ -452,7 +575,7 @@ class Runner {
 
   // The materialized abstraction: the body runs once on a batch of basis vectors (per column of
   // the captures), and column j of the result is the body at e_j.
-  void abstract(const Node& n, Frame& f, std::size_t i, Nested& s) {
+  void abstract(const Node& n, Frame& f, Buffer& into, Nested& s) {
     const Index a = static_cast<Index>(n.cols), rows = static_cast<Index>(n.rows);
     Index outer = 1;
     for (int c : n.args) outer = std::max(outer, f.values[static_cast<std::size_t>(c)].cols);
@@ -481,8 +604,7 @@ class Runner {
     if (!s.body) s.body = plan_.frame(n.sub);
     forward(n.sub, *s.body, s.inputs.data());
     const Val r = s.body->values[static_cast<std::size_t>(graph(n.sub).output)];
-    MatrixXd& out = f.buffers[i];
-    out.resize(rows * a, outer);
+    Buffer::Map out = into.shape(rows * a, outer);
     for (Index b = 0; b < outer; ++b) {  // column b of out is R_b (rows × a), stored row-major
       Eigen::Map<RowMajor> dest(out.col(b).data(), rows, a);
       if (r.cols == 1)
@@ -575,7 +697,8 @@ class Runner {
  private:
   const Plan::Impl& plan_;
   const std::vector<Val>& params_;
-  bool record_;
+  Keep keep_;
+  bool record_;  // keep_ == Keep::All
   std::vector<VectorXd>* param_adjoints_;
 
   const Graph& graph(int gi) const { return plan_.net.graphs[static_cast<std::size_t>(gi)]; }
@@ -684,7 +807,7 @@ class Runner {
 
 // The checks of a run's arguments against the plan's network: count, dimensions, batch sizes,
 // values, params, and the memory the run needs. Returns the batch size.
-Index check_args(Plan::Impl& plan, const NetworkArgs& args, bool record, bool chunked = true) {
+Index check_args(Plan::Impl& plan, const NetworkArgs& args, Keep keep, bool chunked = true) {
   std::vector<Val>& params = plan.params;
   const Network& net = plan.net;
   if (net.graphs.empty() || !net.output_type) throw EngineError{"the network is empty (it has no graph or no output type)"};
@@ -705,7 +828,7 @@ Index check_args(Plan::Impl& plan, const NetworkArgs& args, bool record, bool ch
     if (!m.allFinite()) throw EngineError{"input " + net.inputs[k].name + " has a value that is not finite"};
   }
   // The estimate before the run (of what its frames hold, on the threads it will use).
-  if (const double bytes = plan.bytes(batch, chunked ? plan.prepare_count(batch) : 1u, record, chunked); bytes > static_cast<double>(memory_budget()))
+  if (const double bytes = plan.bytes(batch, chunked ? plan.prepare_count(batch) : 1u, keep, chunked); bytes > static_cast<double>(memory_budget()))
     throw EngineError{over_budget("running this network on a batch of " + std::to_string(batch), bytes)};
   params.clear();
   for (std::size_t p = 0; p < plan.param_names.size(); ++p) {
@@ -805,7 +928,7 @@ const Network& Plan::network() const { return impl_->net; }
 Result<NetworkRun> Plan::run(const NetworkArgs& args) {
   Impl& plan = *impl_;
   try {
-    const Index batch = check_args(plan, args, false);
+    const Index batch = check_args(plan, args, Keep::Live);
     const std::vector<Val>& params = plan.params;
     const Graph& top = plan.net.graphs[0];
     const unsigned workers = plan.prepare(batch);
@@ -815,7 +938,7 @@ Result<NetworkRun> Plan::run(const NetworkArgs& args) {
         [&](unsigned w, Index, Index first, Index n) {
           Impl::Worker& worker = plan.worker(w);
           bind_chunk(worker, args, first, n);
-          Runner(plan, params, false, nullptr).forward(0, *worker.root, worker.inputs.data());
+          Runner(plan, params, Keep::Live, nullptr).forward(0, *worker.root, worker.inputs.data());
         },
         [&](unsigned w, Index c) { gather(out, plan.worker(w).root->values[static_cast<std::size_t>(top.output)], c, batch); });
     VectorXd lost = mass_lost(plan, out);
@@ -830,7 +953,7 @@ Result<NetworkGradients> Plan::gradient(const NetworkArgs& args, const MatrixXd&
   Impl& plan = *impl_;
   const Network& net = plan.net;
   try {
-    const Index batch = check_args(plan, args, true);
+    const Index batch = check_args(plan, args, Keep::All);
     const std::vector<Val>& params = plan.params;
     if (cotangent.rows() != plan.output_dim)
       throw EngineError{"the cotangent needs " + std::to_string(plan.output_dim) + " rows"};
@@ -851,7 +974,7 @@ Result<NetworkGradients> Plan::gradient(const NetworkArgs& args, const MatrixXd&
           worker.param_adjoints.clear();
           for (Index d : plan.param_dims) worker.param_adjoints.push_back(VectorXd::Zero(d));
           bind_chunk(worker, args, first, n);
-          Runner runner(plan, params, true, &worker.param_adjoints);
+          Runner runner(plan, params, Keep::All, &worker.param_adjoints);
           runner.forward(0, *worker.root, worker.inputs.data());
           const Val y = worker.root->values[static_cast<std::size_t>(top.output)];
           // A single cotangent column stands for the same cotangent in every column of the output.
@@ -892,14 +1015,14 @@ Result<NetworkGradients> Plan::gradient(const NetworkArgs& args, const MatrixXd&
 
 namespace {
 // The whole batch in one frame, on this thread (for the per-neuron views of a run).
-Frame& forward_unchunked(Plan::Impl& plan, const NetworkArgs& args, bool record) {
-  check_args(plan, args, record, false);
+Frame& forward_unchunked(Plan::Impl& plan, const NetworkArgs& args, Keep keep) {
+  check_args(plan, args, keep, false);
   plan.prepare(1);
   std::vector<Val>& inputs = plan.worker(0).inputs;
   inputs.clear();
   for (const MatrixXd& x : args.inputs) inputs.push_back(view(x));
   Frame& f = *plan.worker(0).root;
-  Runner(plan, plan.params, record, nullptr).forward(0, f, inputs.data());
+  Runner(plan, plan.params, keep, nullptr).forward(0, f, inputs.data());
   return f;
 }
 }  // namespace
@@ -908,7 +1031,7 @@ Result<std::vector<MatrixXd>> Plan::top_level_values(const NetworkArgs& args) {
   using R = Result<std::vector<MatrixXd>>;
   Impl& plan = *impl_;
   try {
-    Frame& f = forward_unchunked(plan, args, false);
+    Frame& f = forward_unchunked(plan, args, Keep::TopLevel);
     std::vector<MatrixXd> out;
     for (const Val& v : f.values) out.push_back(v.m());
     return R::success(std::move(out));
@@ -921,7 +1044,7 @@ Result<std::vector<NeuronTrace>> Plan::trace(const NetworkArgs& args) {
   using R = Result<std::vector<NeuronTrace>>;
   Impl& plan = *impl_;
   try {
-    Frame& f = forward_unchunked(plan, args, true);  // recorded: every state
+    Frame& f = forward_unchunked(plan, args, Keep::All);  // recorded: every state
     const Graph& g = plan.net.graphs[0];
     std::vector<NeuronTrace> out;
     for (std::size_t i = 0; i < g.nodes.size(); ++i) {

@@ -613,8 +613,9 @@ TEST(Plan, ResultsDoNotDependOnTheNumberOfThreads) {
 }
 
 TEST(Plan, AKeptPlanRunsAnyShapeAsAFreshOneDoes) {
-  // One plan, reused across batch sizes (its buffers grow and shrink) and between run and
-  // gradient (recorded frames, then unrecorded ones): every result equals a fresh plan's.
+  // One plan, reused across batch sizes (its buffers grow, and hold smaller values after) and
+  // between run and gradient (recorded frames, then unrecorded ones): every result equals a fresh
+  // plan's.
   Compiled c = compiled(kPlanProgram, 4);
   Plan kept(c.net, 2);
   for (Eigen::Index n : {1, 300, 5, 600, 1}) {
@@ -751,6 +752,80 @@ TEST(Plan, FusedStepsGiveTheNumbersOfTheirFrames) {
       {"param F : Nat -o Nat\ndef main = fun n : Nat => iter { F | g => fun z : Nat => g (succ z) } (n)", 0},
   };
   for (const auto& [program, fused_count] : framed) EXPECT_EQ(Plan(compiled(program, depth).net, 1).fused_steps(), fused_count) << program;
+}
+
+// A forward run keeps only the values still to be read: values that are not live at once share a
+// buffer (a neuron's never one of its arguments'), so a run gives the numbers of a recorded run,
+// which keeps every value, on every shape one plan is run on; and it holds only what is live: a
+// chain of 200 succs at dimension 100 holds two values where the recorded run holds 200, and
+// runs under a budget that refuses the recorded run and `top_level_values` (which keeps every
+// top-level value).
+TEST(Plan, ValuesNotLiveAtOnceShareABuffer) {
+  const char* programs[] = {
+      kPlanProgram,
+      "param F : Nat -o Nat\nparam c : Bool\n"
+      "def main = fun x : Nat => if c then F (succ (F x)) else succ (F (succ x))",
+      "param F : Nat -o Nat\n"  // values read long after they are made, by an if and a product
+      "def main = fun x : Nat => fun b : Bool => fun n : Nat => "
+      "if b then iter { F (succ x) | y => F y } (n) else succ (iter { x | y => succ (F y) } (n))",
+      "def main = fun x : Nat => fun n : Nat => (iter { fun z : Nat => z | g => fun z : Nat => succ (g z) } (n)) (succ x)",
+  };
+  const int depth = 4;
+  for (const char* program : programs) {
+    Compiled c = compiled(program, depth);
+    std::map<std::string, Eigen::Index> params;
+    for (const NetworkInput& p : c.net.params) params[p.name] = static_cast<Eigen::Index>(dimension(*p.type, depth));
+    const MatrixXd cotangent = MatrixXd::Ones(static_cast<Eigen::Index>(dimension(*c.net.output_type, depth)), 1);
+    Plan kept(c.net, 1);
+    for (Eigen::Index n : {3, 1, 5}) {
+      NetworkArgs args = random_batch(c.net, n, static_cast<unsigned>(n), params);
+      Result<NetworkRun> run = kept.run(args);
+      Result<NetworkGradients> recorded = gradient(c.net, args, cotangent);
+      Result<std::vector<MatrixXd>> values = top_level_values(c.net, args);
+      ASSERT_TRUE(run.ok() && recorded.ok() && values.ok()) << program;
+      EXPECT_EQ(run->output, recorded->run.output) << program << ", " << n << " columns";
+      // top_level_values keeps every top-level value: each as a recorded trace has it.
+      Result<std::vector<NeuronTrace>> trace = trace_network(c.net, args);
+      ASSERT_TRUE(trace.ok() && trace->size() == values->size()) << program;
+      for (std::size_t i = 0; i < values->size(); ++i) EXPECT_EQ(VectorXd(values->at(i).col(0)), (*trace)[i].value) << program << ", neuron " << i;
+      EXPECT_EQ(run->output, values->at(static_cast<std::size_t>(c.net.graphs[0].output))) << program << ", " << n << " columns";
+    }
+  }
+  std::string chain = "x";
+  for (int k = 0; k < 200; ++k) chain = "succ " + chain;
+  Compiled c = compiled("def main = fun x : Nat => " + chain, 99);
+  NetworkArgs args = random_batch(c.net, 256, 1, {});
+  const std::uint64_t budget = memory_budget();
+  set_memory_budget(std::uint64_t{2} << 20);  // 2 MiB: 200 values of 100 × 256 numbers are 40 MiB
+  Result<NetworkRun> run = run_network(c.net, args);
+  Result<NetworkGradients> recorded = gradient(c.net, args, MatrixXd::Ones(100, 1));
+  Result<std::vector<MatrixXd>> values = top_level_values(c.net, args);
+  set_memory_budget(budget);
+  ASSERT_TRUE(run.ok()) << render(run.diagnostics);
+  EXPECT_TRUE(!recorded.ok() && is_over_budget(recorded.diagnostics.front()));
+  EXPECT_TRUE(!values.ok() && is_over_budget(values.diagnostics.front()));
+  MatrixXd want = MatrixXd::Zero(100, 256);  // succ moves every row 200 down: all past the depth
+  EXPECT_EQ(run->output, want);
+}
+
+// A network read from a file may have neurons after its output, which nothing reads: they never
+// share the output's buffer, or they would write over it before the run's caller reads it.
+TEST(Plan, NeuronsAfterTheOutputDoNotWriteOverIt) {
+  Compiled c = compiled("def main = fun x : Nat => succ x", 5);
+  NetworkArgs args = random_batch(c.net, 3, 7, {});
+  Result<NetworkRun> want = run_network(c.net, args);
+  Graph& top = c.net.graphs[0];
+  ASSERT_EQ(top.output, static_cast<int>(top.nodes.size()) - 1);
+  for (int k = 0; k < 2; ++k) {  // succ (succ output), after the output
+    Node shift;
+    shift.op = Op::Shift;
+    shift.dim = 6;
+    shift.args = {static_cast<int>(top.nodes.size()) - 1};
+    top.nodes.push_back(shift);
+  }
+  Result<NetworkRun> got = run_network(c.net, args);
+  ASSERT_TRUE(want.ok() && got.ok()) << render(got.diagnostics);
+  EXPECT_EQ(got->output, want->output);
 }
 
 TEST(Plan, ForcedKernelsAreTheOnesUsed) {

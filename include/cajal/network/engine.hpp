@@ -64,9 +64,11 @@ Result<NetworkGradients> gradient(const Network& net, const NetworkArgs& args, c
 
 // ---- the execution plan ------------------------------------------------------------------
 // A network prepared for evaluation, once, and run many times: each Param neuron resolved to its
-// place in the argument list, and buffers for every neuron's value (and for the frames of the
+// place in the argument list, and buffers for the neurons' values (and for the frames of the
 // recurrent neurons' steps and of materialized abstractions) that stay with the plan, so a run on
-// the shapes of the previous one allocates nothing. run_network, gradient, top_level_values and
+// the shapes of the previous one allocates nothing. A forward run (run) keeps only the values
+// still to be read: values that are not live at once share a buffer, and a chain of K neurons
+// holds two values; gradient and trace keep every value, top_level_values every top-level one. run_network, gradient, top_level_values and
 // trace_network are one-run plans; `cajal train`, `check --neural`, the oracle and `cajal fuzz`
 // keep theirs. The network must outlive the plan. A plan is used by one thread at a time; it runs
 // large batches on several (below).
