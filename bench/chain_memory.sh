@@ -16,7 +16,7 @@ fi
 [ $# -ge 1 ] || set -- build/cajal
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-for kd in "200 99" "400 199"; do
+for kd in "200 99" "390 199"; do
   read -r k d <<< "$kd"
   { printf 'def main = fun x : Nat =>'; for ((i = 0; i < k; ++i)); do printf ' succ'; done; printf ' x\n'; } > "$dir/chain.cj"
   for cajal in "$@"; do

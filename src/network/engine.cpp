@@ -104,7 +104,8 @@ void product(const double* f, Index rows, Index cs, const double* x, Index n, do
 // allocates nothing.
 class Buffer {
  public:
-  using Map = Eigen::Map<MatrixXd>;
+  // (operator new aligns to 16 bytes: Eigen may use aligned loads and stores, as on a MatrixXd)
+  using Map = Eigen::Map<MatrixXd, Eigen::Aligned16>;
   // The buffer as a rows × cols matrix, its numbers left as they were (those in use kept when it
   // grows: add_weighted widens a value in place).
   Map shape(Index rows, Index cols) {
@@ -143,7 +144,8 @@ struct Nested {
   std::vector<MatrixXd> owned;                // Abstract: the basis batch and expanded captures
   std::vector<Buffer> links;                  // Iterate with a fused step: the two alternating
                                               // states, then the step's other values
-  std::vector<Val> link_values;               // Iterate with a fused step: each link's, this step
+  std::vector<Val> operands;                  // Iterate with a fused step: each link's operands,
+                                              // then each link's value (this step)
   Index outer_batch = 1;                      // Abstract: batch of the captures
 };
 struct Frame {
@@ -173,10 +175,12 @@ struct FusedStep {
   };
   struct Link {
     const Node* neuron = nullptr;
+    std::uint8_t arity = 0;       // the neuron's arguments: 1 to 3
     std::array<Operand, 3> args;  // as many as the neuron has
   };
   bool fused = false;
-  std::vector<Link> links;  // the step's neurons, in order; the last one its output
+  // The step's neurons, in order, the last one its output: Plan::Impl::links[first, first + count).
+  std::uint32_t first = 0, count = 0;
 };
 
 // What a plan knows of its network before any run (each node's slot: a Param's index among the
@@ -220,8 +224,9 @@ struct Plan::Impl {
   double expected_mass;
   Index output_dim;
   std::vector<Worker> workers;
-  // Per graph: for a graph that is an iteration's step, how it is fused.
+  // Per graph: for a graph that is an iteration's step, how it is fused; the fused steps' links.
   std::vector<FusedStep> fused;
+  std::vector<FusedStep::Link> links;
 
   Impl(const Network& n, unsigned t)
       : net(n), threads(t), conserves_mass(n.output_type && without_vec(*n.output_type)),
@@ -233,9 +238,7 @@ struct Plan::Impl {
     for (const Graph& g : net.graphs) nodes += g.nodes.size();
     slots.resize(nodes);
     layout.resize(net.graphs.size());
-    buffer_dims.reserve(nodes);
-    std::vector<int> scratch;
-    scratch.reserve(nodes);
+    std::vector<int> free;
     for (std::size_t gi = 0, first = 0; gi < net.graphs.size(); ++gi) {
       const Graph& g = net.graphs[gi];
       layout[gi].first = first;
@@ -257,12 +260,12 @@ struct Plan::Impl {
         of[i].slot = static_cast<int>(it - param_names.begin());
       }
       layout[gi].shares = computed > 2;
-      if (layout[gi].shares) share_buffers(gi, scratch);
+      if (layout[gi].shares) share_buffers(gi, free);
     }
     fused.resize(net.graphs.size());
     for (const Graph& g : net.graphs)
       for (const Node& node : g.nodes)
-        if (node.op == Op::Iterate) fuse(node.sub, scratch);
+        if (node.op == Op::Iterate) fuse(node.sub);
   }
   // Which of graph gi's computed values share a buffer. In node order a value would take a free
   // buffer and give its arguments' back after their last use; the same buffers are found in one
@@ -304,32 +307,39 @@ struct Plan::Impl {
   }
   // Whether step graph gi (its input 0 the state) can run as a FusedStep: its neurons are
   // mixes, products and shifts, the last of them its output (or none, the output the state).
-  void fuse(int gi, std::vector<int>& link_of) {
+  void fuse(int gi) {
     FusedStep& f = fused[static_cast<std::size_t>(gi)];
-    f.fused = links_of(gi, link_of, f.links);
-    if (!f.fused) f.links.clear();
+    const std::size_t first = links.size();
+    f.fused = add_links(gi);
+    if (!f.fused) links.resize(first);
+    f.first = static_cast<std::uint32_t>(first);
+    f.count = static_cast<std::uint32_t>(links.size() - first);
   }
-  // The links of step graph gi if it can run as a FusedStep (else false). link_of: room to work.
-  bool links_of(int gi, std::vector<int>& link_of, std::vector<FusedStep::Link>& links) const {
+  // Adds the links of step graph gi to `links` and says whether it can run as a FusedStep.
+  bool add_links(int gi) {
     const Graph& g = net.graphs[static_cast<std::size_t>(gi)];
     if (g.output < 0 || g.inputs.empty()) return false;
     using From = FusedStep::Operand::From;
-    link_of.assign(g.nodes.size(), -1);
-    links.clear();
+    const std::size_t first = links.size();
     for (std::size_t i = 0; i < g.nodes.size(); ++i) {
       const Node& n = g.nodes[i];
       if (n.op == Op::Input || n.op == Op::Param || n.op == Op::Const) continue;
       if (n.op != Op::Mix && n.op != Op::Apply && n.op != Op::Shift) return false;
-      FusedStep::Link& link = links.emplace_back();
+      FusedStep::Link link;
       link.neuron = &n;
+      link.arity = static_cast<std::uint8_t>(n.args.size());
       for (std::size_t k = 0; k < n.args.size(); ++k) {
         const std::size_t a = static_cast<std::size_t>(n.args[k]);
+        const Node* arg = &g.nodes[a];
         FusedStep::Operand& to = link.args[k];
-        if (link_of[a] >= 0) {
-          to = {From::Link, link_of[a]};
-        } else if (g.nodes[a].op == Op::Param) {
+        // (links are in node order: an earlier link is found by its neuron's address)
+        const auto earlier = std::lower_bound(links.begin() + static_cast<std::ptrdiff_t>(first), links.end(), arg,
+                                              [](const FusedStep::Link& l, const Node* m) { return l.neuron < m; });
+        if (earlier != links.end() && earlier->neuron == arg) {
+          to = {From::Link, static_cast<int>(earlier - links.begin()) - static_cast<int>(first)};
+        } else if (arg->op == Op::Param) {
           to = {From::Param, static_cast<int>(slot(gi, a))};
-        } else if (g.nodes[a].op == Op::Const) {
+        } else if (arg->op == Op::Const) {
           to = {From::Const, n.args[k]};
         } else {
           const auto input = std::find(g.inputs.begin(), g.inputs.end(), n.args[k]);
@@ -338,10 +348,12 @@ struct Plan::Impl {
                                          : FusedStep::Operand{From::Capture, static_cast<int>(input - g.inputs.begin())};
         }
       }
-      link_of[i] = static_cast<int>(links.size() - 1);
+      links.push_back(link);
     }
-    return links.empty() ? g.output == g.inputs[0] : links.back().neuron == &g.nodes[static_cast<std::size_t>(g.output)];
+    return links.size() == first ? g.output == g.inputs[0] : links.back().neuron == &g.nodes[static_cast<std::size_t>(g.output)];
   }
+  // The links of a fused step.
+  const FusedStep::Link* links_of(const FusedStep& f) const { return links.data() + f.first; }
   std::size_t slot(int gi, std::size_t i) const {
     return static_cast<std::size_t>(slots[layout[static_cast<std::size_t>(gi)].first + i].slot);
   }
@@ -390,8 +402,9 @@ struct Plan::Impl {
       if (n.op == Op::Iterate) {
         const FusedStep& f = fused[static_cast<std::size_t>(n.sub)];
         if (below == Keep::Live && f.fused) {
-          for (const FusedStep::Link& link : f.links) total += static_cast<double>(link.neuron->dim) * cols;
-          if (!f.links.empty()) total += static_cast<double>(f.links.back().neuron->dim) * cols;
+          const FusedStep::Link* l = links_of(f);
+          for (std::uint32_t j = 0; j < f.count; ++j) total += static_cast<double>(l[j].neuron->dim) * cols;
+          if (f.count > 0) total += static_cast<double>(l[f.count - 1].neuron->dim) * cols;
         } else {
           total += (below == Keep::All ? net.depth + 1.0 : 2.0) * stored(n.sub, cols, below);
         }
@@ -489,7 +502,7 @@ class Runner {
   // index where some column of n is non-zero (never past D).
   void iterate(const Node& n, Frame& f, Buffer& out, Nested& s) {
     const Val count = f.values[static_cast<std::size_t>(n.args[1])];
-    s.inputs.resize(n.args.size() - 1);
+    if (s.inputs.size() != n.args.size() - 1) s.inputs.resize(n.args.size() - 1);
     for (std::size_t k = 2; k < n.args.size(); ++k) s.inputs[k - 1] = f.values[static_cast<std::size_t>(n.args[k])];
     // Forward only: stop at the last count row that is non-zero anywhere in the batch. Recorded
     // for gradients: every row, since ∂out/∂n_k = h_k whatever n_k is.
@@ -508,31 +521,39 @@ class Runner {
       // links[1]; link j before the last writes links[2 + j]. The identity has no link, and
       // every state is the first.
       using From = FusedStep::Operand::From;
-      const std::size_t links = fused.links.size();
-      if (links > 0) s.links.resize(links + 1);
-      s.link_values.resize(links);
-      auto operand = [&](const FusedStep::Operand& o) -> Val {
-        switch (o.from) {
-          case From::State: return h;
-          case From::Link: return s.link_values[static_cast<std::size_t>(o.index)];
-          case From::Param: return params_[static_cast<std::size_t>(o.index)];
-          case From::Const: return view(step.nodes[static_cast<std::size_t>(o.index)].value);
-          case From::Capture: break;
+      const std::size_t links = fused.count;
+      const FusedStep::Link* link_of = plan_.links_of(fused);
+      if (links > 0 && s.links.size() != links + 1) s.links.resize(links + 1);
+      // Link j's operands are operands[3j ...]: those the same at every step resolved here, the
+      // others (the state, earlier links) at each step; its value is operands[3 links + j].
+      if (s.operands.size() != 4 * links) s.operands.resize(4 * links);
+      Val* link_values = s.operands.data() + 3 * links;
+      for (std::size_t j = 0; j < links; ++j)
+        for (std::size_t a = 0; a < link_of[j].arity; ++a) {
+          const FusedStep::Operand& o = link_of[j].args[a];
+          Val& v = s.operands[3 * j + a];
+          if (o.from == From::Param) v = params_[static_cast<std::size_t>(o.index)];
+          else if (o.from == From::Const) v = view(step.nodes[static_cast<std::size_t>(o.index)].value);
+          else if (o.from == From::Capture) v = s.inputs[static_cast<std::size_t>(o.index)];
         }
-        return s.inputs[static_cast<std::size_t>(o.index)];
-      };
       for (Index k = 0; k <= last; ++k) {
         if (k > 0 && links > 0) {
+          Val value;  // (the last link's is the next state, kept in registers)
           for (std::size_t j = 0; j < links; ++j) {
-            const FusedStep::Link& link = fused.links[j];
-            const Node& neuron = *link.neuron;
+            const FusedStep::Link& link = link_of[j];
+            Val* a = s.operands.data() + 3 * j;
+            for (std::size_t i = 0; i < link.arity; ++i) {
+              if (link.args[i].from == From::State) a[i] = h;
+              else if (link.args[i].from == From::Link) a[i] = link_values[link.args[i].index];
+            }
             Buffer& into = j + 1 == links ? s.links[static_cast<std::size_t>(k & 1)] : s.links[2 + j];
-            if (neuron.op == Op::Shift) shift(operand(link.args[0]), into);
-            else if (neuron.op == Op::Apply) apply(neuron, operand(link.args[0]), operand(link.args[1]), into);
-            else mix(neuron, operand(link.args[0]), operand(link.args[1]), operand(link.args[2]), into);
-            s.link_values[j] = into.view();
+            if (link.neuron->op == Op::Shift) shift(a[0], into);
+            else if (link.neuron->op == Op::Apply) apply(*link.neuron, a[0], a[1], into);
+            else mix(*link.neuron, a[0], a[1], a[2], into);
+            value = into.view();
+            link_values[j] = value;
           }
-          h = s.link_values.back();
+          h = value;
         }
         add_weighted(out, count, k, h);
       }
