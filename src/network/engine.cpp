@@ -109,12 +109,7 @@ class Buffer {
   // The buffer as a rows × cols matrix, its numbers left as they were (those in use kept when it
   // grows: add_weighted widens a value in place).
   Map shape(Index rows, Index cols) {
-    if (rows * cols > capacity_) {
-      auto larger = std::make_unique_for_overwrite<double[]>(static_cast<std::size_t>(rows * cols));
-      std::copy_n(numbers_.get(), rows_ * cols_, larger.get());
-      numbers_ = std::move(larger);
-      capacity_ = rows * cols;
-    }
+    if (rows * cols > capacity_) grow(rows * cols);
     rows_ = rows, cols_ = cols;
     return m();
   }
@@ -123,6 +118,13 @@ class Buffer {
   Index cols() const { return cols_; }
 
  private:
+  [[gnu::noinline, gnu::cold]] void grow(Index numbers) {
+    auto larger = std::make_unique_for_overwrite<double[]>(static_cast<std::size_t>(numbers));
+    std::copy_n(numbers_.get(), rows_ * cols_, larger.get());
+    numbers_ = std::move(larger);
+    capacity_ = numbers;
+  }
+
   std::unique_ptr<double[]> numbers_;  // (not initialized: every value is written before it is read)
   Index capacity_ = 0, rows_ = 0, cols_ = 0;
 };
