@@ -88,10 +88,11 @@ class Plan {
   ~Plan();
 
   const Network& network() const;
-  // The recurrent neurons whose step is a chain of neurons on the state (succs, and products
-  // with a param, a constant or a captured matrix), or the state itself: run forward, the chain's
-  // arithmetic is a loop over buffers of its own instead of a frame per step (the same numbers;
-  // a recorded run, for gradients or a trace, keeps every step's frame).
+  // The recurrent neurons whose step has no recurrent neuron or abstraction in it (only ifs,
+  // products and succs, on the state, on each other, on params, constants and captures), or is
+  // the state itself: run forward, the step's arithmetic is a loop over buffers of its own
+  // instead of a frame per step (the same numbers; a recorded run, for gradients or a trace,
+  // keeps every step's frame).
   std::size_t fused_steps() const;
   Result<NetworkRun> run(const NetworkArgs& args);
   Result<NetworkGradients> gradient(const NetworkArgs& args, const Eigen::MatrixXd& cotangent);
