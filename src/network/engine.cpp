@@ -135,6 +135,10 @@ class Buffer {
 // with a frame per step (recorded, for gradients and traces).
 enum class Keep : std::uint8_t { Live, TopLevel, All };
 
+// Whether a neuron computes a value (the others, inputs, params and constants, are read where
+// they lie and have no buffer).
+bool computes(Op op) { return op != Op::Input && op != Op::Param && op != Op::Const; }
+
 // One evaluation of one graph: every node's value, the buffers of those it computes, and what a
 // recurrent neuron or an abstraction among them needs (their own frames).
 struct Frame;
@@ -251,7 +255,7 @@ struct Plan::Impl {
       for (std::size_t i = 0; i < g.nodes.size(); ++i) {
         const Op op = g.nodes[i].op;
         if (op == Op::Iterate || op == Op::Abstract) of[i].slot = static_cast<int>(nested++);
-        if (op != Op::Input && op != Op::Param && op != Op::Const) ++computed;
+        if (computes(op)) ++computed;
         if (op != Op::Param) continue;
         auto it = std::find_if(param_names.begin(), param_names.end(), [&](const std::string* name) { return *name == g.nodes[i].name; });
         if (it == param_names.end()) {
@@ -294,12 +298,11 @@ struct Plan::Impl {
     if (g.output >= 0) take(static_cast<std::size_t>(g.output));
     for (std::size_t i = g.nodes.size(); i-- > 0;) {
       const Node& n = g.nodes[i];
-      if (n.op == Op::Input || n.op == Op::Param || n.op == Op::Const) continue;
+      if (!computes(n.op)) continue;
       if (of[i].buffer < 0) take(i);  // (read by nothing)
       for (int arg : n.args) {
         const std::size_t a = static_cast<std::size_t>(arg);
-        const Op op = g.nodes[a].op;
-        if (of[a].buffer < 0 && op != Op::Input && op != Op::Param && op != Op::Const) take(a);
+        if (of[a].buffer < 0 && computes(g.nodes[a].op)) take(a);
       }
       Index& dim = buffer_dims[first + static_cast<std::size_t>(of[i].buffer)];
       dim = std::max(dim, static_cast<Index>(n.dim));
@@ -325,7 +328,7 @@ struct Plan::Impl {
     const std::size_t first = links.size();
     for (std::size_t i = 0; i < g.nodes.size(); ++i) {
       const Node& n = g.nodes[i];
-      if (n.op == Op::Input || n.op == Op::Param || n.op == Op::Const) continue;
+      if (!computes(n.op)) continue;
       if (n.op != Op::Mix && n.op != Op::Apply && n.op != Op::Shift) return false;
       FusedStep::Link link;
       link.neuron = &n;
@@ -356,6 +359,11 @@ struct Plan::Impl {
   }
   // The links of a fused step.
   const FusedStep::Link* links_of(const FusedStep& f) const { return links.data() + f.first; }
+  // Whether a run that keeps `keep` gives every computed value of graph gi a buffer of its own
+  // (indexed by node) rather than a shared one.
+  bool keeps_every_value(int gi, Keep keep) const {
+    return keep == Keep::All || (keep == Keep::TopLevel && gi == 0) || !layout[static_cast<std::size_t>(gi)].shares;
+  }
   std::size_t slot(int gi, std::size_t i) const {
     return static_cast<std::size_t>(slots[layout[static_cast<std::size_t>(gi)].first + i].slot);
   }
@@ -393,9 +401,9 @@ struct Plan::Impl {
     const std::size_t g = static_cast<std::size_t>(gi);
     const Graph& graph = net.graphs[g];
     double total = 0;
-    if (keep == Keep::All || (keep == Keep::TopLevel && gi == 0) || !layout[g].shares) {
+    if (keeps_every_value(gi, keep)) {
       for (const Node& n : graph.nodes)
-        if (n.op != Op::Input && n.op != Op::Param && n.op != Op::Const) total += static_cast<double>(n.dim) * cols;
+        if (computes(n.op)) total += static_cast<double>(n.dim) * cols;
     } else {
       for (std::size_t b = 0; b < layout[g].buffer_count; ++b) total += static_cast<double>(buffer_dims[layout[g].buffers + b]) * cols;
     }
@@ -448,7 +456,7 @@ class Runner {
     const Graph& g = graph(gi);
     const Plan::Impl::NodeSlots* slot = plan_.slots.data() + plan_.layout[static_cast<std::size_t>(gi)].first;
     // Every value in a buffer of its own, or in the buffer it shares (Plan::Impl::share_buffers).
-    const bool keep_all = keep_ == Keep::All || (keep_ == Keep::TopLevel && gi == 0) || !plan_.layout[static_cast<std::size_t>(gi)].shares;
+    const bool keep_all = plan_.keeps_every_value(gi, keep_);
     if (keep_all && f.buffers.size() < g.nodes.size()) f.buffers.resize(g.nodes.size());  // (values stay: numbers do not move)
     for (std::size_t k = 0; k < g.inputs.size(); ++k) f.values[static_cast<std::size_t>(g.inputs[k])] = inputs[k];
     for (std::size_t i = 0; i < g.nodes.size(); ++i) {

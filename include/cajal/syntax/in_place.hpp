@@ -1,9 +1,10 @@
 #pragma once
 // std::make_shared<const T>(args...) for an aggregate T (a term, a value, an environment entry),
-// built in place as T{args...}; per_thread.hpp's cache-line allocation is the same allocator. C++20 lets make_shared build an aggregate from parentheses
-// (P0960), but clang before version 16 does not, and the libFuzzer harnesses are built with
-// clang 14; without this, each object would be built as a temporary and then moved into place
-// (about 3 % more instructions in `cajal fuzz`, counted with callgrind).
+// built in place as T{args...}; per_thread.hpp's cache-line allocation is the same allocator.
+// C++20 lets make_shared build an aggregate from parentheses (P0960), but clang before version 16
+// does not, and the libFuzzer harnesses are built with clang 14; without this, each object would
+// be built as a temporary and then moved into place (about 3 % more instructions in
+// `cajal fuzz`, counted with callgrind).
 
 #include <cstddef>
 #include <memory>
